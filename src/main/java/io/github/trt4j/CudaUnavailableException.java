@@ -1,0 +1,17 @@
+package io.github.trt4j;
+
+/**
+ * No usable CUDA device: no NVIDIA driver, no GPU, or missing CUDA, cuDNN or TensorRT libraries.
+ * The message says which, and how to get it.
+ */
+public class CudaUnavailableException extends TrtException {
+  private static final long serialVersionUID = 1L;
+
+  public CudaUnavailableException(String message) {
+    super(message);
+  }
+
+  public CudaUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,40 @@
+package io.github.trt4j;
+
+import java.util.List;
+
+/** TensorRT's ONNX parser rejected a model. {@link #errors()} lists what it reported. */
+public class OnnxParseException extends TrtException {
+  private static final long serialVersionUID = 1L;
+
+  /** One parser error: the ONNX node (index, name, operator), the error code and description. */
+  public record ParserError(int node, String nodeName, String operator, String code, String message) {
+    @Override
+    public String toString() {
+      String where =
+          node < 0 ? "model" : "node " + node + " '" + nodeName + "' (" + operator + ")";
+      return where + ": " + code + ": " + message;
+    }
+  }
+
+  private final transient List<ParserError> errors;
+
+  public OnnxParseException(String model, List<ParserError> errors) {
+    super(message(model, errors));
+    this.errors = List.copyOf(errors);
+  }
+
+  private static String message(String model, List<ParserError> errors) {
+    StringBuilder b = new StringBuilder("TensorRT's ONNX parser rejected ").append(model);
+    if (errors.isEmpty()) {
+      b.append(" (it reported no details)");
+    }
+    for (ParserError e : errors) {
+      b.append("\n  ").append(e);
+    }
+    return b.toString();
+  }
+
+  public List<ParserError> errors() {
+    return errors;
+  }
+}

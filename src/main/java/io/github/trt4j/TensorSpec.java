@@ -1,0 +1,76 @@
+package io.github.trt4j;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One input or output tensor of an engine, as TensorRT reports it.
+ *
+ * @param index position in the engine's I/O tensor order (TensorRT's {@code getIOTensorName} order)
+ * @param name the tensor name, exactly as TensorRT knows it (e.g. {@code __eye})
+ * @param direction input or output
+ * @param dataType the element type
+ * @param shape the engine's shape; {@code -1} for dimensions set at inference time
+ * @param profiles for an input, the accepted shapes in each optimization profile, by profile
+ *     index; empty for outputs
+ * @param format TensorRT's description of the memory layout (empty when unknown)
+ * @param vectorized whether the layout packs several elements per vector (e.g. CHW32), which the
+ *     host copy path does not support
+ */
+public record TensorSpec(
+    int index,
+    String name,
+    Direction direction,
+    DataType dataType,
+    Shape shape,
+    List<ShapeRange> profiles,
+    String format,
+    boolean vectorized) {
+
+  /** Whether a tensor is read or written by the engine. */
+  public enum Direction {
+    INPUT,
+    OUTPUT;
+
+    /** {@code input} or {@code output}, as TensorRT's samples print it. */
+    public String label() {
+      return this == INPUT ? "input" : "output";
+    }
+  }
+
+  public TensorSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(direction, "direction");
+    Objects.requireNonNull(dataType, "dataType");
+    Objects.requireNonNull(shape, "shape");
+    profiles = List.copyOf(profiles);
+    format = format == null ? "" : format;
+  }
+
+  /** A linear-layout spec with no profile information. */
+  public static TensorSpec of(
+      int index, String name, Direction direction, DataType dataType, Shape shape) {
+    return new TensorSpec(index, name, direction, dataType, shape, List.of(), "", false);
+  }
+
+  public boolean isInput() {
+    return direction == Direction.INPUT;
+  }
+
+  public boolean isOutput() {
+    return direction == Direction.OUTPUT;
+  }
+
+  /** The accepted shapes in profile {@code profile}, or a fixed range of {@link #shape()}. */
+  public ShapeRange profile(int profile) {
+    if (profile < profiles.size()) {
+      return profiles.get(profile);
+    }
+    return shape.isDynamic() ? null : ShapeRange.fixed(shape);
+  }
+
+  @Override
+  public String toString() {
+    return direction.label() + " '" + name + "' " + dataType.displayName() + " " + shape;
+  }
+}

@@ -1,0 +1,17 @@
+package io.github.trt4j;
+
+/**
+ * A failure inside TensorRT or CUDA. Caller mistakes are {@link IllegalArgumentException}s, use of
+ * closed objects {@link IllegalStateException}s, and file problems {@link java.io.IOException}s.
+ */
+public class TrtException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public TrtException(String message) {
+    super(message);
+  }
+
+  public TrtException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
