@@ -1,0 +1,130 @@
+package io.github.trt4j;
+
+import io.github.trt4j.internal.OnnxBuild;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds a serialized TensorRT engine from an ONNX model.
+ *
+ * <pre>{@code
+ * byte[] plan = EngineBuilder.fromOnnx(Path.of("model.onnx"))
+ *     .fp16(true)
+ *     .profile(Map.of("x", ShapeRange.parse("1x8/8x8/16x8")))
+ *     .timingCache(Path.of("model.timing"))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Every native object of a build (builder, network, parser, config, timing cache, serialized
+ * memory) is created and deleted inside {@link #build()}; the builder itself holds only options and
+ * needs no closing. Parser errors come back as an {@link OnnxParseException} with node names;
+ * progress is logged through SLF4J (logger {@code io.github.trt4j.TensorRT}).
+ */
+public final class EngineBuilder {
+
+  private final Path model;
+  private boolean fp16;
+  private boolean tf32 = true;
+  private long workspaceBytes;
+  private final List<Map<String, ShapeRange>> profiles = new ArrayList<>();
+  private Path timingCache;
+  private int device;
+  private int optimizationLevel = -1;
+
+  private EngineBuilder(Path model) {
+    this.model = Objects.requireNonNull(model, "model");
+  }
+
+  /** A builder for the ONNX model at {@code model} (external weights next to it are found). */
+  public static EngineBuilder fromOnnx(Path model) {
+    return new EngineBuilder(model);
+  }
+
+  /** Lets TensorRT pick FP16 kernels where faster (off by default). */
+  public EngineBuilder fp16(boolean on) {
+    this.fp16 = on;
+    return this;
+  }
+
+  /** Lets TensorRT use TF32 for FP32 matrix work (TensorRT's default: on). */
+  public EngineBuilder tf32(boolean on) {
+    this.tf32 = on;
+    return this;
+  }
+
+  /** Caps the builder's workspace pool; 0 leaves TensorRT's default (the device's memory). */
+  public EngineBuilder workspace(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("workspace must be >= 0; got " + bytes);
+    }
+    this.workspaceBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Adds an optimization profile: min/opt/max shapes by input name. Every input with dynamic
+   * dimensions needs a range in every profile. Call once per profile.
+   */
+  public EngineBuilder profile(Map<String, ShapeRange> ranges) {
+    if (ranges.isEmpty()) {
+      throw new IllegalArgumentException("A profile needs at least one input range");
+    }
+    profiles.add(new LinkedHashMap<>(ranges));
+    return this;
+  }
+
+  /** Reads the timing cache from {@code file} if it exists and writes it back after the build. */
+  public EngineBuilder timingCache(Path file) {
+    this.timingCache = file;
+    return this;
+  }
+
+  /** The CUDA device to build for (default 0): the engine runs on GPUs of the same model. */
+  public EngineBuilder device(int device) {
+    this.device = device;
+    return this;
+  }
+
+  /** TensorRT's builder optimization level, 0 to 5 (default 3). */
+  public EngineBuilder optimizationLevel(int level) {
+    if (level < 0 || level > 5) {
+      throw new IllegalArgumentException("optimization level must be 0..5; got " + level);
+    }
+    this.optimizationLevel = level;
+    return this;
+  }
+
+  /**
+   * Parses the model and builds the engine.
+   *
+   * @return the serialized engine
+   * @throws IOException if the model (or timing cache) cannot be read or written
+   * @throws OnnxParseException if TensorRT's parser rejects the model
+   * @throws IllegalArgumentException for a profile that names no input or misses a dynamic input
+   */
+  public byte[] build() throws IOException {
+    if (!Files.isRegularFile(model)) {
+      throw new java.nio.file.NoSuchFileException(model.toString(), null, "ONNX model not found");
+    }
+    return OnnxBuild.build(
+        new OnnxBuild.Options(
+            model, fp16, tf32, workspaceBytes, profiles, timingCache, device, optimizationLevel));
+  }
+
+  /** Builds and writes the engine to {@code engineFile}; returns its size in bytes. */
+  public long buildTo(Path engineFile) throws IOException {
+    byte[] plan = build();
+    Path parent = engineFile.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.write(engineFile, plan);
+    return plan.length;
+  }
+}

@@ -1,0 +1,254 @@
+package io.github.trt4j;
+
+import io.github.trt4j.internal.EngineHandle;
+import io.github.trt4j.internal.Leaks;
+import io.github.trt4j.internal.Natives;
+import io.github.trt4j.internal.Pointers;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * A deserialized TensorRT engine on one CUDA device: owns the TensorRT runtime and the engine.
+ *
+ * <pre>{@code
+ * try (TrtEngine engine = TrtEngine.load(Path.of("model.engine"));
+ *      Inferer inferer = engine.createInferer()) {
+ *   System.out.println(engine.describe());
+ *   Map<String, float[]> out = inferer.infer(Map.of("input", pixels));
+ * }
+ * }</pre>
+ *
+ * <p>Loading checks the plan header in Java first (empty, truncated, not a plan, or built by
+ * another TensorRT version: {@link EngineLoadException}), then deserializes; TensorRT's own
+ * reason for refusing a plan is in the exception.
+ *
+ * <p>Thread safety: the engine's accessors are safe from any thread; create one {@link Inferer}
+ * per thread. {@link #close()} is idempotent: it closes the engine's open Inferers, then deletes
+ * the engine and the runtime (a context still held by an unclosed, unreachable Inferer keeps the
+ * engine alive until the cleaner releases it).
+ */
+public final class TrtEngine implements AutoCloseable {
+
+  private final String source;
+  private final EngineHandle handle;
+  private final List<TensorSpec> tensors;
+  private final PlanHeader header;
+  private final Leaks.Registration registration;
+  private final Set<Inferer> inferers = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  private volatile boolean closed;
+
+  private TrtEngine(String source, EngineHandle handle, PlanHeader header) {
+    this.source = source;
+    this.handle = handle;
+    this.header = header;
+    this.tensors = List.copyOf(handle.readSpecs());
+    this.registration = Leaks.register(this, "TrtEngine for " + source, handle::release);
+  }
+
+  /** Loads a serialized engine onto CUDA device 0. */
+  public static TrtEngine load(Path file) throws IOException {
+    return load(file, 0);
+  }
+
+  /**
+   * Loads a serialized engine onto CUDA device {@code device}. The file is memory-mapped, not
+   * copied onto the Java heap.
+   *
+   * @throws IOException if the file is missing or unreadable (the message names it)
+   * @throws EngineLoadException if it is not a plan TensorRT 10.6 on this GPU can load
+   * @throws CudaUnavailableException if there is no driver, GPU or CUDA/TensorRT library
+   */
+  public static TrtEngine load(Path file, int device) throws IOException {
+    String source = file.toString();
+    if (!Files.exists(file)) {
+      throw new java.nio.file.NoSuchFileException(source, null, "engine file not found");
+    }
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new IOException("Cannot read engine file " + source + ": not a readable regular file");
+    }
+    try (Arena arena = Arena.ofConfined();
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      MemorySegment plan =
+          size == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+      return deserialize(source, plan, size, device);
+    }
+  }
+
+  /** Loads a serialized engine held in memory onto CUDA device 0. */
+  public static TrtEngine load(byte[] plan) {
+    return load(plan, 0);
+  }
+
+  /** Loads a serialized engine held in memory onto CUDA device {@code device}. */
+  public static TrtEngine load(byte[] plan, int device) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment seg = arena.allocate(Math.max(1, plan.length));
+      MemorySegment.copy(MemorySegment.ofArray(plan), 0, seg, 0, plan.length);
+      return deserialize("<" + plan.length + " bytes>", seg, plan.length, device);
+    }
+  }
+
+  private static TrtEngine deserialize(String source, MemorySegment plan, long size, int device) {
+    PlanHeader header = PlanHeader.parse(source, plan, size);
+    Natives.requireDevice(device);
+    header.requireCompatible(source, Natives.tensorRtVersion());
+    EngineHandle h =
+        EngineHandle.deserialize(Pointers.at(plan.address(), size), size, device, source);
+    try {
+      return new TrtEngine(source, h, header);
+    } catch (RuntimeException e) {
+      h.release();
+      throw e;
+    }
+  }
+
+  /** Every I/O tensor, in TensorRT's order. */
+  public List<TensorSpec> tensors() {
+    return tensors;
+  }
+
+  /** The input tensors, in TensorRT's order. */
+  public List<TensorSpec> inputs() {
+    return tensors.stream().filter(TensorSpec::isInput).toList();
+  }
+
+  /** The output tensors, in TensorRT's order. */
+  public List<TensorSpec> outputs() {
+    return tensors.stream().filter(TensorSpec::isOutput).toList();
+  }
+
+  /**
+   * The tensor called {@code name}.
+   *
+   * @throws IllegalArgumentException listing the tensor names when there is none
+   */
+  public TensorSpec tensor(String name) {
+    for (TensorSpec t : tensors) {
+      if (t.name().equals(name)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException(
+        "No tensor '" + name + "'; tensors are " + tensors.stream().map(TensorSpec::name).toList());
+  }
+
+  /** A table of the I/O tensors: index, name, dims joined by {@code x}, direction, data type. */
+  public String describe() {
+    return describe(tensors);
+  }
+
+  /** The {@link #describe()} table for any list of tensors. */
+  public static String describe(List<TensorSpec> tensors) {
+    int nameWidth = "name".length();
+    int shapeWidth = "shape".length();
+    for (TensorSpec t : tensors) {
+      nameWidth = Math.max(nameWidth, t.name().length());
+      shapeWidth = Math.max(shapeWidth, t.shape().joined().length());
+    }
+    String row = "%-5s  %-" + nameWidth + "s  %-" + shapeWidth + "s  %-6s  %s%n";
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(row, "index", "name", "shape", "io", "dtype"));
+    for (TensorSpec t : tensors) {
+      b.append(String.format(row, t.index(), t.name(), t.shape().joined(),
+          t.direction().label(), t.dataType().displayName()));
+    }
+    return b.toString();
+  }
+
+  /** An Inferer on optimization profile 0. */
+  public Inferer createInferer() {
+    return createInferer(0);
+  }
+
+  /** An Inferer whose context uses optimization profile {@code profile}. */
+  public Inferer createInferer(int profile) {
+    ensureOpen();
+    Inferer i = new Inferer(this, handle, tensors, profile);
+    inferers.add(i);
+    return i;
+  }
+
+  void forget(Inferer i) {
+    inferers.remove(i);
+  }
+
+  /** Where the engine came from: its path, or {@code <N bytes>}. */
+  public String source() {
+    return source;
+  }
+
+  /** The CUDA device the engine lives on. */
+  public int device() {
+    return handle.device();
+  }
+
+  /** The plan's header: the TensorRT version that built it. */
+  public PlanHeader planHeader() {
+    return header;
+  }
+
+  /** Device memory one execution context needs for activations (all profiles). */
+  public long deviceMemorySize() {
+    ensureOpen();
+    return handle.deviceMemorySize();
+  }
+
+  public int profileCount() {
+    ensureOpen();
+    return handle.profileCount();
+  }
+
+  public int layerCount() {
+    ensureOpen();
+    return handle.layerCount();
+  }
+
+  /** The loaded TensorRT library's version, e.g. {@code 10.6.0}. */
+  public static String tensorRtVersion() {
+    return PlanHeader.versionString(Natives.tensorRtVersion());
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("TrtEngine for " + source + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    List<Inferer> open;
+    synchronized (inferers) {
+      open = new ArrayList<>(inferers);
+    }
+    for (Inferer i : open) {
+      i.close();
+    }
+    registration.close();
+  }
+
+  @Override
+  public String toString() {
+    return "TrtEngine[" + source + ", " + tensors.size() + " tensors]";
+  }
+}

@@ -1,0 +1,84 @@
+package io.github.trt4j.cli;
+
+import io.github.trt4j.EngineBuilder;
+import io.github.trt4j.ShapeRange;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    description = "Build a TensorRT engine from an ONNX model.")
+final class BuildCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX model.")
+  Path model;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "ENGINE", description = "Where to write the engine.")
+  Path output;
+
+  @Option(names = "--fp16", description = "Allow FP16 kernels.")
+  boolean fp16;
+
+  @Option(names = "--no-tf32", description = "Forbid TF32 for FP32 matrix work (strict FP32).")
+  boolean noTf32;
+
+  @Option(names = "--workspace", paramLabel = "MiB", description = "Cap the builder workspace, in MiB.")
+  long workspaceMib;
+
+  @Option(
+      names = "--shapes",
+      split = ",",
+      paramLabel = "NAME:MIN/OPT/MAX",
+      description = {
+        "Optimization profile ranges, e.g. x:1x8/8x8/16x8 (repeat or comma-separate for",
+        "several inputs; all together form one profile)."
+      })
+  List<String> shapes = List.of();
+
+  @Option(names = "--timing-cache", paramLabel = "FILE", description = "Timing cache to read (if present) and update.")
+  Path timingCache;
+
+  @Option(names = "--device", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE}).")
+  int device;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    EngineBuilder b = EngineBuilder.fromOnnx(model).fp16(fp16).tf32(!noTf32).device(device)
+        .workspace(workspaceMib * 1024 * 1024).timingCache(timingCache);
+    Map<String, ShapeRange> profile = parseShapes(shapes);
+    if (!profile.isEmpty()) {
+      b.profile(profile);
+    }
+    long bytes = b.buildTo(output);
+    spec.commandLine().getOut().printf("Wrote %s (%d bytes)%n", output, bytes);
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  /** Parses {@code name:MIN/OPT/MAX} entries; the name may itself contain ':' (the last one splits). */
+  static Map<String, ShapeRange> parseShapes(List<String> entries) {
+    Map<String, ShapeRange> m = new LinkedHashMap<>();
+    for (String e : entries) {
+      int colon = e.lastIndexOf(':');
+      if (colon <= 0 || colon == e.length() - 1) {
+        throw new IllegalArgumentException(
+            "--shapes entry '" + e + "' is not NAME:MIN/OPT/MAX (e.g. x:1x8/8x8/16x8)");
+      }
+      String name = e.substring(0, colon);
+      if (m.put(name, ShapeRange.parse(e.substring(colon + 1))) != null) {
+        throw new IllegalArgumentException("--shapes names input '" + name + "' twice");
+      }
+    }
+    return m;
+  }
+}

@@ -1,0 +1,63 @@
+package io.github.trt4j.cli;
+
+import io.github.trt4j.PlanHeader;
+import io.github.trt4j.ShapeRange;
+import io.github.trt4j.TensorSpec;
+import io.github.trt4j.TrtEngine;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print an engine's I/O tensors (index, name, shape, direction, data type), the TensorRT",
+      "version that built it, its device memory and its optimization profiles."
+    })
+final class InspectCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "ENGINE", description = "Serialized TensorRT engine (.engine/.plan).")
+  Path engine;
+
+  @Option(names = "--header-only", description = "Only read the plan header (needs no GPU).")
+  boolean headerOnly;
+
+  @Option(names = "--device", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE}).")
+  int device;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PlanHeader header = PlanHeader.read(engine);
+    out.println("Engine:   " + engine);
+    out.println("Built by: TensorRT " + header.fullVersion());
+    if (headerOnly) {
+      out.flush();
+      return 0;
+    }
+    try (TrtEngine e = TrtEngine.load(engine, device)) {
+      out.println("Runtime:  TensorRT " + TrtEngine.tensorRtVersion());
+      out.printf("Device memory: %.1f MiB per execution context%n", e.deviceMemorySize() / 1048576.0);
+      out.println("Layers:   " + e.layerCount());
+      out.println("Optimization profiles: " + e.profileCount());
+      for (TensorSpec t : e.inputs()) {
+        for (int p = 0; p < t.profiles().size(); p++) {
+          ShapeRange r = t.profiles().get(p);
+          out.printf("  profile %d  %s  min %s  opt %s  max %s%n", p, t.name(),
+              r.min().joined(), r.opt().joined(), r.max().joined());
+        }
+      }
+      out.println();
+      out.print(e.describe());
+    }
+    out.flush();
+    return 0;
+  }
+}

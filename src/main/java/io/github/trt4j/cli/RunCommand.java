@@ -1,0 +1,125 @@
+package io.github.trt4j.cli;
+
+import io.github.trt4j.Inferer;
+import io.github.trt4j.Npy;
+import io.github.trt4j.Tensor;
+import io.github.trt4j.TensorSpec;
+import io.github.trt4j.TrtEngine;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run an engine once on inputs from .npy files and write one .npy per output.",
+      "float32 files feed float16/bf16 inputs too; other types must match the engine's."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "ENGINE", description = "Serialized TensorRT engine.")
+  Path engine;
+
+  @Option(names = {"-i", "--input"}, paramLabel = "NAME=FILE.npy", description = "An input tensor (repeat for each input).")
+  List<String> inputs = List.of();
+
+  @Option(names = {"-o", "--output-dir"}, required = true, paramLabel = "DIR", description = "Where to write OUTPUT_NAME.npy files.")
+  Path outputDir;
+
+  @Option(names = "--device", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE}).")
+  int device;
+
+  @Option(names = "--profile", defaultValue = "0", description = "Optimization profile (default: ${DEFAULT-VALUE}).")
+  int profile;
+
+  @Option(names = "--repeat", defaultValue = "0", paramLabel = "N", description = "Also time N more runs and print latency percentiles.")
+  int repeat;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Path> files = parseInputs(inputs);
+    PrintWriter out = spec.commandLine().getOut();
+    try (TrtEngine e = TrtEngine.load(engine, device);
+        Inferer inferer = e.createInferer(profile)) {
+      Map<String, Tensor> feed = new LinkedHashMap<>();
+      for (Map.Entry<String, Path> f : files.entrySet()) {
+        TensorSpec s = e.inputs().stream().filter(t -> t.name().equals(f.getKey())).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException(
+                "Unknown input '" + f.getKey() + "'; inputs are "
+                    + e.inputs().stream().map(TensorSpec::name).toList()));
+        feed.put(f.getKey(), coerce(Npy.read(f.getValue()), s, f.getValue()));
+      }
+      Map<String, Tensor> result = inferer.run(feed);
+      Files.createDirectories(outputDir);
+      for (Map.Entry<String, Tensor> r : result.entrySet()) {
+        Path p = outputDir.resolve(fileName(r.getKey()) + ".npy");
+        Npy.write(p, r.getValue());
+        out.printf("%s  %s %s -> %s%n", r.getKey(), r.getValue().dataType().displayName(),
+            r.getValue().shape().joined(), p);
+      }
+      if (repeat > 0) {
+        long[] ns = new long[repeat];
+        for (int i = 0; i < repeat; i++) {
+          long t0 = System.nanoTime();
+          inferer.run(feed);
+          ns[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(ns);
+        out.printf("latency over %d runs: min %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms%n",
+            repeat, ns[0] / 1e6, pct(ns, 50) / 1e6, pct(ns, 90) / 1e6, pct(ns, 99) / 1e6);
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  static long pct(long[] sorted, int p) {
+    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+  /** Output names can hold characters that files cannot ("/", ":"); replace them. */
+  static String fileName(String tensor) {
+    return tensor.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  static Map<String, Path> parseInputs(List<String> entries) {
+    Map<String, Path> m = new LinkedHashMap<>();
+    for (String e : entries) {
+      int eq = e.indexOf('=');
+      if (eq <= 0 || eq == e.length() - 1) {
+        throw new IllegalArgumentException("--input '" + e + "' is not NAME=FILE.npy");
+      }
+      if (m.put(e.substring(0, eq), Path.of(e.substring(eq + 1))) != null) {
+        throw new IllegalArgumentException("--input names '" + e.substring(0, eq) + "' twice");
+      }
+    }
+    return m;
+  }
+
+  /** float32 data feeds float16/bf16 inputs; every other type must match. */
+  static Tensor coerce(Tensor t, TensorSpec s, Path file) {
+    if (t.dataType() == s.dataType()) {
+      return t;
+    }
+    if (t.dataType().isFloatingPoint() && s.dataType().isFloatingPoint()) {
+      return Tensor.fromFloats(s.dataType(), t.shape(), t.floats());
+    }
+    throw new IllegalArgumentException(
+        "Input '" + s.name() + "' is " + s.dataType().displayName() + "; " + file + " holds "
+            + t.dataType().displayName());
+  }
+
+}

@@ -1,0 +1,126 @@
+package io.github.trt4j.internal;
+
+import io.github.trt4j.CudaException;
+import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.cudart.cudaDeviceProp;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.SizeTPointer;
+
+/** The one funnel for CUDA runtime calls: every status goes through {@link #check}. */
+public final class Cuda {
+
+  private Cuda() {}
+
+  /** Throws a {@link CudaException} naming the call and what it was for unless status is 0. */
+  public static void check(int status, String call, String what) {
+    if (status != cudart.cudaSuccess) {
+      String name = errorName(status);
+      throw new CudaException(
+          call + " failed for " + what + ": " + name + " (" + errorString(status) + ")",
+          status,
+          name);
+    }
+  }
+
+  static String errorName(int status) {
+    BytePointer p = cudart.cudaGetErrorName(status);
+    return p == null ? "cudaError " + status : p.getString();
+  }
+
+  static String errorString(int status) {
+    BytePointer p = cudart.cudaGetErrorString(status);
+    return p == null ? "unknown" : p.getString();
+  }
+
+  public static void setDevice(int device) {
+    check(cudart.cudaSetDevice(device), "cudaSetDevice", "device " + device);
+  }
+
+  /** Device memory of {@code bytes} (at least 1 byte, so that the address is never null). */
+  public static Pointer malloc(long bytes, String what) {
+    Pointer p = new Pointer();
+    check(cudart.cudaMalloc(p, Math.max(1, bytes)), "cudaMalloc", what + " (" + bytes + " bytes)");
+    return p;
+  }
+
+  public static void free(Pointer p) {
+    if (p != null && !p.isNull()) {
+      cudart.cudaFree(p);
+    }
+  }
+
+  /** Page-locked host memory of {@code bytes} (at least 1 byte). */
+  public static Pointer mallocHost(long bytes, String what) {
+    Pointer p = new Pointer();
+    check(
+        cudart.cudaMallocHost(p, Math.max(1, bytes)),
+        "cudaMallocHost",
+        what + " (" + bytes + " bytes)");
+    return p;
+  }
+
+  public static void freeHost(Pointer p) {
+    if (p != null && !p.isNull()) {
+      cudart.cudaFreeHost(p);
+    }
+  }
+
+  public static CUstream_st createStream() {
+    CUstream_st s = new CUstream_st();
+    check(
+        cudart.cudaStreamCreateWithFlags(s, cudart.cudaStreamNonBlocking),
+        "cudaStreamCreateWithFlags",
+        "a non-blocking stream");
+    return s;
+  }
+
+  public static void destroyStream(CUstream_st s) {
+    if (s != null && !s.isNull()) {
+      cudart.cudaStreamDestroy(s);
+    }
+  }
+
+  public static void copyToDevice(Pointer dst, Pointer src, long bytes, CUstream_st s, String what) {
+    check(
+        cudart.cudaMemcpyAsync(dst, src, bytes, cudart.cudaMemcpyHostToDevice, s),
+        "cudaMemcpyAsync(H2D)",
+        what);
+  }
+
+  public static void copyToHost(Pointer dst, Pointer src, long bytes, CUstream_st s, String what) {
+    check(
+        cudart.cudaMemcpyAsync(dst, src, bytes, cudart.cudaMemcpyDeviceToHost, s),
+        "cudaMemcpyAsync(D2H)",
+        what);
+  }
+
+  public static void synchronize(CUstream_st s, String what) {
+    check(cudart.cudaStreamSynchronize(s), "cudaStreamSynchronize", what);
+  }
+
+  /** {free, total} device memory in bytes on the current device. */
+  public static long[] memInfo() {
+    try (SizeTPointer free = new SizeTPointer(1);
+        SizeTPointer total = new SizeTPointer(1)) {
+      check(cudart.cudaMemGetInfo(free, total), "cudaMemGetInfo", "the current device");
+      return new long[] {free.get(), total.get()};
+    }
+  }
+
+  /** Name and compute capability, e.g. {@code NVIDIA H100 80GB HBM3 (compute 9.0)}. */
+  public static String deviceDescription(int device) {
+    try (cudaDeviceProp p = new cudaDeviceProp()) {
+      check(cudart.cudaGetDeviceProperties(p, device), "cudaGetDeviceProperties", "device " + device);
+      return p.name().getString() + " (compute " + p.major() + "." + p.minor() + ")";
+    }
+  }
+
+  /** Driver's supported CUDA version as {@code major*1000 + minor*10}. */
+  public static int driverVersion() {
+    int[] v = {0};
+    check(cudart.cudaDriverGetVersion(v), "cudaDriverGetVersion", "the driver");
+    return v[0];
+  }
+}

@@ -1,0 +1,192 @@
+package io.github.trt4j.internal;
+
+import io.github.trt4j.DataType;
+import io.github.trt4j.EngineLoadException;
+import io.github.trt4j.Shape;
+import io.github.trt4j.ShapeRange;
+import io.github.trt4j.TensorSpec;
+import io.github.trt4j.TrtException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.tensorrt.global.nvinfer;
+import org.bytedeco.tensorrt.nvinfer.Dims64;
+import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
+import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
+import org.bytedeco.tensorrt.nvinfer.IRuntime;
+
+/**
+ * Owns a TensorRT runtime and the engine it deserialized. Reference counted: the public {@code
+ * TrtEngine} holds one reference and every execution context another, so that the engine and
+ * runtime are deleted only after the last context, whatever order closing or garbage collection
+ * takes.
+ */
+public final class EngineHandle {
+
+  private final IRuntime runtime;
+  private final ICudaEngine engine;
+  private final int device;
+  private final AtomicInteger refs = new AtomicInteger(1);
+
+  private EngineHandle(IRuntime runtime, ICudaEngine engine, int device) {
+    this.runtime = runtime;
+    this.engine = engine;
+    this.device = device;
+  }
+
+  /**
+   * Deserializes {@code size} bytes at {@code data} on {@code device}.
+   *
+   * @throws EngineLoadException with TensorRT's reason when it refuses the plan
+   */
+  public static EngineHandle deserialize(Pointer data, long size, int device, String source) {
+    Natives.requireDevice(device);
+    Cuda.setDevice(device);
+    IRuntime runtime = nvinfer.createInferRuntime(TrtLogger.get());
+    if (runtime == null || runtime.isNull()) {
+      throw new TrtException("createInferRuntime returned null (TensorRT could not start)");
+    }
+    ICudaEngine engine;
+    try (TrtLog.Capture capture = TrtLog.capture()) {
+      engine = runtime.deserializeCudaEngine(data, size);
+      if (engine == null || engine.isNull()) {
+        NativeDelete.delete(runtime, NativeDelete.NO_COPY_SLOT);
+        throw new EngineLoadException(source, refusal(capture.errors(), describeDevice(device)));
+      }
+    }
+    return new EngineHandle(runtime, engine, device);
+  }
+
+  /** Turns TensorRT's error lines for a refused plan into a reason; names both GPUs if relevant. */
+  private static String describeDevice(int device) {
+    try {
+      return Cuda.deviceDescription(device);
+    } catch (RuntimeException e) {
+      return "device " + device;
+    }
+  }
+
+  static String refusal(List<String> errors, String thisGpu) {
+    String said = errors.isEmpty() ? "" : String.join(" | ", errors.subList(Math.max(0, errors.size() - 3), errors.size()));
+    String lower = said.toLowerCase(Locale.ROOT);
+    if (lower.contains("incompatible device") || lower.contains("compute capability")
+        || lower.contains("different device") || lower.contains("different gpu")) {
+      return "built for another GPU; this GPU is " + thisGpu + ". TensorRT: " + said;
+    }
+    if (lower.contains("version")) {
+      return "built with another TensorRT version. TensorRT: " + said;
+    }
+    return "TensorRT could not deserialize it (corrupt or truncated plan?)"
+        + (said.isEmpty() ? "" : ". TensorRT: " + said);
+  }
+
+  public ICudaEngine engine() {
+    return engine;
+  }
+
+  public int device() {
+    return device;
+  }
+
+  /** Every I/O tensor in TensorRT's order. */
+  public List<TensorSpec> readSpecs() {
+    int n = engine.getNbIOTensors();
+    int profiles = engine.getNbOptimizationProfiles();
+    List<TensorSpec> specs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String name = engine.getIOTensorName(i);
+      boolean input = engine.getTensorIOMode(name).value == nvinfer.TensorIOMode.kINPUT.value;
+      DataType type = DataType.fromNative(engine.getTensorDataType(name).value);
+      Shape shape = toShape(engine.getTensorShape(name));
+      List<ShapeRange> ranges = new ArrayList<>();
+      if (input) {
+        for (int p = 0; p < profiles; p++) {
+          Shape min = toShape(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kMIN));
+          Shape opt = toShape(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kOPT));
+          Shape max = toShape(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kMAX));
+          if (min.rank() == shape.rank() && !min.isDynamic() && !max.isDynamic()) {
+            ranges.add(new ShapeRange(min, opt, max));
+          }
+        }
+      }
+      String format = engine.getTensorFormatDesc(name);
+      boolean vectorized = engine.getTensorVectorizedDim(name) >= 0
+          || engine.getTensorComponentsPerElement(name) > 1;
+      specs.add(new TensorSpec(
+          i, name, input ? TensorSpec.Direction.INPUT : TensorSpec.Direction.OUTPUT, type, shape,
+          ranges, format, vectorized));
+    }
+    return specs;
+  }
+
+  public boolean isHostTensor(String name) {
+    return engine.getTensorLocation(name).value == nvinfer.TensorLocation.kHOST.value;
+  }
+
+  public static Shape toShape(Dims64 d) {
+    int rank = d.nbDims();
+    if (rank < 0) {
+      return new Shape(new long[0]);
+    }
+    long[] dims = new long[rank];
+    for (int i = 0; i < rank; i++) {
+      dims[i] = d.d(i);
+    }
+    return new Shape(dims);
+  }
+
+  public static Dims64 toDims(Shape s) {
+    Dims64 d = new Dims64();
+    d.nbDims(s.rank());
+    for (int i = 0; i < s.rank(); i++) {
+      d.d(i, s.dim(i));
+    }
+    return d;
+  }
+
+  public long deviceMemorySize() {
+    return engine.getDeviceMemorySizeV2();
+  }
+
+  public int profileCount() {
+    return engine.getNbOptimizationProfiles();
+  }
+
+  public int layerCount() {
+    return engine.getNbLayers();
+  }
+
+  /** Creates an execution context; the caller must {@link #retain()} for it. */
+  public IExecutionContext createContext() {
+    try (TrtLog.Capture capture = TrtLog.capture()) {
+      IExecutionContext c = engine.createExecutionContext();
+      if (c == null || c.isNull()) {
+        throw new TrtException(
+            "createExecutionContext failed: " + capture.summary("no device memory left?"));
+      }
+      return c;
+    }
+  }
+
+  public void retain() {
+    if (refs.getAndIncrement() <= 0) {
+      refs.decrementAndGet();
+      throw new IllegalStateException("TrtEngine is closed");
+    }
+  }
+
+  /** Drops one reference; the last one deletes the engine, then the runtime. */
+  public void release() {
+    if (refs.decrementAndGet() == 0) {
+      try {
+        Cuda.setDevice(device);
+      } catch (RuntimeException ignored) {
+        // Deleting still works on the current device for a single-GPU process.
+      }
+      NativeDelete.delete(engine, NativeDelete.NO_COPY_SLOT);
+      NativeDelete.delete(runtime, NativeDelete.NO_COPY_SLOT);
+    }
+  }
+}

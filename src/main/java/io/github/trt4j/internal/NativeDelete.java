@@ -1,0 +1,74 @@
+package io.github.trt4j.internal;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * Runs a C++ {@code delete} on a TensorRT object through its virtual deleting destructor.
+ *
+ * <p>JavaCPP's {@code close()}/{@code deallocate()} do nothing for objects TensorRT created (they
+ * have no deallocator: bytedeco javacpp-presets#1699), so engines and contexts would leak GPU
+ * memory. In the Itanium C++ ABI (Linux), a polymorphic class's vtable holds two destructor
+ * entries where the destructor is declared: the complete-object destructor, then the deleting
+ * destructor, which also frees the object. We read the object's vtable pointer, take the deleting
+ * destructor's slot and call it with the object address through the FFM API.
+ */
+public final class NativeDelete {
+
+  /**
+   * Deleting-destructor slot of classes derived from {@code nvinfer1::INoCopy}, whose virtual
+   * destructor is its first virtual member: IRuntime, ICudaEngine, IExecutionContext, IBuilder,
+   * IBuilderConfig, INetworkDefinition, IHostMemory, ITimingCache.
+   */
+  public static final int NO_COPY_SLOT = 1;
+
+  /**
+   * Deleting-destructor slot of {@code nvonnxparser::IParser} in TensorRT 10.6: its destructor is
+   * declared after eight pure virtual methods (parse, parseFromFile, supportsModel,
+   * parseWithWeightDescriptors, supportsOperator, getNbErrors, getError, clearErrors), so the two
+   * destructor entries are slots 8 and 9.
+   */
+  public static final int PARSER_SLOT = 9;
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final FunctionDescriptor VOID_OF_POINTER =
+      FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
+
+  private NativeDelete() {}
+
+  /** Deletes the object at {@code p} (no-op for null) using the deleting destructor in slot. */
+  public static void delete(Pointer p, int slot) {
+    if (p == null || p.isNull()) {
+      return;
+    }
+    delete(p.address(), slot);
+  }
+
+  /** Deletes the object at {@code address} (no-op for 0). */
+  public static void delete(long address, int slot) {
+    if (address == 0) {
+      return;
+    }
+    if (!"x86_64".equals(arch()) && !"amd64".equals(arch()) && !"aarch64".equals(arch())) {
+      throw new UnsupportedOperationException("Native cleanup needs the Itanium C++ ABI (Linux)");
+    }
+    MemorySegment object = MemorySegment.ofAddress(address).reinterpret(ValueLayout.ADDRESS.byteSize());
+    MemorySegment vtable =
+        object.get(ValueLayout.ADDRESS, 0).reinterpret(ValueLayout.ADDRESS.byteSize() * (slot + 1L));
+    MemorySegment destructor = vtable.getAtIndex(ValueLayout.ADDRESS, slot);
+    MethodHandle call = LINKER.downcallHandle(destructor, VOID_OF_POINTER);
+    try {
+      call.invokeExact(MemorySegment.ofAddress(address));
+    } catch (Throwable t) {
+      throw new IllegalStateException("C++ delete of object at 0x" + Long.toHexString(address) + " failed", t);
+    }
+  }
+
+  private static String arch() {
+    return System.getProperty("os.arch");
+  }
+}

@@ -1,0 +1,221 @@
+package io.github.trt4j.internal;
+
+import io.github.trt4j.OnnxParseException;
+import io.github.trt4j.Shape;
+import io.github.trt4j.ShapeRange;
+import io.github.trt4j.TrtException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.tensorrt.global.nvinfer;
+import org.bytedeco.tensorrt.global.nvonnxparser;
+import org.bytedeco.tensorrt.nvinfer.Dims64;
+import org.bytedeco.tensorrt.nvinfer.IBuilder;
+import org.bytedeco.tensorrt.nvinfer.IBuilderConfig;
+import org.bytedeco.tensorrt.nvinfer.IHostMemory;
+import org.bytedeco.tensorrt.nvinfer.INetworkDefinition;
+import org.bytedeco.tensorrt.nvinfer.IOptimizationProfile;
+import org.bytedeco.tensorrt.nvinfer.ITensor;
+import org.bytedeco.tensorrt.nvinfer.ITimingCache;
+import org.bytedeco.tensorrt.nvonnxparser.IParser;
+import org.bytedeco.tensorrt.nvonnxparser.IParserError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ONNX to serialized engine. Creates builder, network, parser, config and timing cache, and
+ * deletes them all (in reverse order of creation) before returning, whether the build worked or not.
+ */
+public final class OnnxBuild {
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.github.trt4j.EngineBuilder");
+
+  /** What to build. */
+  public record Options(
+      Path model,
+      boolean fp16,
+      boolean tf32,
+      long workspaceBytes,
+      List<Map<String, ShapeRange>> profiles,
+      Path timingCache,
+      int device,
+      int optimizationLevel) {}
+
+  private OnnxBuild() {}
+
+  public static byte[] build(Options o) throws IOException {
+    byte[] onnx = Files.readAllBytes(o.model());
+    byte[] cacheIn = null;
+    if (o.timingCache() != null && Files.isRegularFile(o.timingCache())) {
+      cacheIn = Files.readAllBytes(o.timingCache());
+    }
+    Natives.requireDevice(o.device());
+    Cuda.setDevice(o.device());
+    long start = System.nanoTime();
+    LOG.info("Building engine from {} (fp16={}, tf32={}, profiles={})",
+        o.model(), o.fp16(), o.tf32(), o.profiles().size());
+    IBuilder builder = null;
+    INetworkDefinition network = null;
+    IParser parser = null;
+    IBuilderConfig config = null;
+    ITimingCache cache = null;
+    IHostMemory plan = null;
+    IHostMemory cacheOut = null;
+    try (TrtLog.Capture capture = TrtLog.capture();
+        BytePointer model = new BytePointer(onnx)) {
+      builder = nvinfer.createInferBuilder(TrtLogger.get());
+      requireNonNull(builder, "createInferBuilder", capture);
+      network = builder.createNetworkV2(0);
+      requireNonNull(network, "createNetworkV2", capture);
+      parser = nvonnxparser.createParser(network, TrtLogger.get());
+      requireNonNull(parser, "createParser", capture);
+      if (!parser.parse(model, onnx.length, o.model().toAbsolutePath().toString())) {
+        throw new OnnxParseException(o.model().toString(), parserErrors(parser));
+      }
+      config = builder.createBuilderConfig();
+      requireNonNull(config, "createBuilderConfig", capture);
+      if (o.fp16()) {
+        config.setFlag(nvinfer.BuilderFlag.kFP16);
+      }
+      if (!o.tf32()) {
+        config.clearFlag(nvinfer.BuilderFlag.kTF32);
+      }
+      if (o.workspaceBytes() > 0) {
+        config.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, o.workspaceBytes());
+      }
+      if (o.optimizationLevel() >= 0) {
+        config.setBuilderOptimizationLevel(o.optimizationLevel());
+      }
+      addProfiles(builder, network, config, o.profiles());
+      cache = cacheIn == null
+          ? config.createTimingCache(null, 0)
+          : config.createTimingCache(new BytePointer(cacheIn), cacheIn.length);
+      if (cache != null && !cache.isNull()) {
+        config.setTimingCache(cache, false);
+      }
+      plan = builder.buildSerializedNetwork(network, config);
+      if (plan == null || plan.isNull() || plan.size() == 0) {
+        throw new TrtException(
+            "TensorRT could not build an engine from " + o.model() + ": "
+                + capture.summary("no reason given"));
+      }
+      if (plan.size() > Integer.MAX_VALUE - 8) {
+        throw new TrtException("Engine of " + plan.size() + " bytes is too large for a byte[]");
+      }
+      byte[] bytes = new byte[(int) plan.size()];
+      new BytePointer(plan.data()).capacity(plan.size()).get(bytes);
+      if (o.timingCache() != null && cache != null && !cache.isNull()) {
+        cacheOut = cache.serialize();
+        if (cacheOut != null && !cacheOut.isNull()) {
+          byte[] c = new byte[(int) cacheOut.size()];
+          new BytePointer(cacheOut.data()).capacity(cacheOut.size()).get(c);
+          Files.write(o.timingCache(), c);
+        }
+      }
+      LOG.info("Built {} bytes from {} in {} ms", bytes.length, o.model(),
+          (System.nanoTime() - start) / 1_000_000);
+      return bytes;
+    } finally {
+      NativeDelete.delete(cacheOut, NativeDelete.NO_COPY_SLOT);
+      NativeDelete.delete(plan, NativeDelete.NO_COPY_SLOT);
+      NativeDelete.delete(config, NativeDelete.NO_COPY_SLOT);
+      NativeDelete.delete(cache, NativeDelete.NO_COPY_SLOT);
+      NativeDelete.delete(parser, NativeDelete.PARSER_SLOT);
+      NativeDelete.delete(network, NativeDelete.NO_COPY_SLOT);
+      NativeDelete.delete(builder, NativeDelete.NO_COPY_SLOT);
+    }
+  }
+
+  private static void requireNonNull(Pointer p, String call, TrtLog.Capture capture) {
+    if (p == null || p.isNull()) {
+      throw new TrtException(call + " returned null: " + capture.summary("no reason given"));
+    }
+  }
+
+  private static List<OnnxParseException.ParserError> parserErrors(IParser parser) {
+    List<OnnxParseException.ParserError> errors = new ArrayList<>();
+    for (int i = 0; i < parser.getNbErrors(); i++) {
+      IParserError e = parser.getError(i);
+      errors.add(new OnnxParseException.ParserError(
+          e.node(), nullToEmpty(e.nodeName()), nullToEmpty(e.nodeOperator()),
+          e.code().toString(), nullToEmpty(e.desc())));
+    }
+    return errors;
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static void addProfiles(
+      IBuilder builder, INetworkDefinition network, IBuilderConfig config,
+      List<Map<String, ShapeRange>> profiles) {
+    Map<String, Shape> inputs = new LinkedHashMap<>();
+    for (int i = 0; i < network.getNbInputs(); i++) {
+      ITensor t = network.getInput(i);
+      inputs.put(t.getName(), EngineHandle.toShape(t.getDimensions()));
+    }
+    List<String> dynamic = inputs.entrySet().stream()
+        .filter(e -> e.getValue().isDynamic()).map(Map.Entry::getKey).toList();
+    checkProfiles(inputs, profiles);
+    if (profiles.isEmpty() && !dynamic.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Input(s) " + dynamic + " have dynamic shapes " + dynamic.stream().map(inputs::get).toList()
+              + "; give their MIN/OPT/MAX shapes in an optimization profile");
+    }
+    for (Map<String, ShapeRange> ranges : profiles) {
+      IOptimizationProfile p = builder.createOptimizationProfile();
+      for (Map.Entry<String, ShapeRange> e : ranges.entrySet()) {
+        ShapeRange r = e.getValue();
+        try (Dims64 min = EngineHandle.toDims(r.min());
+            Dims64 opt = EngineHandle.toDims(r.opt());
+            Dims64 max = EngineHandle.toDims(r.max())) {
+          boolean ok = p.setDimensions(e.getKey(), nvinfer.OptProfileSelector.kMIN, min)
+              && p.setDimensions(e.getKey(), nvinfer.OptProfileSelector.kOPT, opt)
+              && p.setDimensions(e.getKey(), nvinfer.OptProfileSelector.kMAX, max);
+          if (!ok) {
+            throw new IllegalArgumentException(
+                "TensorRT rejected range " + r + " for input '" + e.getKey() + "'");
+          }
+        }
+      }
+      if (config.addOptimizationProfile(p) < 0) {
+        throw new IllegalArgumentException("TensorRT rejected optimization profile " + ranges);
+      }
+    }
+  }
+
+  /** Pure-Java checks of profiles against the network's inputs (names, ranks, fixed dims). */
+  static void checkProfiles(Map<String, Shape> inputs, List<Map<String, ShapeRange>> profiles) {
+    for (int p = 0; p < profiles.size(); p++) {
+      Map<String, ShapeRange> ranges = profiles.get(p);
+      for (Map.Entry<String, ShapeRange> e : ranges.entrySet()) {
+        Shape declared = inputs.get(e.getKey());
+        if (declared == null) {
+          throw new IllegalArgumentException(
+              "Profile " + p + " names '" + e.getKey() + "', which is not an input; inputs are "
+                  + List.copyOf(inputs.keySet()));
+        }
+        ShapeRange r = e.getValue();
+        if (!r.min().matches(declared) || !r.max().matches(declared) || !r.opt().matches(declared)) {
+          throw new IllegalArgumentException(
+              "Profile " + p + " range " + r + " does not fit input '" + e.getKey() + "' of shape "
+                  + declared + " (-1 = any)");
+        }
+      }
+      for (Map.Entry<String, Shape> in : inputs.entrySet()) {
+        if (in.getValue().isDynamic() && !ranges.containsKey(in.getKey())) {
+          throw new IllegalArgumentException(
+              "Profile " + p + " has no range for dynamic input '" + in.getKey() + "' "
+                  + in.getValue());
+        }
+      }
+    }
+  }
+}
