@@ -1,0 +1,88 @@
+package io.github.trt4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.trt4j.Shape;
+import io.github.trt4j.ShapeRange;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The pure-Java parts of the native glue: messages, profile checks, log routing. */
+class NativeGlueTest {
+
+  @Test
+  void refusalForAnotherGpuNamesBothGpus() {
+    String msg = EngineHandle.refusal(
+        List.of("IRuntime::deserializeCudaEngine: Error Code 6: API Usage Error (The engine plan"
+            + " file is generated on an incompatible device, expecting compute 8.6 got compute"
+            + " 9.0, please rebuild.)"),
+        "NVIDIA H100 80GB HBM3 (compute 9.0)");
+    assertTrue(msg.startsWith("built for another GPU; this GPU is NVIDIA H100 80GB HBM3 (compute 9.0)"), msg);
+    assertTrue(msg.contains("expecting compute 8.6 got compute 9.0"), msg);
+  }
+
+  @Test
+  void refusalWithoutDetailSaysSo() {
+    assertEquals("TensorRT could not deserialize it (corrupt or truncated plan?)",
+        EngineHandle.refusal(List.of(), "x"));
+  }
+
+  @Test
+  void profilesAreCheckedAgainstNetworkInputs() {
+    Map<String, Shape> inputs = new LinkedHashMap<>();
+    inputs.put("x", Shape.of(-1, 16));
+    inputs.put("k", Shape.of(4));
+    var e = assertThrows(IllegalArgumentException.class, () -> OnnxBuild.checkProfiles(inputs,
+        List.of(Map.of("y", ShapeRange.parse("1x16/8x16/16x16")))));
+    assertEquals("Profile 0 names 'y', which is not an input; inputs are [x, k]", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> OnnxBuild.checkProfiles(inputs,
+        List.of(Map.of("x", ShapeRange.parse("1x8/8x8/16x8")))));
+    assertEquals("Profile 0 range 1x8/8x8/16x8 does not fit input 'x' of shape [-1, 16] (-1 = any)",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> OnnxBuild.checkProfiles(inputs,
+        List.of(Map.of("k", ShapeRange.parse("4")))));
+    assertEquals("Profile 0 has no range for dynamic input 'x' [-1, 16]", e.getMessage());
+    OnnxBuild.checkProfiles(inputs, List.of(Map.of("x", ShapeRange.parse("1x16/8x16/16x16"))));
+  }
+
+  @Test
+  void loadFailureMessageSaysHowToFix() {
+    String m = Natives.loadFailureMessage("the CUDA runtime (libcudart.so.12)",
+        new UnsatisfiedLinkError("no jnicudart in java.library.path"));
+    assertTrue(m.startsWith("Cannot load the CUDA runtime (libcudart.so.12): no jnicudart"), m);
+    assertTrue(m.contains("-Predist") && m.contains("cuDNN 9"), m);
+  }
+
+  @Test
+  void missingDriverIsNamed() {
+    String m = Natives.loadFailureMessage("the CUDA runtime (libcudart.so.12)",
+        new UnsatisfiedLinkError("libjnicudart.so: libcuda.so.1: cannot open shared object file"));
+    assertTrue(m.startsWith("No NVIDIA driver: libcuda.so.1"), m);
+  }
+
+  @Test
+  void deviceCountMessages() {
+    assertTrue(Natives.deviceCountMessage(100, "cudaErrorNoDevice").startsWith("No CUDA-capable GPU"));
+    assertTrue(Natives.deviceCountMessage(35, "cudaErrorInsufficientDriver").contains("NVIDIA driver"));
+  }
+
+  @Test
+  void captureCollectsOnlyErrorsOnThisThread() throws Exception {
+    try (TrtLog.Capture c = TrtLog.capture()) {
+      TrtLog.route(1, "bad thing");
+      TrtLog.route(2, "a warning");
+      Thread t = new Thread(() -> TrtLog.route(1, "other thread"));
+      t.start();
+      t.join();
+      assertEquals(List.of("bad thing"), c.errors());
+      assertEquals("bad thing", c.summary("none"));
+    }
+    try (TrtLog.Capture c = TrtLog.capture()) {
+      assertEquals("none", c.summary("none"));
+    }
+  }
+}
