@@ -11,14 +11,18 @@ import java.nio.file.Path;
  * The start of a serialized TensorRT engine ("plan"), read without a GPU: the plan tag {@code
  * 0x74727466} (the bytes {@code ftrt}) in the first four bytes, little-endian, and the TensorRT
  * version that wrote it in bytes 24 to 27 (major, minor, patch, build), as {@code trtexec
- * --getPlanVersionOnly} reads them.
+ * --getPlanVersionOnly} reads them. TensorRT 10 also records the plan's total size as a
+ * little-endian 64-bit integer at byte 16 and refuses a plan whose size differs ("assertion
+ * plan->header.size == blobSize failed"); {@link #requireComplete} checks it in Java first, so a
+ * truncated file gets a clear message.
  *
  * @param major TensorRT major version, e.g. 10
  * @param minor minor version, e.g. 6
  * @param patch patch version
  * @param build build number
+ * @param declaredBytes the plan size recorded in the header (TensorRT 10 plans)
  */
-public record PlanHeader(int major, int minor, int patch, int build) {
+public record PlanHeader(int major, int minor, int patch, int build, long declaredBytes) {
 
   /** The plan tag, read as a little-endian 32-bit integer from offset 0. */
   public static final int TAG = 0x74727466;
@@ -26,6 +30,7 @@ public record PlanHeader(int major, int minor, int patch, int build) {
   /** Bytes needed to read the header. */
   public static final int SIZE = 28;
 
+  private static final int SIZE_OFFSET = 16;
   private static final int VERSION_OFFSET = 24;
 
   /**
@@ -78,7 +83,26 @@ public record PlanHeader(int major, int minor, int patch, int build) {
         Byte.toUnsignedInt(plan.get(ValueLayout.JAVA_BYTE, VERSION_OFFSET)),
         Byte.toUnsignedInt(plan.get(ValueLayout.JAVA_BYTE, VERSION_OFFSET + 1)),
         Byte.toUnsignedInt(plan.get(ValueLayout.JAVA_BYTE, VERSION_OFFSET + 2)),
-        Byte.toUnsignedInt(plan.get(ValueLayout.JAVA_BYTE, VERSION_OFFSET + 3)));
+        Byte.toUnsignedInt(plan.get(ValueLayout.JAVA_BYTE, VERSION_OFFSET + 3)),
+        plan.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), SIZE_OFFSET));
+  }
+
+  /**
+   * Throws unless the header's recorded size equals {@code actualBytes} (TensorRT 10 plans only).
+   *
+   * @throws EngineLoadException e.g. "truncated: the plan header says 491828 bytes, got 245914"
+   */
+  public void requireComplete(String source, long actualBytes) {
+    if (major < 10 || declaredBytes == actualBytes) {
+      return;
+    }
+    if (declaredBytes > actualBytes) {
+      throw new EngineLoadException(
+          source, "truncated: the plan header says " + declaredBytes + " bytes, got " + actualBytes);
+    }
+    throw new EngineLoadException(
+        source, "the plan header says " + declaredBytes + " bytes, got " + actualBytes
+            + " (extra data after the plan, or a damaged header)");
   }
 
   private static String printable(MemorySegment plan) {

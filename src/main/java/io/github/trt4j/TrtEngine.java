@@ -103,6 +103,7 @@ public final class TrtEngine implements AutoCloseable {
     PlanHeader header = PlanHeader.parse(source, plan, size);
     Natives.requireDevice(device);
     header.requireCompatible(source, Natives.tensorRtVersion());
+    header.requireComplete(source, size);
     EngineHandle h =
         EngineHandle.deserialize(Pointers.at(plan.address(), size), size, device, source);
     try {

@@ -24,13 +24,14 @@ class PlanHeaderTest {
     b[25] = (byte) minor;
     b[26] = (byte) patch;
     b[27] = (byte) build;
+    java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(16, length);
     return java.util.Arrays.copyOf(b, length);
   }
 
   @Test
   void readsTagAndVersion() {
     PlanHeader h = PlanHeader.parse("a.engine", plan(10, 6, 0, 26, 64));
-    assertEquals(new PlanHeader(10, 6, 0, 26), h);
+    assertEquals(new PlanHeader(10, 6, 0, 26, 64), h);
     assertEquals("10.6.0", h.version());
     assertEquals("10.6.0.26", h.fullVersion());
     assertTrue(h.compatibleWith(100600));
@@ -60,10 +61,24 @@ class PlanHeaderTest {
   }
 
   @Test
+  void recordedSizeCatchesTruncationAndTrailingData() {
+    byte[] full = plan(10, 6, 0, 26, 1000);
+    PlanHeader.parse("x", full).requireComplete("x", 1000);
+    byte[] cut = java.util.Arrays.copyOf(full, 600);
+    var e = assertThrows(EngineLoadException.class,
+        () -> PlanHeader.parse("x.engine", cut).requireComplete("x.engine", cut.length));
+    assertEquals("x.engine: truncated: the plan header says 1000 bytes, got 600", e.getMessage());
+    byte[] longer = java.util.Arrays.copyOf(full, 1200);
+    e = assertThrows(EngineLoadException.class,
+        () -> PlanHeader.parse("x.engine", longer).requireComplete("x.engine", longer.length));
+    assertTrue(e.getMessage().contains("says 1000 bytes, got 1200"), e.getMessage());
+  }
+
+  @Test
   void readsFromFile(@TempDir Path dir) throws IOException {
     Path p = dir.resolve("x.plan");
     Files.write(p, plan(10, 6, 0, 26, 4096));
-    assertEquals(new PlanHeader(10, 6, 0, 26), PlanHeader.read(p));
+    assertEquals(new PlanHeader(10, 6, 0, 26, 4096), PlanHeader.read(p));
     Path missing = dir.resolve("missing.plan");
     IOException io = assertThrows(IOException.class, () -> PlanHeader.read(missing));
     assertTrue(io.getMessage().contains(missing.toString()), io.getMessage());

@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
     name = "inspect",
     mixinStandardHelpOptions = true,
     description = {
-      "Print an engine's I/O tensors (index, name, shape, direction, data type), the TensorRT",
-      "version that built it, its device memory and its optimization profiles."
+      "Print an engine's I/O tensors, versions, device memory and profiles.",
+      "The table lists index, name, shape (dims joined by x, -1 = dynamic), direction and data type."
     })
 final class InspectCommand implements Callable<Integer> {
 
@@ -38,6 +38,8 @@ final class InspectCommand implements Callable<Integer> {
     PlanHeader header = PlanHeader.read(engine);
     out.println("Engine:   " + engine);
     out.println("Built by: TensorRT " + header.fullVersion());
+    out.println("Size:     " + java.nio.file.Files.size(engine) + " bytes (header says "
+        + header.declaredBytes() + ")");
     if (headerOnly) {
       out.flush();
       return 0;

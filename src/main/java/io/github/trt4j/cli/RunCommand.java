@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run an engine once on inputs from .npy files and write one .npy per output.",
-      "float32 files feed float16/bf16 inputs too; other types must match the engine's."
+      "Run an engine on inputs from .npy files; write one .npy per output.",
+      "float32 files also feed float16/bf16 inputs; other types must match the engine's."
     })
 final class RunCommand implements Callable<Integer> {
 

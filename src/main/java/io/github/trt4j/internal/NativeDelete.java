@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import org.bytedeco.javacpp.Pointer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a C++ {@code delete} on a TensorRT object through its virtual deleting destructor.
@@ -34,6 +35,9 @@ public final class NativeDelete {
    */
   public static final int PARSER_SLOT = 9;
 
+  private static final boolean ITANIUM_ABI =
+      System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+  private static volatile boolean warned;
   private static final Linker LINKER = Linker.nativeLinker();
   private static final FunctionDescriptor VOID_OF_POINTER =
       FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
@@ -53,8 +57,14 @@ public final class NativeDelete {
     if (address == 0) {
       return;
     }
-    if (!"x86_64".equals(arch()) && !"amd64".equals(arch()) && !"aarch64".equals(arch())) {
-      throw new UnsupportedOperationException("Native cleanup needs the Itanium C++ ABI (Linux)");
+    if (!ITANIUM_ABI) {
+      if (!warned) {
+        warned = true;
+        LoggerFactory.getLogger(NativeDelete.class).warn(
+            "TensorRT objects are not deleted on {}: trt4j's native cleanup needs the Itanium C++"
+                + " ABI (Linux)", System.getProperty("os.name"));
+      }
+      return;
     }
     MemorySegment object = MemorySegment.ofAddress(address).reinterpret(ValueLayout.ADDRESS.byteSize());
     MemorySegment vtable =
@@ -68,7 +78,4 @@ public final class NativeDelete {
     }
   }
 
-  private static String arch() {
-    return System.getProperty("os.arch");
-  }
 }
