@@ -153,6 +153,33 @@ public final class Npy {
     };
   }
 
+  /**
+   * Reads every array of a NumPy {@code .npz} archive (as {@code numpy.savez} or {@code
+   * savez_compressed} write it), by name without the {@code .npy} suffix, in archive order.
+   *
+   * @throws IOException naming the file and entry when one cannot be read
+   */
+  public static java.util.Map<String, Tensor> readNpz(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new java.nio.file.NoSuchFileException(file.toString(), null, "NPZ file not found");
+    }
+    java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+    try (java.util.zip.ZipInputStream zip =
+        new java.util.zip.ZipInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+      java.util.zip.ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        String name = e.getName().replaceFirst("\\.npy$", "");
+        out.put(name, read(zip, file + "[" + e.getName() + "]"));
+      }
+    } catch (java.util.zip.ZipException z) {
+      throw new IOException(file + ": not an NPZ (zip) archive: " + z.getMessage(), z);
+    }
+    if (out.isEmpty()) {
+      throw new IOException(file + ": not an NPZ archive (no entries)");
+    }
+    return out;
+  }
+
   /** Writes {@code t} to {@code file} (BF16 as float32). */
   public static void write(Path file, Tensor t) throws IOException {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {

@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Inspect, build and run NVIDIA TensorRT 10 engines from Java.",
-    subcommands = {InspectCommand.class, BuildCommand.class, RunCommand.class})
+    subcommands = {
+      InspectCommand.class,
+      BuildCommand.class,
+      RunCommand.class,
+      io.github.trt4j.gazeml.GazeMlRunner.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -34,6 +39,6 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: inspect, build or run");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: inspect, build, run or gazeml");
   }
 }
