@@ -37,11 +37,20 @@ class CliTest {
   void helpListsTheCommands() {
     Result r = run("--help");
     assertEquals(0, r.code);
-    for (String c : List.of("inspect", "build", "run")) {
+    for (String c : List.of("inspect", "build", "run", "gazeml")) {
       assertTrue(r.out.contains(c), r.out);
     }
     Result b = run("build", "--help");
     assertTrue(b.out.contains("--shapes") && b.out.contains("--timing-cache") && b.out.contains("--fp16"), b.out);
+  }
+
+  @Test
+  void gazemlNeedsSomethingToDo() {
+    Result r = run("gazeml");
+    assertEquals(2, r.code);
+    assertTrue(r.err.contains("Nothing to do"), r.err);
+    Result h = run("gazeml", "--help");
+    assertTrue(h.out.contains("--eye-patches") && h.out.contains("--evaluate") && h.out.contains("--video"), h.out);
   }
 
   @Test
