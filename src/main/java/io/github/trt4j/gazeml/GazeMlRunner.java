@@ -192,7 +192,9 @@ public final class GazeMlRunner implements Callable<Integer> {
     String what = video != null ? video.toString() : "camera " + camera;
     try {
       if (!cap.isOpened()) {
-        throw new IOException("Cannot open " + what);
+        throw new IOException("Cannot open " + what + (video == null ? "" : ": the OpenCV in"
+            + " trt4j's class path reads Motion-JPEG AVI and image sequences (frame_%04d.png);"
+            + " convert other videos, e.g. ffmpeg -i in.mp4 -c:v mjpeg -q:v 3 out.avi"));
       }
       double fps = cap.get(opencv_videoio.CAP_PROP_FPS);
       if (!(fps > 0)) {
