@@ -29,6 +29,16 @@ class LifecycleGpuTest {
     return -1;
   }
 
+  static long heapCommitted() {
+    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+  }
+
+  static void settle() throws InterruptedException {
+    System.gc();
+    Thread.sleep(200);
+    System.gc();
+  }
+
   @Test
   void fiveHundredLoadInferCloseCyclesDoNotLeak() throws Exception {
     byte[] plan = Files.readAllBytes(TestModels.engine("seed"));
@@ -39,21 +49,29 @@ class LifecycleGpuTest {
         inf.run(in);
       }
     };
-    for (int i = 0; i < 20; i++) {
+    // Warm up until the JIT, the Java heap and the allocators reach their working size.
+    for (int i = 0; i < 100; i++) {
       cycle.run();
     }
-    System.gc();
+    settle();
     long free0 = Cuda.memInfo()[0];
     long rss0 = rssBytes();
+    long heap0 = heapCommitted();
     for (int i = 0; i < 500; i++) {
       cycle.run();
+      if (i == 249) {
+        settle();
+        System.out.printf("after 250 cycles: RSS %+.1f MiB%n", (rssBytes() - rss0) / (double) MIB);
+      }
     }
-    System.gc();
+    settle();
     long free1 = Cuda.memInfo()[0];
     long rss1 = rssBytes();
-    System.out.printf("500 cycles: GPU free %d -> %d MiB (drift %+.1f MiB), RSS %d -> %d MiB (drift %+.1f MiB)%n",
+    long heap1 = heapCommitted();
+    System.out.printf("500 cycles: GPU free %d -> %d MiB (drift %+.1f MiB), RSS %d -> %d MiB (drift %+.1f MiB;"
+            + " Java heap committed %+.1f MiB of it)%n",
         free0 / MIB, free1 / MIB, (free0 - free1) / (double) MIB, rss0 / MIB, rss1 / MIB,
-        (rss1 - rss0) / (double) MIB);
+        (rss1 - rss0) / (double) MIB, (heap1 - heap0) / (double) MIB);
     assertTrue(Math.abs(free0 - free1) < 64 * MIB, "GPU memory drift " + (free0 - free1));
     assertTrue(rss1 - rss0 < 64 * MIB, "RSS drift " + (rss1 - rss0));
   }

@@ -46,9 +46,21 @@ public final class FaceEyeDetector implements AutoCloseable {
   private final CascadeClassifier eyes;
   private boolean closed;
 
+  /**
+   * Loads the face and eye cascades.
+   *
+   * @throws IOException when a cascade is missing, or OpenCV's object detection cannot load (the
+   *     bytedeco OpenCV build links GTK 2: the message says what to install)
+   */
   public FaceEyeDetector() throws IOException {
-    this.faces = load("haarcascade_frontalface_default.xml");
-    this.eyes = load("haarcascade_eye.xml");
+    try {
+      this.faces = load("haarcascade_frontalface_default.xml");
+      this.eyes = load("haarcascade_eye.xml");
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      throw new IOException("OpenCV's object detection (Haar cascades) cannot load: " + e.getMessage()
+          + ". The bytedeco OpenCV build links GTK 2 through its highgui module: install"
+          + " libgtk2.0-0 (Debian/Ubuntu), or give already-cropped eyes with --eye-patches", e);
+    }
   }
 
   private static CascadeClassifier load(String name) throws IOException {
@@ -66,7 +78,10 @@ public final class FaceEyeDetector implements AutoCloseable {
     return c;
   }
 
-  /** Eye pairs in a grey image, largest face first. */
+  /**
+   * Eye pairs in a grey image: faces whose eyes the eye cascade found first (largest first), then
+   * faces placed by face-box geometry that overlap none of those.
+   */
   public List<EyePair> detect(Mat gray) {
     if (closed) {
       throw new IllegalStateException("FaceEyeDetector is closed");
@@ -76,8 +91,26 @@ public final class FaceEyeDetector implements AutoCloseable {
       opencv_imgproc.equalizeHist(gray, eq);
       List<Rect> found = faces(eq);
       found.sort(Comparator.comparingInt((Rect r) -> r.width() * r.height()).reversed());
+      List<Rect> cascadeFaces = new ArrayList<>();
+      List<EyePair> fallback = new ArrayList<>();
+      List<Rect> fallbackFaces = new ArrayList<>();
       for (Rect face : found) {
-        pairs.add(eyesInFace(eq, face));
+        EyePair p = eyesInFace(eq, face);
+        if (p.source().equals("cascade")) {
+          pairs.add(p);
+          cascadeFaces.add(face);
+        } else {
+          fallback.add(p);
+          fallbackFaces.add(face);
+        }
+      }
+      // A face whose eyes the cascade could not find, overlapping one where it could, is most
+      // likely a false detection (hair, a forehead): keep only the better one.
+      for (int i = 0; i < fallback.size(); i++) {
+        Rect f = fallbackFaces.get(i);
+        if (cascadeFaces.stream().noneMatch(c -> overlaps(c, f))) {
+          pairs.add(fallback.get(i));
+        }
       }
       if (pairs.isEmpty()) {
         EyePair p = eyesOnly(eq);
@@ -165,6 +198,11 @@ public final class FaceEyeDetector implements AutoCloseable {
   private static Eye fromBox(Rect r, int dx, int dy) {
     return new Eye(dx + r.x() + r.width() / 2.0 - 0.5, dy + r.y() + r.height() / 2.0 - 0.5,
         EYE_WIDTH_OF_BOX * r.width());
+  }
+
+  static boolean overlaps(Rect a, Rect b) {
+    return a.x() < b.x() + b.width() && b.x() < a.x() + a.width()
+        && a.y() < b.y() + b.height() && b.y() < a.y() + a.height();
   }
 
   private static Rect larger(Rect a, Rect b) {
