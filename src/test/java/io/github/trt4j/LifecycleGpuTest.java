@@ -57,6 +57,7 @@ class LifecycleGpuTest {
     long free0 = Cuda.memInfo()[0];
     long rss0 = rssBytes();
     long heap0 = heapCommitted();
+    long javacpp0 = org.bytedeco.javacpp.Pointer.totalBytes();
     for (int i = 0; i < 500; i++) {
       cycle.run();
       if (i == 249) {
@@ -68,10 +69,32 @@ class LifecycleGpuTest {
     long free1 = Cuda.memInfo()[0];
     long rss1 = rssBytes();
     long heap1 = heapCommitted();
+    long javacpp1 = org.bytedeco.javacpp.Pointer.totalBytes();
+    System.out.printf("JavaCPP-tracked native bytes %d -> %d%n", javacpp0, javacpp1);
     System.out.printf("500 cycles: GPU free %d -> %d MiB (drift %+.1f MiB), RSS %d -> %d MiB (drift %+.1f MiB;"
             + " Java heap committed %+.1f MiB of it)%n",
         free0 / MIB, free1 / MIB, (free0 - free1) / (double) MIB, rss0 / MIB, rss1 / MIB,
         (rss1 - rss0) / (double) MIB, (heap1 - heap0) / (double) MIB);
+    // Where does RSS go? Load/close alone, and inference alone (printed, not asserted).
+    settle();
+    long a = rssBytes();
+    for (int i = 0; i < 300; i++) {
+      try (TrtEngine e = TrtEngine.load(plan)) {
+        e.tensors();
+      }
+    }
+    settle();
+    long b = rssBytes();
+    try (TrtEngine e = TrtEngine.load(plan);
+        Inferer inf = e.createInferer()) {
+      for (int i = 0; i < 2000; i++) {
+        inf.run(in);
+      }
+    }
+    settle();
+    long c = rssBytes();
+    System.out.printf("RSS: 300 load/close only %+.1f MiB; 2000 inferences on one Inferer %+.1f MiB%n",
+        (b - a) / (double) MIB, (c - b) / (double) MIB);
     assertTrue(Math.abs(free0 - free1) < 64 * MIB, "GPU memory drift " + (free0 - free1));
     assertTrue(rss1 - rss0 < 64 * MIB, "RSS drift " + (rss1 - rss0));
   }

@@ -38,9 +38,9 @@ public final class NativeDelete {
   private static final boolean ITANIUM_ABI =
       System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
   private static volatile boolean warned;
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final FunctionDescriptor VOID_OF_POINTER =
-      FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
+  /** One downcall handle for every destructor: {@code (target, this) -> void}. */
+  private static final MethodHandle CALL_VOID_OF_POINTER =
+      Linker.nativeLinker().downcallHandle(FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
 
   private NativeDelete() {}
 
@@ -70,9 +70,8 @@ public final class NativeDelete {
     MemorySegment vtable =
         object.get(ValueLayout.ADDRESS, 0).reinterpret(ValueLayout.ADDRESS.byteSize() * (slot + 1L));
     MemorySegment destructor = vtable.getAtIndex(ValueLayout.ADDRESS, slot);
-    MethodHandle call = LINKER.downcallHandle(destructor, VOID_OF_POINTER);
     try {
-      call.invokeExact(MemorySegment.ofAddress(address));
+      CALL_VOID_OF_POINTER.invokeExact(destructor, MemorySegment.ofAddress(address));
     } catch (Throwable t) {
       throw new IllegalStateException("C++ delete of object at 0x" + Long.toHexString(address) + " failed", t);
     }
