@@ -28,19 +28,12 @@ public final class HostCodec {
     }
     switch (t.dataType()) {
       case FLOAT -> MemorySegment.copy(t.floats(), 0, dst, F32, 0, n);
-      case HALF -> {
+      case HALF, BF16 -> {
         float[] f = t.floats();
+        boolean half = t.dataType() == DataType.HALF;
         short[] h = new short[n];
         for (int i = 0; i < n; i++) {
-          h[i] = Fp16.toHalf(f[i]);
-        }
-        MemorySegment.copy(h, 0, dst, I16, 0, n);
-      }
-      case BF16 -> {
-        float[] f = t.floats();
-        short[] h = new short[n];
-        for (int i = 0; i < n; i++) {
-          h[i] = Fp16.toBf16(f[i]);
+          h[i] = half ? Fp16.toHalf(f[i]) : Fp16.toBf16(f[i]);
         }
         MemorySegment.copy(h, 0, dst, I16, 0, n);
       }
