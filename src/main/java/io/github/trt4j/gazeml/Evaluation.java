@@ -36,7 +36,7 @@ final class Evaluation {
   private Evaluation() {}
 
   static Metrics run(GazeMlPipeline pipeline, Path npzFile, Path outDir, PrintWriter out) throws IOException {
-    Map<String, Tensor> npz = GazeMlRunner.npz(npzFile);
+    Map<String, Tensor> npz = io.github.trt4j.Npy.readNpz(npzFile);
     Tensor eyes = GazeMlRunner.entry(npz, "eyes", npzFile);
     float[] lms = GazeMlRunner.entry(npz, "landmarks", npzFile).toFloats();
     float[] radius = GazeMlRunner.entry(npz, "radius", npzFile).toFloats();

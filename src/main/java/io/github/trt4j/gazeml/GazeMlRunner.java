@@ -5,7 +5,6 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE;
 
 import io.github.trt4j.EngineBuilder;
-import io.github.trt4j.Npy;
 import io.github.trt4j.PlanHeader;
 import io.github.trt4j.Tensor;
 import io.github.trt4j.TrtEngine;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.BytePointer;
@@ -285,11 +283,4 @@ public final class GazeMlRunner implements Callable<Integer> {
     return m;
   }
 
-  static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.3f", v);
-  }
-
-  static Map<String, Tensor> npz(Path file) throws IOException {
-    return Npy.readNpz(file);
-  }
 }

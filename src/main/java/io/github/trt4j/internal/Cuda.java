@@ -116,11 +116,4 @@ public final class Cuda {
       return p.name().getString() + " (compute " + p.major() + "." + p.minor() + ")";
     }
   }
-
-  /** Driver's supported CUDA version as {@code major*1000 + minor*10}. */
-  public static int driverVersion() {
-    int[] v = {0};
-    check(cudart.cudaDriverGetVersion(v), "cudaDriverGetVersion", "the driver");
-    return v[0];
-  }
 }
