@@ -42,7 +42,8 @@ final class Evaluation {
     float[] radius = GazeMlRunner.entry(npz, "radius", npzFile).toFloats();
     float[] gaze = GazeMlRunner.entry(npz, "gaze", npzFile).toFloats();
     long[] d = eyes.shape().dims();
-    if (d.length != 3 || d[1] != EyeGeometry.PATCH_H || d[2] != EyeGeometry.PATCH_W) {
+    if (d.length != 3 || d[1] != EyeGeometry.PATCH_H || d[2] != EyeGeometry.PATCH_W
+        || eyes.dataType() != io.github.trt4j.DataType.UINT8) {
       throw new IOException(npzFile + ": 'eyes' must be [N,36,60] uint8; got " + eyes.shape());
     }
     int n = (int) d[0];

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Checks the caller's inputs against an engine's tensors before anything reaches native code:
@@ -33,7 +32,11 @@ public final class Bindings {
       if (!s.isInput()) {
         continue;
       }
-      Tensor t = Objects.requireNonNull(given.get(s.name()), () -> "input '" + s.name() + "'");
+      Tensor t = given.get(s.name());
+      if (t == null) {
+        throw new IllegalArgumentException("Input '" + s.name() + "' is null; expected a "
+            + s.dataType().displayName() + " tensor of shape " + s.shape());
+      }
       if (t.dataType() != s.dataType()) {
         throw new IllegalArgumentException(
             "Input '" + s.name() + "' is " + s.dataType().displayName() + " " + s.shape()
@@ -58,7 +61,11 @@ public final class Bindings {
       if (!s.isInput()) {
         continue;
       }
-      float[] data = Objects.requireNonNull(given.get(s.name()), () -> "input '" + s.name() + "'");
+      float[] data = given.get(s.name());
+      if (data == null) {
+        throw new IllegalArgumentException("Input '" + s.name() + "' is null; expected values of shape "
+            + s.shape());
+      }
       Shape shape = shapeForLength(s, data.length, profile);
       Tensor t;
       try {

@@ -72,6 +72,14 @@ class BindingsTest {
   }
 
   @Test
+  void nullDataIsNamed() {
+    Map<String, float[]> m = seedFloats();
+    m.put("__eye", null);
+    var e = assertThrows(IllegalArgumentException.class, () -> Bindings.fromFloats(SEED, m, 0));
+    assertEquals("Input '__eye' is null; expected values of shape [2, 36, 60, 1]", e.getMessage());
+  }
+
+  @Test
   void wrongCountNamesExpectedAndGot() {
     Map<String, float[]> m = seedFloats();
     m.put("__eye", new float[2160]);
