@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * releases the context, the buffers and the stream. Closing the {@link TrtEngine} closes its open
  * Inferers first.
  */
-public final class Inferer implements AutoCloseable {
+public final class Inferer implements Runner {
 
   private final TrtEngine engine;
   private final List<TensorSpec> specs;
@@ -76,6 +76,7 @@ public final class Inferer implements AutoCloseable {
    *
    * @return every output with its resolved shape, by name, in engine order
    */
+  @Override
   public Map<String, Tensor> run(Map<String, Tensor> inputs) {
     lock.lock();
     try {
@@ -85,6 +86,12 @@ public final class Inferer implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The engine this Inferer runs (as a {@link Model}). */
+  @Override
+  public Model model() {
+    return engine;
   }
 
   /** The engine this Inferer runs. */

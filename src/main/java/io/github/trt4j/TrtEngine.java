@@ -37,7 +37,7 @@ import java.util.WeakHashMap;
  * the engine and the runtime (a context still held by an unclosed, unreachable Inferer keeps the
  * engine alive until the cleaner releases it).
  */
-public final class TrtEngine implements AutoCloseable {
+public final class TrtEngine implements Model, AutoCloseable {
 
   private final String source;
   private final EngineHandle handle;
@@ -114,17 +114,26 @@ public final class TrtEngine implements AutoCloseable {
     }
   }
 
+  /** The engine's source: its path, or {@code <N bytes>}. */
+  @Override
+  public String name() {
+    return source;
+  }
+
   /** Every I/O tensor, in TensorRT's order. */
+  @Override
   public List<TensorSpec> tensors() {
     return tensors;
   }
 
   /** The input tensors, in TensorRT's order. */
+  @Override
   public List<TensorSpec> inputs() {
     return tensors.stream().filter(TensorSpec::isInput).toList();
   }
 
   /** The output tensors, in TensorRT's order. */
+  @Override
   public List<TensorSpec> outputs() {
     return tensors.stream().filter(TensorSpec::isOutput).toList();
   }
@@ -134,6 +143,7 @@ public final class TrtEngine implements AutoCloseable {
    *
    * @throws IllegalArgumentException listing the tensor names when there is none
    */
+  @Override
   public TensorSpec tensor(String name) {
     for (TensorSpec t : tensors) {
       if (t.name().equals(name)) {
