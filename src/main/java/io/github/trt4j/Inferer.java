@@ -1,51 +1,150 @@
 package io.github.trt4j;
 
-import io.github.trt4j.internal.Bindings;
 import io.github.trt4j.internal.EngineHandle;
 import io.github.trt4j.internal.Execution;
+import io.github.trt4j.internal.InputChecks;
 import io.github.trt4j.internal.Leaks;
+import io.github.trt4j.internal.PhaseTimer;
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs an engine: owns one TensorRT execution context, a non-blocking CUDA stream, one device
- * buffer per I/O tensor ({@link #deviceBuffers()}) and one page-locked host staging buffer per I/O
- * tensor. Create it with {@link TrtEngine#createInferer()}.
+ * Runs an engine: owns one TensorRT execution context and a non-blocking CUDA stream. Create it
+ * with {@link TrtEngine#createInferer()}.
  *
- * <p>Each call copies every input to the GPU with {@code cudaMemcpyAsync}, binds addresses (only
- * when one changed), runs {@code enqueueV3}, copies every output back and synchronizes the stream
- * once. Inputs are checked in Java first: unknown or missing names, data types, element counts and
+ * <p>The fast path is an {@link IoBinding} ({@link #createBinding()}): tensors bound once, then
+ * {@link #run(IoBinding)} copies only host-resident tensors, sets addresses and shapes only when
+ * they changed, runs {@code enqueueV3} and synchronizes once, allocating nothing on the Java heap;
+ * {@link #enqueue(IoBinding)} returns before the GPU is done. {@link #run(Map)} and {@link
+ * #infer(Map)} are the convenience paths on top of it: Java arrays in, new Java arrays out.
+ * Inputs are checked in Java first: unknown or missing names, data types, element counts and
  * shapes outside the optimization profile are {@link IllegalArgumentException}s that name the
  * tensor, what it needs and what it got.
  *
- * <p>Thread safety: one Inferer runs one inference at a time; concurrent calls on the same Inferer
- * wait for each other. Create one Inferer per thread to run in parallel: many Inferers on one
- * engine run concurrently.
+ * <p>Thread safety: one Inferer runs one call at a time; concurrent calls wait for each other.
+ * Use one Inferer per thread, or an {@link InfererPool}, to run in parallel.
  *
- * <p>{@link #close()} is idempotent: it waits for a running call, synchronizes the stream and
- * releases the context, the buffers and the stream. Closing the {@link TrtEngine} closes its open
- * Inferers first.
+ * <p>Ownership: the Inferer owns its context, its stream and the bindings it created. {@link
+ * #close()} is idempotent: it waits for a running call, closes its bindings (waiting for their
+ * work in flight), synchronizes the stream and releases the context. Closing the {@link
+ * TrtEngine} closes its open Inferers first.
  */
 public final class Inferer implements Runner {
 
   private final TrtEngine engine;
   private final List<TensorSpec> specs;
+  private final Map<String, Integer> index = new HashMap<>();
   private final Execution execution;
   private final Leaks.Registration registration;
-  private final DeviceBuffers deviceBuffers;
   private final ReentrantLock lock = new ReentrantLock();
+  private final Set<IoBinding> bindings = new LinkedHashSet<>();
+  private IoBinding convenience;
+  private PhaseTimer timer;
   private volatile boolean closed;
 
-  Inferer(TrtEngine engine, EngineHandle handle, List<TensorSpec> specs, int profile) {
+  Inferer(TrtEngine engine, EngineHandle handle, List<TensorSpec> specs, InfererOptions o) {
     this.engine = engine;
     this.specs = specs;
-    Execution e = new Execution(handle, specs, profile);
+    for (TensorSpec s : specs) {
+      index.put(s.name(), s.index());
+    }
+    Execution.Activation a = switch (o.activation()) {
+      case STATIC -> Execution.Activation.STATIC;
+      case ON_PROFILE_CHANGE -> Execution.Activation.ON_PROFILE_CHANGE;
+      case SHARED -> Execution.Activation.USER_MANAGED;
+    };
+    if (o.sharedMemory() != null && o.sharedMemory().device() != handle.device()) {
+      throw new IllegalArgumentException("The shared activation memory is on CUDA device "
+          + o.sharedMemory().device() + "; the engine is on device " + handle.device());
+    }
+    Execution e = new Execution(handle, specs, o.profile(), o.cudaGraphs(), a,
+        o.sharedMemory() == null ? null : o.sharedMemory().shared());
     this.execution = e;
-    this.registration =
-        Leaks.register(this, "Inferer for " + engine.source(), e::release);
-    this.deviceBuffers = new DeviceBuffers(e.deviceBuffers(), this);
+    this.registration = Leaks.register(this, "Inferer for " + engine.source(), e::release);
+  }
+
+  /** A new binding of every tensor to host memory this Inferer allocates (see {@link IoBinding}). */
+  public IoBinding createBinding() {
+    lock.lock();
+    try {
+      ensureOpen();
+      IoBinding b = new IoBinding(this, execution, specs);
+      bindings.add(b);
+      return b;
+    } finally {
+      lock.unlock();
+      Reference.reachabilityFence(this);
+    }
+  }
+
+  /**
+   * Runs {@code binding} once and waits: copies its host inputs in, runs the engine, copies its
+   * host outputs back. Allocates nothing on the Java heap once the binding is warm.
+   *
+   * @throws IllegalArgumentException for a binding of another Inferer
+   * @throws IllegalStateException for a closed binding, Inferer or bound device tensor
+   */
+  public void run(IoBinding binding) {
+    launch(binding, true, null);
+  }
+
+  /**
+   * Starts {@code binding} and returns before the GPU is done; {@link Completion#await()} waits.
+   * Fill another binding meanwhile (double buffering). With shared activation memory the work is
+   * finished before this returns.
+   */
+  public Completion enqueue(IoBinding binding) {
+    launch(binding, false, null);
+    return binding.completion();
+  }
+
+  /**
+   * Runs {@code binding} once, timing its phases with CUDA events (benchmarks): {@code phasesMs}
+   * receives {H2D, GPU compute, D2H, total} in milliseconds, -1 for phases a CUDA-graph replay does
+   * not separate.
+   */
+  public void runTimed(IoBinding binding, double[] phasesMs) {
+    if (phasesMs == null || phasesMs.length < 4) {
+      throw new IllegalArgumentException("phasesMs needs 4 elements");
+    }
+    lock.lock();
+    try {
+      ensureOpen();
+      if (timer == null) {
+        timer = new PhaseTimer();
+      }
+      timer.reset();
+      launch(binding, true, timer);
+      timer.read(phasesMs);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void launch(IoBinding b, boolean sync, PhaseTimer t) {
+    if (b == null) {
+      throw new IllegalArgumentException("IoBinding is null");
+    }
+    lock.lock();
+    try {
+      ensureOpen();
+      if (b.inferer() != this) {
+        throw new IllegalArgumentException("This IoBinding belongs to another Inferer");
+      }
+      b.checkRunnable();
+      execution.run(b.slots(), sync, t);
+      b.afterRun();
+    } finally {
+      lock.unlock();
+      Reference.reachabilityFence(this);
+    }
   }
 
   /**
@@ -60,13 +159,14 @@ public final class Inferer implements Runner {
     lock.lock();
     try {
       ensureOpen();
-      Map<String, Tensor> checked = Bindings.fromFloats(specs, inputs, execution.profile());
-      Map<String, Tensor> out = execution.run(checked);
+      Map<String, Tensor> out =
+          runChecked(InputChecks.fromFloats(specs, inputs, execution.profile()));
       Map<String, float[]> result = new LinkedHashMap<>();
       out.forEach((k, v) -> result.put(k, v.toFloats()));
       return result;
     } finally {
       lock.unlock();
+      Reference.reachabilityFence(this);
     }
   }
 
@@ -81,11 +181,34 @@ public final class Inferer implements Runner {
     lock.lock();
     try {
       ensureOpen();
-      Map<String, Tensor> checked = Bindings.checkInputs(specs, inputs, execution.profile());
-      return execution.run(checked);
+      return runChecked(InputChecks.checkInputs(specs, inputs, execution.profile()));
     } finally {
       lock.unlock();
+      Reference.reachabilityFence(this);
     }
+  }
+
+  /** Runs checked inputs through this Inferer's own binding; the lock is held. */
+  private Map<String, Tensor> runChecked(Map<String, Tensor> inputs) {
+    if (convenience == null) {
+      convenience = new IoBinding(this, execution, specs);
+      bindings.add(convenience);
+    }
+    IoBinding b = convenience;
+    for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+      int i = index.get(e.getKey());
+      b.hostAt(i).copyFrom(e.getValue());
+      b.slots().shape(i, e.getValue().shape());
+    }
+    execution.run(b.slots(), true, null);
+    b.afterRun();
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (TensorSpec s : specs) {
+      if (s.isOutput()) {
+        out.put(s.name(), b.hostAt(s.index()).toTensor());
+      }
+    }
+    return out;
   }
 
   /** The engine this Inferer runs (as a {@link Model}). */
@@ -104,10 +227,19 @@ public final class Inferer implements Runner {
     return execution.profile();
   }
 
-  /** The device buffers this Inferer owns (valid while it is open). */
-  public DeviceBuffers deviceBuffers() {
-    ensureOpen();
-    return deviceBuffers;
+  /** Whether CUDA graphs were asked for and capturing works for this engine. */
+  public boolean cudaGraphsActive() {
+    return execution.launch().graphsActive();
+  }
+
+  /** Why capturing a CUDA graph failed (and plain enqueues are used), or null. */
+  public String cudaGraphFailure() {
+    return execution.launch().graphFailure();
+  }
+
+  /** How many CUDA graphs this Inferer captured (one per binding, again after each change). */
+  public int cudaGraphCaptures() {
+    return execution.launch().captures();
   }
 
   public boolean isClosed() {
@@ -120,6 +252,19 @@ public final class Inferer implements Runner {
     }
   }
 
+  void closeBinding(IoBinding b) {
+    lock.lock();
+    try {
+      b.release();
+      bindings.remove(b);
+      if (b == convenience) {
+        convenience = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public void close() {
     lock.lock();
@@ -128,6 +273,15 @@ public final class Inferer implements Runner {
         return;
       }
       closed = true;
+      for (IoBinding b : new ArrayList<>(bindings)) {
+        b.release();
+      }
+      bindings.clear();
+      convenience = null;
+      if (timer != null) {
+        timer.close();
+        timer = null;
+      }
       registration.close();
     } finally {
       lock.unlock();

@@ -5,6 +5,7 @@ import io.github.trt4j.internal.Leaks;
 import io.github.trt4j.internal.Natives;
 import io.github.trt4j.internal.Pointers;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
@@ -45,6 +46,7 @@ public final class TrtEngine implements Model, AutoCloseable {
   private final PlanHeader header;
   private final Leaks.Registration registration;
   private final Set<Inferer> inferers = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  private final Object lifecycle = new Object();
   private volatile boolean closed;
 
   private TrtEngine(String source, EngineHandle handle, PlanHeader header) {
@@ -179,15 +181,34 @@ public final class TrtEngine implements Model, AutoCloseable {
 
   /** An Inferer on optimization profile 0. */
   public Inferer createInferer() {
-    return createInferer(0);
+    return createInferer(InfererOptions.defaults());
   }
 
   /** An Inferer whose context uses optimization profile {@code profile}. */
   public Inferer createInferer(int profile) {
-    ensureOpen();
-    Inferer i = new Inferer(this, handle, tensors, profile);
-    inferers.add(i);
-    return i;
+    return createInferer(InfererOptions.defaults().withProfile(profile));
+  }
+
+  /**
+   * An Inferer set up by {@code options} (profile, CUDA graphs, activation memory). Registered
+   * under the same lock that {@link #close()} takes, so an Inferer is never created for an engine
+   * that is closing.
+   */
+  public Inferer createInferer(InfererOptions options) {
+    synchronized (lifecycle) {
+      ensureOpen();
+      Inferer i = new Inferer(this, handle, tensors, options);
+      inferers.add(i);
+      return i;
+    }
+  }
+
+  /**
+   * Device memory for the activations of Inferers of this engine that never run at the same time,
+   * sized for its largest profile ({@link InfererOptions#withSharedMemory}).
+   */
+  public ActivationMemory createActivationMemory() {
+    return ActivationMemory.allocate(device(), deviceMemorySize());
   }
 
   void forget(Inferer i) {
@@ -211,18 +232,51 @@ public final class TrtEngine implements Model, AutoCloseable {
 
   /** Device memory one execution context needs for activations (all profiles). */
   public long deviceMemorySize() {
-    ensureOpen();
-    return handle.deviceMemorySize();
+    enter();
+    try {
+      return handle.deviceMemorySize();
+    } finally {
+      exit();
+    }
   }
 
+  /** The number of optimization profiles. */
   public int profileCount() {
-    ensureOpen();
-    return handle.profileCount();
+    enter();
+    try {
+      return handle.profileCount();
+    } finally {
+      exit();
+    }
   }
 
+  /** The number of layers TensorRT kept in the engine. */
   public int layerCount() {
+    enter();
+    try {
+      return handle.layerCount();
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Holds the native engine for one call: a reference that a concurrent {@link #close()} or the
+   * cleaner cannot take away, so the engine is deleted only after the call.
+   */
+  private void enter() {
     ensureOpen();
-    return handle.layerCount();
+    try {
+      handle.retain();
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("TrtEngine for " + source + " is closed", e);
+    }
+  }
+
+  private void exit() {
+    handle.release();
+    // Keeps this object (and so its cleaner) alive until the native call has returned.
+    Reference.reachabilityFence(this);
   }
 
   /** The loaded TensorRT library's version, e.g. {@code 10.6.0}. */
@@ -242,15 +296,15 @@ public final class TrtEngine implements Model, AutoCloseable {
 
   @Override
   public void close() {
-    synchronized (this) {
+    List<Inferer> open;
+    synchronized (lifecycle) {
       if (closed) {
         return;
       }
       closed = true;
-    }
-    List<Inferer> open;
-    synchronized (inferers) {
-      open = new ArrayList<>(inferers);
+      synchronized (inferers) {
+        open = new ArrayList<>(inferers);
+      }
     }
     for (Inferer i : open) {
       i.close();

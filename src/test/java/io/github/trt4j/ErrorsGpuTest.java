@@ -26,7 +26,7 @@ class ErrorsGpuTest {
     var err = assertThrows(IllegalStateException.class,
         () -> inf.infer(Map.of("input", new float[768])));
     assertTrue(err.getMessage().startsWith("Inferer for ") && err.getMessage().endsWith(" is closed"));
-    assertThrows(IllegalStateException.class, inf::deviceBuffers);
+    assertThrows(IllegalStateException.class, inf::createBinding);
     Inferer open = e.createInferer();
     e.close();
     assertTrue(open.isClosed(), "closing the engine closes its Inferers");

@@ -88,7 +88,6 @@ class InferenceGpuTest {
         Inferer inf = e.createInferer()) {
       assertEquals(Shape.of(-1, 16), e.tensor("x").shape());
       assertEquals(ShapeRange.parse("1x16/8x16/16x16"), e.tensor("x").profile(0));
-      long previous = 0;
       for (int b : new int[] {1, 7, 16}) {
         Tensor x = TestModels.npy("dynamic.in.x.b" + b + ".npy");
         Tensor want = TestModels.npy("dynamic.out.y.b" + b + ".npy");
@@ -97,16 +96,11 @@ class InferenceGpuTest {
         assertClose("y batch " + b, want.floats(), y.floats(), FP32_RTOL, FP32_ATOL);
         float[] flat = inf.infer(Map.of("x", x.floats())).get("y");
         assertClose("y batch " + b + " (float path)", want.floats(), flat, FP32_RTOL, FP32_ATOL);
-        long bytes = inf.deviceBuffers().bytes("x");
-        assertEquals(b * 16L * 4, bytes, "device buffer of x grows with the batch");
-        assertTrue(bytes > previous);
-        previous = bytes;
       }
       // Back to a smaller batch: buffers are reused, results still right.
       Tensor x1 = TestModels.npy("dynamic.in.x.b1.npy");
       assertClose("y batch 1 again", TestModels.npy("dynamic.out.y.b1.npy").floats(),
           inf.run(Map.of("x", x1)).get("y").floats(), FP32_RTOL, FP32_ATOL);
-      assertEquals(16L * 16 * 4, inf.deviceBuffers().bytes("x"));
       var err = assertThrows(IllegalArgumentException.class,
           () -> inf.infer(Map.of("x", new float[17 * 16])));
       assertTrue(err.getMessage().contains("outside optimization profile 0"), err.getMessage());

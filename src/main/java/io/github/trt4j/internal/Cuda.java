@@ -1,6 +1,9 @@
 package io.github.trt4j.internal;
 
 import io.github.trt4j.CudaException;
+import org.bytedeco.cuda.cudart.CUevent_st;
+import org.bytedeco.cuda.cudart.CUgraphExec_st;
+import org.bytedeco.cuda.cudart.CUgraph_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.global.cudart;
@@ -115,5 +118,71 @@ public final class Cuda {
       check(cudart.cudaGetDeviceProperties(p, device), "cudaGetDeviceProperties", "device " + device);
       return p.name().getString() + " (compute " + p.major() + "." + p.minor() + ")";
     }
+  }
+
+  /** The calling thread's current device, read into {@code out[0]} (no allocation). */
+  public static int currentDevice(int[] out) {
+    check(cudart.cudaGetDevice(out), "cudaGetDevice", "the calling thread");
+    return out[0];
+  }
+
+  /** An event for ordering only ({@code timing}: also for elapsed-time measurements). */
+  public static CUevent_st createEvent(boolean timing) {
+    CUevent_st e = new CUevent_st();
+    check(
+        cudart.cudaEventCreateWithFlags(e, timing ? cudart.cudaEventDefault : cudart.cudaEventDisableTiming),
+        "cudaEventCreateWithFlags",
+        "an event");
+    return e;
+  }
+
+  public static void destroyEvent(CUevent_st e) {
+    if (e != null && !e.isNull()) {
+      cudart.cudaEventDestroy(e);
+    }
+  }
+
+  /** Milliseconds between two recorded, completed timing events. */
+  public static float elapsedMs(CUevent_st from, CUevent_st to, float[] out) {
+    check(cudart.cudaEventElapsedTime(out, from, to), "cudaEventElapsedTime", "phase timing");
+    return out[0];
+  }
+
+  /** Ends a capture on {@code s}; the graph, or null when the capture was invalidated. */
+  public static CUgraph_st endCapture(CUstream_st s) {
+    CUgraph_st g = new CUgraph_st();
+    int status = cudart.cudaStreamEndCapture(s, g);
+    if (status != cudart.cudaSuccess || g.isNull()) {
+      cudart.cudaGetLastError();
+      return null;
+    }
+    return g;
+  }
+
+  /** Instantiates {@code g} and destroys it; the executable graph. */
+  public static CUgraphExec_st instantiate(CUgraph_st g) {
+    CUgraphExec_st exec = new CUgraphExec_st();
+    try {
+      check(cudart.cudaGraphInstantiate(exec, g, 0L), "cudaGraphInstantiate", "a captured inference");
+    } finally {
+      cudart.cudaGraphDestroy(g);
+    }
+    return exec;
+  }
+
+  public static void destroyGraph(CUgraphExec_st exec) {
+    if (exec != null && !exec.isNull()) {
+      cudart.cudaGraphExecDestroy(exec);
+    }
+  }
+
+  /** Device-to-device (or any direction the driver infers) copy, synchronous. */
+  public static void copy(Pointer dst, Pointer src, long bytes, String what) {
+    check(cudart.cudaMemcpy(dst, src, bytes, cudart.cudaMemcpyDefault), "cudaMemcpy", what);
+  }
+
+  /** Fills {@code bytes} of device memory with zeros, synchronously. */
+  public static void zero(Pointer p, long bytes, String what) {
+    check(cudart.cudaMemset(p, 0, bytes), "cudaMemset", what);
   }
 }

@@ -19,9 +19,10 @@ import org.bytedeco.tensorrt.nvinfer.IRuntime;
 
 /**
  * Owns a TensorRT runtime and the engine it deserialized. Reference counted: the public {@code
- * TrtEngine} holds one reference and every execution context another, so that the engine and
- * runtime are deleted only after the last context, whatever order closing or garbage collection
- * takes.
+ * TrtEngine} holds one reference, every execution context another, and every call that reads the
+ * engine holds one for its duration, so that the engine and runtime are deleted only after the
+ * last context and the last call, whatever order closing, other threads or garbage collection
+ * take.
  */
 public final class EngineHandle {
 
@@ -158,10 +159,13 @@ public final class EngineHandle {
     return engine.getNbLayers();
   }
 
-  /** Creates an execution context; the caller must {@link #retain()} for it. */
-  public IExecutionContext createContext() {
+  /**
+   * Creates an execution context with TensorRT's allocation strategy {@code strategy} (0 static,
+   * 1 on profile change, 2 user managed); the caller must {@link #retain()} for it.
+   */
+  public IExecutionContext createContext(int strategy) {
     try (TrtLog.Capture capture = TrtLog.capture()) {
-      IExecutionContext c = engine.createExecutionContext();
+      IExecutionContext c = engine.createExecutionContext(strategy);
       if (c == null || c.isNull()) {
         throw new TrtException(
             "createExecutionContext failed: " + capture.summary("no device memory left?"));
@@ -170,11 +174,20 @@ public final class EngineHandle {
     }
   }
 
+  /**
+   * Takes one reference: an owner (the public engine, an execution context) or a call in flight.
+   * A CAS loop, so that a handle whose count reached 0 (deleted or being deleted) is never revived.
+   *
+   * @throws IllegalStateException when the engine was already deleted
+   */
   public void retain() {
-    if (refs.getAndIncrement() <= 0) {
-      refs.decrementAndGet();
-      throw new IllegalStateException("TrtEngine is closed");
-    }
+    int r;
+    do {
+      r = refs.get();
+      if (r <= 0) {
+        throw new IllegalStateException("TrtEngine is closed");
+      }
+    } while (!refs.compareAndSet(r, r + 1));
   }
 
   /** Drops one reference; the last one deletes the engine, then the runtime. */

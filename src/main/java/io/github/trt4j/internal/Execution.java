@@ -1,69 +1,77 @@
 package io.github.trt4j.internal;
 
 import io.github.trt4j.Shape;
-import io.github.trt4j.Tensor;
+import io.github.trt4j.ShapeRange;
 import io.github.trt4j.TensorSpec;
 import io.github.trt4j.TrtException;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 
 /**
- * Owns one execution context, its non-blocking CUDA stream, one device buffer per I/O tensor and
- * one page-locked host staging buffer per I/O tensor, and holds a reference on the engine. Not
- * thread-safe: the public {@code Inferer} serializes calls. {@link #release()} synchronizes the
- * stream, then deletes the context, frees the buffers, destroys the stream and drops the engine
- * reference.
+ * Owns one execution context and its non-blocking CUDA stream, and holds a reference on the
+ * engine. It applies a binding (shapes and addresses, only what changed since the context last
+ * saw them) and hands the launch to its {@link Launch}. Not thread-safe: the public {@code
+ * Inferer} serializes calls. {@link #release()} synchronizes the stream, then deletes the context,
+ * destroys the stream and drops the engine reference.
  */
 public final class Execution {
+
+  /** How the context gets its activation memory. */
+  public enum Activation {
+    STATIC,
+    ON_PROFILE_CHANGE,
+    USER_MANAGED
+  }
 
   private final EngineHandle engine;
   private final List<TensorSpec> specs;
   private final int profile;
+  private final int device;
   private final IExecutionContext context;
   private final CUstream_st stream;
-  private final BufferSet device = new BufferSet(BufferSet.Kind.DEVICE);
-  private final BufferSet host = new BufferSet(BufferSet.Kind.PINNED_HOST);
-  private final Map<String, Shape> inputShapes = new HashMap<>();
-  private final Map<String, Shape> outputShapes = new LinkedHashMap<>();
-  private final Map<String, Long> bound = new HashMap<>();
+  private final BytePointer[] names;
+  private final Dims64[] dims;
+  /** Input shapes as the context has them (null: unknown), and output shapes it resolved. */
+  private final Shape[] contextShapes;
+  private final long[] contextAddresses;
+  private final Shape[] maxShapes;
+  private final int[] currentDevice = new int[1];
+  private final Launch launch;
+  private final SharedActivation shared;
+  private BindingSlots applied;
+  private int appliedVersion = -1;
   private boolean released;
 
-  public Execution(EngineHandle engine, List<TensorSpec> specs, int profile) {
-    for (TensorSpec s : specs) {
-      if (s.vectorized()) {
-        throw new UnsupportedOperationException(
-            "Tensor '" + s.name() + "' uses the vectorized layout '" + s.format()
-                + "'; trt4j copies linear (row-major) tensors only: rebuild without custom I/O formats");
-      }
-      if (!s.dataType().isSupported()) {
-        throw new UnsupportedOperationException(
-            "Tensor '" + s.name() + "' is " + s.dataType() + ", which trt4j cannot copy");
-      }
-      if (engine.isHostTensor(s.name())) {
-        throw new UnsupportedOperationException(
-            "Tensor '" + s.name() + "' is a host (shape) tensor; trt4j binds device tensors only");
-      }
-    }
-    if (profile < 0 || profile >= Math.max(1, engine.profileCount())) {
-      throw new IllegalArgumentException(
-          "Optimization profile " + profile + " does not exist; the engine has "
-              + engine.profileCount());
-    }
+  /**
+   * @param shared the activation block for {@link Activation#USER_MANAGED}; null otherwise
+   */
+  public Execution(
+      EngineHandle engine, List<TensorSpec> specs, int profile, boolean cudaGraph,
+      Activation activation, SharedActivation shared) {
     engine.retain();
-    this.engine = engine;
-    this.specs = specs;
-    this.profile = profile;
     IExecutionContext c = null;
     CUstream_st s = null;
     try {
+      for (TensorSpec t : specs) {
+        checkSupported(engine, t);
+      }
+      if (profile < 0 || profile >= Math.max(1, engine.profileCount())) {
+        throw new IllegalArgumentException(
+            "Optimization profile " + profile + " does not exist; the engine has "
+                + engine.profileCount());
+      }
       Cuda.setDevice(engine.device());
-      c = engine.createContext();
+      c = engine.createContext(activation.ordinal());
       s = Cuda.createStream();
+      if (activation == Activation.USER_MANAGED) {
+        long need = engine.engine().getDeviceMemorySizeForProfileV2(profile);
+        shared.attach(c, need);
+      }
       if (profile != 0 && !c.setOptimizationProfileAsync(profile, s)) {
         throw new TrtException("setOptimizationProfileAsync(" + profile + ") failed");
       }
@@ -76,108 +84,266 @@ public final class Execution {
       engine.release();
       throw e;
     }
+    this.engine = engine;
+    this.specs = specs;
+    this.profile = profile;
+    this.device = engine.device();
     this.context = c;
     this.stream = s;
+    this.shared = shared;
+    int n = specs.size();
+    names = new BytePointer[n];
+    dims = new Dims64[n];
+    contextShapes = new Shape[n];
+    contextAddresses = new long[n];
+    for (TensorSpec t : specs) {
+      names[t.index()] = new BytePointer(t.name());
+      dims[t.index()] = new Dims64();
+    }
+    maxShapes = computeMaxShapes();
+    launch = new Launch(context, stream, cudaGraph);
+  }
+
+  private static void checkSupported(EngineHandle engine, TensorSpec s) {
+    if (s.vectorized()) {
+      throw new UnsupportedOperationException(
+          "Tensor '" + s.name() + "' uses the vectorized layout '" + s.format()
+              + "'; trt4j copies linear (row-major) tensors only: rebuild without custom I/O formats");
+    }
+    if (!s.dataType().isSupported()) {
+      throw new UnsupportedOperationException(
+          "Tensor '" + s.name() + "' is " + s.dataType() + ", which trt4j cannot copy");
+    }
+    if (engine.isHostTensor(s.name())) {
+      throw new UnsupportedOperationException(
+          "Tensor '" + s.name() + "' is a host (shape) tensor; trt4j binds device tensors only");
+    }
   }
 
   public int profile() {
     return profile;
   }
 
-  public BufferSet deviceBuffers() {
+  public int device() {
     return device;
   }
 
-  /**
-   * Runs the engine once: copies every input to the device, enqueues, copies every output back
-   * and synchronizes once. {@code inputs} must already be validated and in engine order.
-   */
-  public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-    Cuda.setDevice(engine.device());
-    boolean shapesChanged = outputShapes.isEmpty();
-    try (TrtLog.Capture capture = TrtLog.capture()) {
-      for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-        Shape shape = e.getValue().shape();
-        if (!shape.equals(inputShapes.get(e.getKey()))) {
-          try (Dims64 dims = EngineHandle.toDims(shape)) {
-            if (!context.setInputShape(e.getKey(), dims)) {
-              inputShapes.remove(e.getKey());
-              throw new IllegalArgumentException(
-                  "TensorRT rejected shape " + shape + " for input '" + e.getKey() + "': "
-                      + capture.summary("outside the profile?"));
-            }
-          }
-          inputShapes.put(e.getKey(), shape);
-          shapesChanged = true;
-        }
-      }
-      if (shapesChanged) {
-        resolveOutputShapes();
-      }
-      for (TensorSpec s : specs) {
-        Shape shape = s.isInput() ? inputs.get(s.name()).shape() : outputShapes.get(s.name());
-        long bytes = Bindings.bytes(s.dataType(), shape);
-        device.ensure(s.name(), bytes);
-        host.ensure(s.name(), bytes);
-        long address = device.address(s.name());
-        Long was = bound.get(s.name());
-        if (was == null || was != address) {
-          if (!context.setTensorAddress(s.name(), device.pointer(s.name()))) {
-            throw new TrtException(
-                "setTensorAddress failed for '" + s.name() + "': " + capture.summary("no reason given"));
-          }
-          bound.put(s.name(), address);
-        }
-      }
-      for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-        String name = e.getKey();
-        long bytes = HostCodec.encode(e.getValue(), host.segment(name));
-        if (bytes > 0) {
-          Cuda.copyToDevice(device.pointer(name), host.pointer(name), bytes, stream, "input '" + name + "'");
-        }
-      }
-      if (!context.enqueueV3(stream)) {
-        throw new TrtException("enqueueV3 failed: " + capture.summary("TensorRT gave no reason"));
-      }
-      for (Map.Entry<String, Shape> e : outputShapes.entrySet()) {
-        String name = e.getKey();
-        long bytes = Bindings.bytes(spec(name).dataType(), e.getValue());
-        if (bytes > 0) {
-          Cuda.copyToHost(host.pointer(name), device.pointer(name), bytes, stream, "output '" + name + "'");
-        }
-      }
-      Cuda.synchronize(stream, "inference");
-    }
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Shape> e : outputShapes.entrySet()) {
-      String name = e.getKey();
-      out.put(name, HostCodec.decode(spec(name).dataType(), e.getValue(), host.segment(name)));
-    }
-    return out;
+  public List<TensorSpec> specs() {
+    return specs;
   }
 
-  private void resolveOutputShapes() {
-    outputShapes.clear();
+  public Launch launch() {
+    return launch;
+  }
+
+  /**
+   * The largest shape of each tensor in this context's profile: inputs at the profile's max,
+   * outputs as TensorRT resolves them for those inputs. Bindings size their memory by these, so
+   * a shape change within the profile never reallocates.
+   */
+  public Shape maxShape(int index) {
+    return maxShapes[index];
+  }
+
+  private Shape[] computeMaxShapes() {
+    Shape[] max = new Shape[specs.size()];
+    boolean dynamic = false;
+    for (TensorSpec s : specs) {
+      if (s.isInput()) {
+        ShapeRange r = s.profile(profile);
+        max[s.index()] = r == null ? s.shape() : r.max();
+        dynamic |= s.shape().isDynamic();
+      }
+    }
+    if (!dynamic) {
+      for (TensorSpec s : specs) {
+        if (s.isOutput()) {
+          max[s.index()] = s.shape();
+        }
+      }
+      return max;
+    }
+    for (TensorSpec s : specs) {
+      if (s.isInput()) {
+        setShape(s.index(), max[s.index()]);
+      }
+    }
+    Shape[] out = resolveOutputs();
     for (TensorSpec s : specs) {
       if (s.isOutput()) {
-        Shape shape = EngineHandle.toShape(context.getTensorShape(s.name()));
+        max[s.index()] = out[s.index()];
+      }
+    }
+    return max;
+  }
+
+  /**
+   * Runs a binding: applies it, launches (plain or graph), and either synchronizes or records the
+   * binding's completion event. Allocation-free once the binding's shapes and addresses are
+   * applied. {@code timer} (bench only) records phase events; null otherwise.
+   */
+  public void run(BindingSlots b, boolean sync, PhaseTimer timer) {
+    int was = Cuda.currentDevice(currentDevice);
+    if (was != device) {
+      Cuda.setDevice(device);
+    }
+    if (shared != null) {
+      shared.lock().lock();
+    }
+    try {
+      apply(b);
+      launch.execute(b, timer, this);
+      if (sync || shared != null) {
+        Cuda.synchronize(stream, "inference");
+      } else {
+        b.doneDevice = device;
+        if (b.done == null) {
+          b.done = Cuda.createEvent(false);
+        }
+        Cuda.check(cudart.cudaEventRecord(b.done, stream), "cudaEventRecord", "a completion");
+        b.inFlight = true;
+      }
+    } finally {
+      if (shared != null) {
+        shared.lock().unlock();
+      }
+      if (was != device) {
+        Cuda.setDevice(was);
+      }
+    }
+  }
+
+  /** Waits for a binding enqueued without sync; no-op when none is in flight. */
+  public static void await(BindingSlots b) {
+    if (!b.inFlight) {
+      return;
+    }
+    try {
+      Cuda.check(cudart.cudaEventSynchronize(b.done), "cudaEventSynchronize", "an inference");
+    } finally {
+      b.inFlight = false;
+    }
+  }
+
+  /** Whether the binding's last enqueue has finished (without waiting). */
+  public static boolean poll(BindingSlots b) {
+    if (!b.inFlight) {
+      return true;
+    }
+    int st = cudart.cudaEventQuery(b.done);
+    if (st == cudart.cudaErrorNotReady) {
+      return false;
+    }
+    b.inFlight = false;
+    Cuda.check(st, "cudaEventQuery", "an inference");
+    return true;
+  }
+
+  /** Sets on the context whatever of {@code b} it does not have yet. */
+  void apply(BindingSlots b) {
+    if (b == applied && b.version == appliedVersion) {
+      return;
+    }
+    appliedVersion = -1;
+    boolean shapesChanged = false;
+    for (int i = 0; i < b.count; i++) {
+      if (b.input[i] && !b.shapes[i].equals(contextShapes[i])) {
+        setShape(i, b.shapes[i]);
+        shapesChanged = true;
+      }
+    }
+    if (shapesChanged || contextShapes[firstOutput()] == null) {
+      Shape[] out = resolveOutputs();
+      for (int i = 0; i < b.count; i++) {
+        if (!b.input[i]) {
+          contextShapes[i] = out[i];
+        }
+      }
+    }
+    for (int i = 0; i < b.count; i++) {
+      if (!b.input[i] && !contextShapes[i].equals(b.shapes[i])) {
+        b.shapes[i] = contextShapes[i];
+        b.bytes[i] = b.types[i].bytesFor(contextShapes[i].elementCount());
+        b.version++;
+      }
+      NativeBlock mem = b.device[i];
+      if (mem == null) {
+        throw new IllegalStateException("Tensor '" + b.names[i] + "' is not bound");
+      }
+      if (mem.bytes() < b.bytes[i]) {
+        throw new IllegalArgumentException(
+            (b.input[i] ? "Input '" : "Output '") + b.names[i] + "' needs " + b.bytes[i]
+                + " bytes (" + b.types[i].displayName() + " " + b.shapes[i] + "); the bound device"
+                + " memory holds " + mem.bytes());
+      }
+      if (mem.address() != contextAddresses[i]) {
+        long mark = TrtLog.errorMark();
+        if (!context.setTensorAddress(names[i], mem.pointer())) {
+          contextAddresses[i] = 0;
+          throw new TrtException("setTensorAddress failed for '" + b.names[i] + "': "
+              + TrtLog.errorsSince(mark, "no reason given"));
+        }
+        contextAddresses[i] = mem.address();
+      }
+    }
+    applied = b;
+    appliedVersion = b.version;
+  }
+
+  private int firstOutput() {
+    for (TensorSpec s : specs) {
+      if (s.isOutput()) {
+        return s.index();
+      }
+    }
+    throw new IllegalStateException("The engine has no outputs");
+  }
+
+  private void setShape(int i, Shape shape) {
+    Dims64 d = dims[i];
+    d.nbDims(shape.rank());
+    for (int k = 0; k < shape.rank(); k++) {
+      d.d(k, shape.dim(k));
+    }
+    long mark = TrtLog.errorMark();
+    if (!context.setInputShape(names[i], d)) {
+      contextShapes[i] = null;
+      throw new IllegalArgumentException(
+          "TensorRT rejected shape " + shape + " for input '" + specs.get(i).name() + "': "
+              + TrtLog.errorsSince(mark, "outside the profile?"));
+    }
+    contextShapes[i] = shape;
+  }
+
+  /** Output shapes for the context's input shapes; commits nothing, so a failure leaves no state. */
+  private Shape[] resolveOutputs() {
+    Shape[] out = new Shape[specs.size()];
+    for (TensorSpec s : specs) {
+      if (s.isOutput()) {
+        Dims64 d = context.getTensorShape(names[s.index()]);
+        if (d.nbDims() < 0) {
+          throw new IllegalStateException(
+              "TensorRT could not resolve the shape of output '" + s.name() + "' (nbDims "
+                  + d.nbDims() + "): are all input shapes set?");
+        }
+        Shape shape = EngineHandle.toShape(d);
         if (shape.isDynamic()) {
           throw new UnsupportedOperationException(
               "Output '" + s.name() + "' has shape " + shape + " after all input shapes were set:"
                   + " data-dependent output shapes are not supported");
         }
-        outputShapes.put(s.name(), shape);
+        out[s.index()] = shape;
       }
     }
+    return out;
   }
 
-  private TensorSpec spec(String name) {
-    for (TensorSpec s : specs) {
-      if (s.name().equals(name)) {
-        return s;
-      }
-    }
-    throw new IllegalArgumentException(name);
+  /** Forgets what the context was given, so that the next run sets shapes and addresses again. */
+  void invalidate() {
+    applied = null;
+    appliedVersion = -1;
+    java.util.Arrays.fill(contextShapes, null);
+    java.util.Arrays.fill(contextAddresses, 0L);
   }
 
   /** Idempotent; see the class comment for the order. */
@@ -187,15 +353,22 @@ public final class Execution {
     }
     released = true;
     try {
-      Cuda.setDevice(engine.device());
+      Cuda.setDevice(device);
       Cuda.synchronize(stream, "closing");
     } catch (RuntimeException ignored) {
       // A failed stream still has to be torn down.
     }
     NativeDelete.delete(context, NativeDelete.NO_COPY_SLOT);
-    device.free();
-    host.free();
+    for (BytePointer p : names) {
+      p.close();
+    }
+    for (Dims64 d : dims) {
+      d.close();
+    }
     Cuda.destroyStream(stream);
+    if (shared != null) {
+      shared.detach();
+    }
     engine.release();
   }
 }

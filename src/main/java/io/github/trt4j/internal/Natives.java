@@ -25,7 +25,13 @@ public final class Natives {
 
   private Natives() {}
 
-  /** Loads cudart, TensorRT (with the cuBLAS, NVRTC and cuDNN presets it pulls in) and the parser. */
+  private static volatile boolean parserLoaded;
+
+  /**
+   * Loads cudart and TensorRT (with the cuBLAS, NVRTC and cuDNN presets it pulls in). The ONNX
+   * parser is not loaded here: deserializing and running a plan never needs it ({@link
+   * #loadParser()}).
+   */
   public static void load() {
     if (loaded) {
       return;
@@ -42,12 +48,30 @@ public final class Natives {
         Loader.load(cudart.class);
         step = "TensorRT 10.6 (libnvinfer.so.10) with cuBLAS, NVRTC and cuDNN 9";
         Loader.load(nvinfer.class);
-        step = "TensorRT's ONNX parser (libnvonnxparser.so.10)";
-        Loader.load(nvonnxparser.class);
         loaded = true;
       } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
         loadFailure = new CudaUnavailableException(loadFailureMessage(step, e), e);
         throw loadFailure;
+      }
+    }
+  }
+
+  /** Loads TensorRT's ONNX parser (libnvonnxparser.so.10), which only building engines needs. */
+  public static void loadParser() {
+    load();
+    if (parserLoaded) {
+      return;
+    }
+    synchronized (LOCK) {
+      if (parserLoaded) {
+        return;
+      }
+      try {
+        Loader.load(nvonnxparser.class);
+        parserLoaded = true;
+      } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+        throw new CudaUnavailableException(
+            loadFailureMessage("TensorRT's ONNX parser (libnvonnxparser.so.10)", e), e);
       }
     }
   }

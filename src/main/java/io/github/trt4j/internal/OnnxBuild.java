@@ -56,6 +56,7 @@ public final class OnnxBuild {
       cacheIn = Files.readAllBytes(o.timingCache());
     }
     Natives.requireDevice(o.device());
+    Natives.loadParser();
     Cuda.setDevice(o.device());
     long start = System.nanoTime();
     LOG.info("Building engine from {} (fp16={}, tf32={}, profiles={})",

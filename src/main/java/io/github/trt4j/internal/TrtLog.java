@@ -15,6 +15,21 @@ public final class TrtLog {
 
   private static final Logger LOG = LoggerFactory.getLogger("io.github.trt4j.TensorRT");
   private static final ThreadLocal<List<String>> CAPTURE = new ThreadLocal<>();
+  private static final ThreadLocal<Recent> RECENT = ThreadLocal.withInitial(Recent::new);
+
+  /**
+   * The last few error lines TensorRT logged on one thread, always kept, so that the hot path
+   * needs no capture scope: it takes a {@link #errorMark()} before a call and, only when the call
+   * failed, asks for the lines since.
+   */
+  private static final class Recent {
+    final String[] lines = new String[4];
+    long count;
+
+    void add(String msg) {
+      lines[(int) (count++ % lines.length)] = msg;
+    }
+  }
 
   private TrtLog() {}
 
@@ -23,6 +38,7 @@ public final class TrtLog {
     switch (level) {
       case 0, 1 -> {
         LOG.error(msg);
+        RECENT.get().add(msg);
         List<String> c = CAPTURE.get();
         if (c != null) {
           c.add(msg);
@@ -32,6 +48,31 @@ public final class TrtLog {
       case 3 -> LOG.info(msg);
       default -> LOG.debug(msg);
     }
+  }
+
+  /** A mark of this thread's error lines so far; allocation-free once the thread has one. */
+  public static long errorMark() {
+    return RECENT.get().count;
+  }
+
+  /**
+   * The error lines logged on this thread since {@code mark} (the last few), joined, or
+   * {@code fallback} when there were none. For failure paths only.
+   */
+  public static String errorsSince(long mark, String fallback) {
+    Recent r = RECENT.get();
+    long from = Math.max(mark, r.count - r.lines.length);
+    if (from >= r.count) {
+      return fallback;
+    }
+    StringBuilder b = new StringBuilder();
+    for (long i = from; i < r.count; i++) {
+      if (b.length() > 0) {
+        b.append(" | ");
+      }
+      b.append(r.lines[(int) (i % r.lines.length)]);
+    }
+    return b.toString();
   }
 
   /** Collects the error lines TensorRT logs on this thread until {@link Capture#close()}. */

@@ -14,9 +14,9 @@ import java.util.Map;
  * Checks the caller's inputs against an engine's tensors before anything reaches native code:
  * names, completeness, data types, element counts, ranks and profile ranges. Pure Java.
  */
-public final class Bindings {
+public final class InputChecks {
 
-  private Bindings() {}
+  private InputChecks() {}
 
   /**
    * Validates typed inputs and returns them in engine order.
@@ -119,7 +119,7 @@ public final class Bindings {
     return shape;
   }
 
-  static void checkShape(TensorSpec s, Shape shape, int profile) {
+  public static void checkShape(TensorSpec s, Shape shape, int profile) {
     if (!shape.matches(s.shape())) {
       throw new IllegalArgumentException(
           "Input '" + s.name() + "' has shape " + s.shape() + " (-1 = any); got " + shape

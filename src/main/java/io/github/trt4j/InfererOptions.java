@@ -1,0 +1,64 @@
+package io.github.trt4j;
+
+/**
+ * How {@link TrtEngine#createInferer(InfererOptions)} sets up an Inferer.
+ *
+ * @param profile the optimization profile its context uses
+ * @param cudaGraphs capture each binding's copies and {@code enqueueV3} into a CUDA graph after
+ *     one warm-up run and replay it (recaptured when a shape or an address changes); an engine that
+ *     cannot be captured falls back to plain enqueues, logged once, as {@code trtexec
+ *     --useCudaGraph} does
+ * @param activation how the context gets its activation memory
+ * @param sharedMemory for {@link Activation#SHARED}: the block the context uses, shared with other
+ *     Inferers; runs of Inferers that share it take turns (each holds it until its stream is
+ *     synchronized), so their enqueues are synchronous
+ */
+public record InfererOptions(
+    int profile, boolean cudaGraphs, Activation activation, ActivationMemory sharedMemory) {
+
+  /** TensorRT's execution-context allocation strategies. */
+  public enum Activation {
+    /** The context allocates the largest activation memory of all profiles when it is created. */
+    STATIC,
+    /** The context reallocates for the selected profile only. */
+    ON_PROFILE_CHANGE,
+    /** The context uses an {@link ActivationMemory} block shared with other Inferers. */
+    SHARED
+  }
+
+  public InfererOptions {
+    if (profile < 0) {
+      throw new IllegalArgumentException("Optimization profile must be >= 0; got " + profile);
+    }
+    if (activation == null) {
+      throw new IllegalArgumentException("activation is null");
+    }
+    if ((activation == Activation.SHARED) != (sharedMemory != null)) {
+      throw new IllegalArgumentException(
+          "Activation.SHARED goes with an ActivationMemory, and only it; got " + activation
+              + (sharedMemory == null ? " without one" : " with one"));
+    }
+  }
+
+  /** Profile 0, no CUDA graphs, static activation memory. */
+  public static InfererOptions defaults() {
+    return new InfererOptions(0, false, Activation.STATIC, null);
+  }
+
+  public InfererOptions withProfile(int p) {
+    return new InfererOptions(p, cudaGraphs, activation, sharedMemory);
+  }
+
+  public InfererOptions withCudaGraphs(boolean on) {
+    return new InfererOptions(profile, on, activation, sharedMemory);
+  }
+
+  public InfererOptions withActivation(Activation a) {
+    return new InfererOptions(profile, cudaGraphs, a, a == Activation.SHARED ? sharedMemory : null);
+  }
+
+  /** Shares {@code memory} for activations ({@link Activation#SHARED}). */
+  public InfererOptions withSharedMemory(ActivationMemory memory) {
+    return new InfererOptions(profile, cudaGraphs, Activation.SHARED, memory);
+  }
+}

@@ -1,0 +1,163 @@
+package io.github.trt4j;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Function;
+import org.slf4j.LoggerFactory;
+
+/**
+ * N {@link Inferer}s over one engine (or one engine per GPU), for servers: {@link #run(Map)} is
+ * thread-safe and runs on whichever Inferer is idle, waiting when all are busy. {@link
+ * #withInferer(Function)} lends one Inferer for the fast path (its own {@link IoBinding}s).
+ *
+ * <p>Optimization profiles: TensorRT's header asks that execution contexts of a dynamic-shape
+ * engine used concurrently each use their own optimization profile. When the engine has at least
+ * as many profiles as the pool has Inferers (per engine), Inferer k gets profile k; otherwise all
+ * share the profile of the options, and the pool says so once in the log (trt4j's GPU tests run 16
+ * threads on one shared profile of TensorRT 10.6 and compare every result bit for bit).
+ *
+ * <p>Ownership: the pool owns its Inferers, and the engines it loaded itself ({@link
+ * #acrossDevices}); {@link #close()} is idempotent, waits for nothing borrowed (close it after the
+ * callers are done), and closes them.
+ */
+public final class InfererPool implements Runner {
+
+  private final List<Inferer> inferers = new ArrayList<>();
+  private final List<TrtEngine> ownedEngines;
+  private final BlockingQueue<Inferer> idle;
+  private final Model model;
+  private volatile boolean closed;
+
+  private InfererPool(List<TrtEngine> engines, int perEngine, InfererOptions options, boolean own) {
+    if (perEngine < 1) {
+      throw new IllegalArgumentException("A pool needs at least 1 Inferer per engine; got " + perEngine);
+    }
+    this.ownedEngines = own ? engines : List.of();
+    this.model = engines.get(0);
+    this.idle = new ArrayBlockingQueue<>(engines.size() * perEngine);
+    try {
+      for (TrtEngine e : engines) {
+        boolean dynamic = e.inputs().stream().anyMatch(s -> s.shape().isDynamic());
+        boolean ownProfiles = dynamic && perEngine > 1 && e.profileCount() >= perEngine;
+        if (dynamic && perEngine > 1 && !ownProfiles) {
+          LoggerFactory.getLogger(InfererPool.class).info(
+              "{}: {} Inferers share optimization profile {} ({} profile(s) in the engine)",
+              e.source(), perEngine, options.profile(), e.profileCount());
+        }
+        for (int k = 0; k < perEngine; k++) {
+          Inferer i = e.createInferer(ownProfiles ? options.withProfile(k) : options);
+          inferers.add(i);
+          idle.add(i);
+        }
+      }
+    } catch (RuntimeException ex) {
+      close();
+      throw ex;
+    }
+  }
+
+  /** {@code size} Inferers on {@code engine}, which the caller keeps owning. */
+  public static InfererPool create(TrtEngine engine, int size) {
+    return create(engine, size, InfererOptions.defaults());
+  }
+
+  /** {@code size} Inferers on {@code engine} set up by {@code options}. */
+  public static InfererPool create(TrtEngine engine, int size, InfererOptions options) {
+    return new InfererPool(List.of(engine), size, options, false);
+  }
+
+  /**
+   * Loads {@code plan} on each of {@code devices} and makes {@code perDevice} Inferers on each:
+   * one pool over several GPUs. The pool owns the engines.
+   */
+  public static InfererPool acrossDevices(
+      Path plan, int[] devices, int perDevice, InfererOptions options) throws IOException {
+    if (devices.length == 0) {
+      throw new IllegalArgumentException("No CUDA devices given");
+    }
+    List<TrtEngine> engines = new ArrayList<>();
+    try {
+      for (int d : devices) {
+        engines.add(TrtEngine.load(plan, d));
+      }
+    } catch (IOException | RuntimeException e) {
+      engines.forEach(TrtEngine::close);
+      throw e;
+    }
+    return new InfererPool(engines, perDevice, options, true);
+  }
+
+  /** How many Inferers the pool holds. */
+  public int size() {
+    return inferers.size();
+  }
+
+  /** The Inferers (for inspection; borrow them through {@link #withInferer}). */
+  public List<Inferer> inferers() {
+    return List.copyOf(inferers);
+  }
+
+  @Override
+  public Model model() {
+    return model;
+  }
+
+  /** Runs on an idle Inferer (thread-safe). */
+  @Override
+  public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+    return withInferer(i -> i.run(inputs));
+  }
+
+  /**
+   * Lends an idle Inferer to {@code work} (waiting for one) and takes it back afterwards. The
+   * Inferer must not be used after {@code work} returns.
+   */
+  public <T> T withInferer(Function<Inferer, T> work) {
+    Inferer i = borrow();
+    try {
+      return work.apply(i);
+    } finally {
+      idle.offer(i);
+    }
+  }
+
+  private Inferer borrow() {
+    if (closed) {
+      throw new IllegalStateException("InfererPool is closed");
+    }
+    try {
+      Inferer i = idle.take();
+      if (closed) {
+        idle.offer(i);
+        throw new IllegalStateException("InfererPool is closed");
+      }
+      return i;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for an idle Inferer", e);
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Inferer i : inferers) {
+      i.close();
+    }
+    for (TrtEngine e : ownedEngines) {
+      e.close();
+    }
+  }
+}

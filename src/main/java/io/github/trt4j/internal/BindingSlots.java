@@ -1,0 +1,169 @@
+package io.github.trt4j.internal;
+
+import io.github.trt4j.DataType;
+import io.github.trt4j.Shape;
+import io.github.trt4j.TensorSpec;
+import java.util.List;
+import org.bytedeco.cuda.cudart.CUevent_st;
+import org.bytedeco.cuda.cudart.CUgraphExec_st;
+
+/**
+ * The per-tensor state of one I/O binding, in arrays indexed by the engine's tensor index, so
+ * that a run does no lookups, builds no maps and allocates nothing. Each tensor lives either on
+ * the host (page-locked memory the binding copies to and from a device staging buffer it owns) or
+ * on the device (memory TensorRT reads or writes directly, the binding's or a caller's).
+ *
+ * <p>{@link #version} changes whenever a shape or an address changes, which is how an execution
+ * knows when to set addresses and shapes again and when a captured CUDA graph is stale. Not
+ * thread-safe: the public {@code IoBinding} and {@code Inferer} serialize access.
+ */
+public final class BindingSlots {
+
+  public final int count;
+  final String[] names;
+  final boolean[] input;
+  final DataType[] types;
+  /** Page-locked host memory of a host-bound tensor; null for a device-bound one. */
+  final NativeBlock[] host;
+  /** The device memory TensorRT uses for the tensor (staging for host-bound tensors). */
+  final NativeBlock[] device;
+  /** Whether this binding allocated {@link #device} (and frees it). */
+  final boolean[] ownsDevice;
+  final Shape[] shapes;
+  final long[] bytes;
+  int version;
+  int[] hostInputs = new int[0];
+  int[] hostOutputs = new int[0];
+
+  // CUDA-graph state: valid for one execution and one version.
+  CUgraphExec_st graph;
+  Object graphOwner;
+  int graphVersion = -1;
+  int warmRunsAtVersion;
+  int lastRunVersion = -1;
+
+  // Async completion.
+  CUevent_st done;
+  int doneDevice;
+  volatile boolean inFlight;
+
+  public BindingSlots(List<TensorSpec> specs) {
+    count = specs.size();
+    names = new String[count];
+    input = new boolean[count];
+    types = new DataType[count];
+    host = new NativeBlock[count];
+    device = new NativeBlock[count];
+    ownsDevice = new boolean[count];
+    shapes = new Shape[count];
+    bytes = new long[count];
+    for (TensorSpec s : specs) {
+      names[s.index()] = s.name();
+      input[s.index()] = s.isInput();
+      types[s.index()] = s.dataType();
+    }
+  }
+
+  /** Makes tensor {@code i} host-bound with the given host memory and device staging memory. */
+  public void bindHost(int i, NativeBlock hostBlock, NativeBlock staging) {
+    releaseDevice(i);
+    host[i] = hostBlock;
+    device[i] = staging;
+    ownsDevice[i] = true;
+    changed();
+  }
+
+  /** Makes tensor {@code i} device-bound on {@code block}, which the caller keeps owning. */
+  public void bindDevice(int i, NativeBlock block) {
+    releaseDevice(i);
+    host[i] = null;
+    device[i] = block;
+    ownsDevice[i] = false;
+    changed();
+  }
+
+  /** Sets an input's shape; the caller has checked it against the engine. */
+  public void shape(int i, Shape shape) {
+    if (!shape.equals(shapes[i])) {
+      shapes[i] = shape;
+      bytes[i] = types[i].bytesFor(shape.elementCount());
+      version++;
+    }
+  }
+
+  public Shape shape(int i) {
+    return shapes[i];
+  }
+
+  public long bytes(int i) {
+    return bytes[i];
+  }
+
+  public NativeBlock hostBlock(int i) {
+    return host[i];
+  }
+
+  public NativeBlock deviceBlock(int i) {
+    return device[i];
+  }
+
+  public boolean isInput(int i) {
+    return input[i];
+  }
+
+  public String name(int i) {
+    return names[i];
+  }
+
+  public boolean inFlight() {
+    return inFlight;
+  }
+
+  /** Frees the staging memory this binding owns for tensor {@code i}, if any. */
+  private void releaseDevice(int i) {
+    if (ownsDevice[i] && device[i] != null) {
+      device[i].free();
+    }
+    device[i] = null;
+    ownsDevice[i] = false;
+  }
+
+  private void changed() {
+    version++;
+    int in = 0;
+    int out = 0;
+    for (int i = 0; i < count; i++) {
+      if (host[i] != null) {
+        if (input[i]) {
+          in++;
+        } else {
+          out++;
+        }
+      }
+    }
+    hostInputs = new int[in];
+    hostOutputs = new int[out];
+    in = 0;
+    out = 0;
+    for (int i = 0; i < count; i++) {
+      if (host[i] != null) {
+        if (input[i]) {
+          hostInputs[in++] = i;
+        } else {
+          hostOutputs[out++] = i;
+        }
+      }
+    }
+  }
+
+  /** Destroys the graph and event and frees the memory this binding owns; idempotent. */
+  public void free() {
+    Cuda.destroyGraph(graph);
+    graph = null;
+    Cuda.destroyEvent(done);
+    done = null;
+    for (int i = 0; i < count; i++) {
+      releaseDevice(i);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.github.trt4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** What the fast path checks before any native call, testable without a GPU. */
+class FastPathCpuTest {
+
+  @Test
+  void wrappingANullDevicePointerIsRefused() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> DeviceTensor.wrap(0, 0L, 1024, DataType.FLOAT, Shape.of(2, 3)));
+    assertEquals("Device pointer is null (0) for a float32 tensor of shape [2, 3]", e.getMessage());
+  }
+
+  @Test
+  void wrappingTooLittleMemoryIsRefused() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> DeviceTensor.wrap(0, 0x7f0000000000L, 20, DataType.FLOAT, Shape.of(2, 3)));
+    assertEquals("Shape [2, 3] of float32 needs 24 bytes; the wrapped memory holds 20", e.getMessage());
+  }
+
+  @Test
+  void wrappedMemoryIsNeverFreedAndCloseIsIdempotent() {
+    DeviceTensor t = DeviceTensor.wrap(0, 0x7f0000000000L, 24, DataType.FLOAT, Shape.of(2, 3));
+    assertEquals(false, t.ownsMemory());
+    t.close();
+    t.close();
+    assertTrue(t.isClosed());
+    var e = assertThrows(IllegalStateException.class, t::address);
+    assertEquals("DeviceTensor float32 [2, 3] is closed", e.getMessage());
+  }
+
+  @Test
+  void wrappedTensorsReshapeWithinTheirCapacityOnly() {
+    DeviceTensor t = DeviceTensor.wrap(1, 0x7f0000000000L, 96, DataType.FLOAT, Shape.of(2, 3));
+    t.reshape(Shape.of(4, 6));
+    assertEquals(Shape.of(4, 6), t.shape());
+    var e = assertThrows(IllegalArgumentException.class, () -> t.reshape(Shape.of(5, 6)));
+    assertEquals("Shape [5, 6] needs 120 bytes; this device tensor holds 96", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> t.reshape(Shape.of(-1, 6)));
+    assertThrows(IllegalArgumentException.class,
+        () -> DeviceTensor.wrap(0, 0x1000, 8, DataType.INT4, Shape.of(2)));
+  }
+
+  @Test
+  void infererOptionsKeepSharedMemoryAndSharedActivationTogether() {
+    InfererOptions o = InfererOptions.defaults();
+    assertEquals(0, o.profile());
+    assertEquals(InfererOptions.Activation.STATIC, o.activation());
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> new InfererOptions(0, false, InfererOptions.Activation.SHARED, null));
+    assertTrue(e.getMessage().startsWith("Activation.SHARED goes with an ActivationMemory"));
+    assertThrows(IllegalArgumentException.class, () -> o.withProfile(-1));
+    assertEquals(InfererOptions.Activation.ON_PROFILE_CHANGE,
+        o.withActivation(InfererOptions.Activation.ON_PROFILE_CHANGE).activation());
+    assertTrue(o.withCudaGraphs(true).cudaGraphs());
+  }
+}
