@@ -107,12 +107,13 @@ public final class Inferer implements Runner {
 
   /**
    * Runs {@code binding} once, timing its phases with CUDA events (benchmarks): {@code phasesMs}
-   * receives {H2D, GPU compute, D2H, total} in milliseconds, -1 for phases a CUDA-graph replay does
-   * not separate.
+   * receives {H2D, GPU compute, D2H, GPU total} in milliseconds from the events (-1 for phases a
+   * CUDA-graph replay does not separate) and, last, the host time spent enqueueing (before the
+   * wait).
    */
   public void runTimed(IoBinding binding, double[] phasesMs) {
-    if (phasesMs == null || phasesMs.length < 4) {
-      throw new IllegalArgumentException("phasesMs needs 4 elements");
+    if (phasesMs == null || phasesMs.length < 5) {
+      throw new IllegalArgumentException("phasesMs needs 5 elements");
     }
     lock.lock();
     try {
@@ -121,8 +122,12 @@ public final class Inferer implements Runner {
         timer = new PhaseTimer();
       }
       timer.reset();
-      launch(binding, true, timer);
+      long t0 = System.nanoTime();
+      launch(binding, false, timer);
+      long t1 = System.nanoTime();
+      binding.completion().await();
       timer.read(phasesMs);
+      phasesMs[4] = (t1 - t0) / 1e6;
     } finally {
       lock.unlock();
     }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       InspectCommand.class,
       BuildCommand.class,
       RunCommand.class,
+      BenchCommand.class,
       io.github.trt4j.gazeml.GazeMlRunner.class
     })
 public final class Main implements Runnable {
@@ -39,6 +40,6 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: inspect, build, run or gazeml");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: inspect, build, run, bench or gazeml");
   }
 }
