@@ -146,9 +146,13 @@ public final class FastPathBenchmark {
     }
   }
 
-  /** Warms up, then times each call; returns the heap bytes this thread allocated per call. */
+  /**
+   * Warms up (at least 2 s and 5000 calls, so that the JIT has compiled the path), then times each
+   * call; returns the heap bytes this thread allocated per call.
+   */
   static long timed(long[] ns, Runnable r) {
-    for (int i = 0; i < Math.min(1000, ns.length); i++) {
+    long warmEnd = System.nanoTime() + 2_000_000_000L;
+    for (int i = 0; i < 5000 || System.nanoTime() < warmEnd; i++) {
       r.run();
     }
     com.sun.management.ThreadMXBean mx =

@@ -40,6 +40,7 @@ public final class Execution {
   private final Shape[] contextShapes;
   private final long[] contextAddresses;
   private final Shape[] maxShapes;
+  private final int firstOutput;
   private final int[] currentDevice = new int[1];
   private final Launch launch;
   private final SharedActivation shared;
@@ -100,6 +101,7 @@ public final class Execution {
       names[t.index()] = new BytePointer(t.name());
       dims[t.index()] = new Dims64();
     }
+    firstOutput = findFirstOutput(specs);
     maxShapes = computeMaxShapes();
     launch = new Launch(context, stream, cudaGraph);
   }
@@ -252,7 +254,7 @@ public final class Execution {
         shapesChanged = true;
       }
     }
-    if (shapesChanged || contextShapes[firstOutput()] == null) {
+    if (shapesChanged || contextShapes[firstOutput] == null) {
       Shape[] out = resolveOutputs();
       for (int i = 0; i < b.count; i++) {
         if (!b.input[i]) {
@@ -290,7 +292,7 @@ public final class Execution {
     appliedVersion = b.version;
   }
 
-  private int firstOutput() {
+  private static int findFirstOutput(List<TensorSpec> specs) {
     for (TensorSpec s : specs) {
       if (s.isOutput()) {
         return s.index();
