@@ -72,8 +72,8 @@ public final class Npy {
       throw new IOException(source + ": truncated: " + what + ", the file has "
           + Math.max(0, size - h.dataOffset()) + " bytes of data");
     }
-    if (count > MAX_ELEMENTS) {
-      throw new IOException(source + ": " + what + ": more elements than a Java array holds");
+    if (bytes > MAX_ELEMENTS) {
+      throw new IOException(source + ": " + what + ": more bytes than a Java array holds");
     }
     if (h.dims().length > Shape.MAX_RANK) {
       throw new IOException(source + ": " + what + ": rank " + h.dims().length

@@ -84,10 +84,11 @@ class NpyFuzzTest {
 
   /** The reason without the file name and numbers, to group refusals. */
   private static String reason(String message, Path p) {
-    String m = message.replace(p.toString(), "FILE").replaceAll("\\[[^\\]]*\\]", "[ENTRY]");
-    int cut = m.indexOf(" (", 6);
-    m = (cut > 0 ? m.substring(0, cut) : m).replaceAll("'[^']*'", "'…'").replaceAll("\\d+", "N");
-    return m.length() > 100 ? m.substring(0, 100) + "…" : m;
+    String m = message.replace(p.toString(), "FILE").replaceAll("^FILE\\[[^\\]]*\\]", "FILE[ENTRY]");
+    m = m.replaceAll("header says \\[[^\\]]*\\] \\S+", "header says SHAPE TYPE")
+        .replaceAll("\\([^()]*bytes[^()]*\\)", "").replaceAll("'[^']*'", "'…'")
+        .replaceAll("\\d+", "N").replaceAll(" at offset N.*", "");
+    return m.length() > 120 ? m.substring(0, 120) + "…" : m;
   }
 
   private static List<Case> extract(Path dir) throws IOException {

@@ -31,6 +31,7 @@ public final class NpzArchive {
     Map<String, Tensor> out = new LinkedHashMap<>();
     String current = null;
     try (ZipFile zip = new ZipFile(file.toFile())) {
+      ZipDirectory.check(file);
       if (zip.size() > limits.maxEntries()) {
         throw new IOException(file + ": " + zip.size() + " entries, more than the limit of "
             + limits.maxEntries() + " (NpzLimits.maxEntries)");
@@ -74,11 +75,11 @@ public final class NpzArchive {
       // java.util.zip reports some malformed headers (bad name encodings, bad extra fields) so.
       throw new IOException(where(file, current) + ": not a readable NPZ (zip) archive: " + r, r);
     } catch (IOException io) {
-      String m = String.valueOf(io.getMessage());
-      if (m.startsWith(file.toString())) {
+      String m = io.getMessage();
+      if (m != null && m.startsWith(file.toString())) {
         throw io;
       }
-      throw new IOException(where(file, current) + ": " + m, io);
+      throw new IOException(where(file, current) + ": cannot read the archive: " + io, io);
     }
     return out;
   }
