@@ -50,7 +50,8 @@ public final class ChildJvm {
     cmd.add("-XX:-CreateCoredumpOnCrash");
     cmd.add("-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "trt4j_hs_err_%p.log"));
     for (String key : System.getProperties().stringPropertyNames()) {
-      if (key.startsWith("org.bytedeco.") || key.startsWith("trt4j.") || key.startsWith("org.slf4j.")) {
+      if (key.startsWith("org.bytedeco.") || key.startsWith("trt4j.") || key.startsWith("org.slf4j.")
+          || key.equals("java.library.path")) {
         cmd.add("-D" + key + "=" + System.getProperty(key));
       }
     }
@@ -69,9 +70,8 @@ public final class ChildJvm {
     long start = System.nanoTime();
     Process p = new ProcessBuilder(command(mainClass, args))
         .redirectOutput(out.toFile()).redirectError(err.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null").exists()
-            ? new java.io.File("/dev/null") : dir.toFile()))
         .start();
+    p.getOutputStream().close(); // the child reads nothing
     try {
       boolean done = p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
       if (!done) {
