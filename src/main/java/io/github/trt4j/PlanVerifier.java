@@ -121,7 +121,7 @@ public final class PlanVerifier {
     if (m.find()) {
       int sig = Integer.parseInt(m.group(2), 16);
       return new Result(Status.CRASHED, sig,
-          "the JVM's fatal error handler reported " + m.group(1) + " in native code (exit " + code + ")",
+          "the JVM's fatal error handler reported " + m.group(1) + " (exit " + code + ")",
           o.elapsed(), output);
     }
     if (code > 128 && code < 128 + 65) {

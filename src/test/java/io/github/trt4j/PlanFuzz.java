@@ -81,7 +81,8 @@ public final class PlanFuzz {
       Files.write(m, bad);
       PlanDigest.write(m, digest); // the original's digest beside the damaged copy
       int[] c = loads.computeIfAbsent(kind, k -> new int[3]);
-      try (TrtEngine e = TrtEngine.load(m)) {
+      try {
+        TrtEngine.load(m).close();
         c[2]++;
         unexpected.add(kind + " #" + i + " loaded");
       } catch (EngineLoadException expected) {

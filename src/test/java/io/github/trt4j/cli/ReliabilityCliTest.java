@@ -34,6 +34,24 @@ class ReliabilityCliTest {
   }
 
   @Test
+  void inspectSaysWhetherTheDigestMatches(@TempDir Path dir) throws Exception {
+    byte[] plan = new byte[256];
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(plan).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0, 0x74727466).putLong(16, plan.length).put(24, (byte) 10).put(25, (byte) 6);
+    Path e = Files.write(dir.resolve("p.engine"), plan);
+    CliTest.Result none = CliTest.run("inspect", "--header-only", e.toString());
+    assertEquals(0, none.code(), none.err());
+    assertTrue(none.out().contains("Digest:   none (trt4j verify --write-digest"), none.out());
+    String sha = io.github.trt4j.PlanDigest.write(e);
+    CliTest.Result ok = CliTest.run("inspect", "--header-only", e.toString());
+    assertTrue(ok.out().contains("Digest:   sha256 " + sha + " matches p.engine.sha256"), ok.out());
+    plan[200] = 1;
+    Files.write(e, plan);
+    CliTest.Result bad = CliTest.run("inspect", "--header-only", e.toString());
+    assertTrue(bad.out().contains("Digest:   MISMATCH: p.engine.sha256 records " + sha), bad.out());
+  }
+
+  @Test
   void workspaceMibThatOverflowsIsRefused() {
     assertEquals(1L << 20, BuildCommand.workspaceBytes(1));
     assertEquals(0, BuildCommand.workspaceBytes(0));
