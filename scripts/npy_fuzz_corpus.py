@@ -23,7 +23,7 @@ import zipfile
 import numpy as np
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "src", "test", "resources", "npyfuzz", "corpus.zip")
-N_NPY = 3600
+N_NPY = 4200
 N_NPZ = 1300
 
 # Keep NumPy's own allocations for absurd shapes from touching the machine: they fail fast instead.
@@ -166,6 +166,26 @@ def header_edit(b):
     return join(pre, h2, data, major), "header:" + name
 
 
+TOKEN_CHARS = "'\",:(){}[] \\L#\nx0-.e1jubrT_"
+
+
+def header_token(b):
+    """Character-level edits of the header text: fuzzes the literal parser against literal_eval."""
+    pre, h, data, major = split(b)
+    body = h.rstrip(" \n")
+    chars = list(body)
+    for _ in range(R.choice([1, 1, 2, 3])):
+        op = R.choice(["del", "ins", "rep"])
+        i = R.randrange(len(chars) + (1 if op == "ins" else 0)) if chars or op == "ins" else 0
+        if op == "del" and chars:
+            del chars[i]
+        elif op == "ins":
+            chars.insert(i, R.choice(TOKEN_CHARS))
+        elif chars:
+            chars[i] = R.choice(TOKEN_CHARS)
+    return join(pre, "".join(chars) + h[len(body):], data, major), "header:token"
+
+
 def length_edit(b):
     pre, h, data, major = split(b)
     hb = h.encode("latin1" if major < 3 else "utf8")
@@ -231,10 +251,12 @@ def garbage():
 def make_npy():
     r = R.random()
     base, label = valid_npy()
-    if r < 0.30:
+    if r < 0.26:
         return base, label
-    if r < 0.55:
+    if r < 0.44:
         return header_edit(base)
+    if r < 0.55:
+        return header_token(base)
     if r < 0.65:
         return length_edit(base)
     if r < 0.73:
