@@ -60,7 +60,8 @@ final class BuildCommand implements Callable<Integer> {
       b.profile(profile);
     }
     long bytes = b.buildTo(output);
-    spec.commandLine().getOut().printf("Wrote %s (%d bytes)%n", output, bytes);
+    spec.commandLine().getOut().printf("Wrote %s (%d bytes) and its digest %s%n", output, bytes,
+        io.github.trt4j.PlanDigest.digestFile(output));
     spec.commandLine().getOut().flush();
     return 0;
   }
