@@ -1,5 +1,6 @@
 package io.github.trt4j;
 
+import io.github.trt4j.internal.AtomicFiles;
 import io.github.trt4j.internal.OnnxBuild;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,19 +113,50 @@ public final class EngineBuilder {
     if (!Files.isRegularFile(model)) {
       throw new java.nio.file.NoSuchFileException(model.toString(), null, "ONNX model not found");
     }
+    requireWritableCache(timingCache);
     return OnnxBuild.build(
         new OnnxBuild.Options(
             model, fp16, tf32, workspaceBytes, profiles, timingCache, device, optimizationLevel));
   }
 
-  /** Builds and writes the engine to {@code engineFile}; returns its size in bytes. */
+  /**
+   * Builds and writes the engine to {@code engineFile} atomically (a temporary file in the same
+   * directory, forced to disk, renamed over the target), then its {@link PlanDigest} file beside
+   * it. A crash between the two leaves a digest that does not match, which loading reports; it
+   * never leaves a torn engine.
+   *
+   * @return the engine's size in bytes
+   */
   public long buildTo(Path engineFile) throws IOException {
     byte[] plan = build();
-    Path parent = engineFile.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    Files.write(engineFile, plan);
+    AtomicFiles.write(engineFile, plan);
+    PlanDigest.write(engineFile, PlanDigest.sha256(plan));
     return plan.length;
+  }
+
+  /**
+   * Fails before the (long) build when the timing cache could not be written back afterwards.
+   */
+  static void requireWritableCache(Path cache) throws IOException {
+    if (cache == null) {
+      return;
+    }
+    Path abs = cache.toAbsolutePath();
+    if (Files.exists(abs)) {
+      if (!Files.isRegularFile(abs)) {
+        throw new IOException("Timing cache " + cache + " is not a regular file");
+      }
+      if (!Files.isWritable(abs)) {
+        throw new IOException("Timing cache " + cache + " is not writable");
+      }
+    }
+    Path dir = abs.getParent();
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("Timing cache " + cache + ": directory " + dir + " does not exist");
+    }
+    // The cache is replaced by a rename, which needs write access to the directory.
+    if (!Files.isWritable(dir)) {
+      throw new IOException("Timing cache " + cache + ": directory " + dir + " is not writable");
+    }
   }
 }

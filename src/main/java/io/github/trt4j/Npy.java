@@ -1,10 +1,10 @@
 package io.github.trt4j;
 
 import io.github.trt4j.internal.HostCodec;
+import io.github.trt4j.internal.NpyHeader;
+import io.github.trt4j.internal.NpzArchive;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,129 +15,150 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
- * NumPy {@code .npy} files (format versions 1, 2 and 3), C order, little-endian, for every data
- * type trt4j carries: float32, float16, int8, uint8, int32, int64 and bool. BF16 tensors, which
- * NumPy has no type for, are written as float32.
+ * NumPy {@code .npy} and {@code .npz} files, read as strictly as NumPy reads them: format
+ * versions 1.0, 2.0 and 3.0; the header parsed as the Python dict literal it is (exactly the
+ * keys {@code descr}, {@code fortran_order} and {@code shape}; a repeated key is refused, where
+ * NumPy would silently keep the last); at most 10 000 header characters (NumPy's default); the
+ * data length checked against the shape before anything is allocated; Fortran-order data
+ * transposed to row-major; big-endian data converted. Types: float32, float16, int8, uint8, int32,
+ * int64 and bool. BF16 tensors, which NumPy has no type for, are written as float32.
+ *
+ * <p>Deliberately stricter than NumPy: a repeated header key, data after the array's last byte,
+ * a shape holding {@code True}/{@code False}, and NPZ archives with repeated names, entries that
+ * are not {@code .npy}, or a wrong CRC are refused. Every failure is an {@link IOException} whose
+ * message names the file (and the archive entry) and what is wrong.
  */
 public final class Npy {
 
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-  private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+  /** Java arrays hold at most about 2^31 elements. */
+  private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
   private Npy() {}
 
   /**
    * Reads a {@code .npy} file.
    *
-   * @throws IOException naming the file when it is missing, not NPY, truncated or of an
-   *     unsupported type or layout
+   * @throws IOException naming the file when it is missing, not a regular file, not NPY,
+   *     truncated, longer than its array, or of an unsupported type
    */
   public static Tensor read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new java.nio.file.NoSuchFileException(file.toString(), null, "NPY file not found");
-    }
+    PlanDigest.requireRegularFile(file, "NPY");
+    long size = Files.size(file);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      return read(in, file.toString());
+      return read(in, file.toString(), size);
     }
   }
 
-  /** Reads NPY data from a stream; {@code source} names it in messages. */
+  /** Reads NPY data from a stream to its end; {@code source} names it in messages. */
   public static Tensor read(InputStream stream, String source) throws IOException {
-    DataInputStream in = new DataInputStream(stream);
-    byte[] magic = new byte[8];
-    try {
-      in.readFully(magic);
-    } catch (EOFException e) {
-      throw new IOException(source + ": not an NPY file (shorter than its 8-byte preamble)");
-    }
-    for (int i = 0; i < MAGIC.length; i++) {
-      if (magic[i] != MAGIC[i]) {
-        throw new IOException(source + ": not an NPY file (no \\x93NUMPY magic)");
-      }
-    }
-    int major = magic[6];
-    long headerLength;
-    if (major == 1) {
-      headerLength = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
-    } else if (major == 2 || major == 3) {
-      headerLength = Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
-    } else {
-      throw new IOException(source + ": unsupported NPY format version " + major);
-    }
-    byte[] header = new byte[(int) headerLength];
-    in.readFully(header);
-    String h = new String(header, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-    String descr = group(DESCR, h, source, "descr");
-    if ("True".equals(group(FORTRAN, h, source, "fortran_order"))) {
-      throw new IOException(source + ": Fortran-order arrays are not supported; save in C order");
-    }
-    Shape shape = parseShape(group(SHAPE, h, source, "shape"), source);
-    DataType type = typeOf(descr, source);
-    long count = shape.elementCount();
-    long bytes = type.bytesFor(count);
-    if (bytes > Integer.MAX_VALUE - 8) {
-      throw new IOException(source + ": " + bytes + " bytes of data is more than one array holds");
-    }
-    byte[] data = new byte[(int) bytes];
-    try {
-      in.readFully(data);
-    } catch (EOFException e) {
-      throw new IOException(
-          source + ": truncated: header says " + shape + " " + descr + " (" + bytes + " bytes)");
-    }
-    return HostCodec.decode(type, shape, MemorySegment.ofArray(data));
+    return read(stream, source, -1);
   }
 
-  private static String group(Pattern p, String header, String source, String key) throws IOException {
-    Matcher m = p.matcher(header);
-    if (!m.find()) {
-      throw new IOException(source + ": NPY header has no '" + key + "': " + header.trim());
+  /**
+   * @param size the stream's length when known (a file), else -1: then the data is read as it
+   *     arrives, so a header claiming gigabytes cannot make this allocate more than what is there
+   */
+  static Tensor read(InputStream in, String source, long size) throws IOException {
+    NpyHeader h = NpyHeader.read(in, source);
+    DataType type = h.type();
+    long count = elementCount(h.dims(), source, h);
+    long bytes = count * type.byteSize();
+    String what = "header says " + shapeText(h.dims()) + " " + h.descr() + " (" + bytes + " bytes)";
+    if (size >= 0 && size - h.dataOffset() < bytes) {
+      throw new IOException(source + ": truncated: " + what + ", the file has "
+          + Math.max(0, size - h.dataOffset()) + " bytes of data");
     }
-    return m.group(1);
+    if (bytes > MAX_ELEMENTS) {
+      throw new IOException(source + ": " + what + ": more bytes than a Java array holds");
+    }
+    if (h.dims().length > Shape.MAX_RANK) {
+      throw new IOException(source + ": " + what + ": rank " + h.dims().length
+          + ", trt4j tensors have at most " + Shape.MAX_RANK + " dimensions");
+    }
+    byte[] data = in.readNBytes((int) bytes);
+    if (data.length < bytes) {
+      throw new IOException(source + ": truncated: " + what + ", got " + data.length + " bytes of data");
+    }
+    if (in.read() != -1) {
+      throw new IOException(source + ": data continues after the array (" + what
+          + "); the file is damaged or not one NPY array");
+    }
+    if (h.bigEndian() && type.byteSize() > 1) {
+      swapBytes(data, type.byteSize());
+    }
+    if (h.fortranOrder() && h.dims().length > 1 && count > 0) {
+      data = fortranToC(data, h.dims(), type.byteSize());
+    }
+    return HostCodec.decode(type, new Shape(h.dims()), MemorySegment.ofArray(data));
   }
 
-  static Shape parseShape(String text, String source) throws IOException {
-    List<Long> dims = new ArrayList<>();
-    for (String part : text.split(",")) {
-      String p = part.trim();
-      if (p.isEmpty()) {
+  /** The product of the dimensions; 0 if one is 0, as NumPy counts; refused if it overflows. */
+  private static long elementCount(long[] dims, String source, NpyHeader h) throws IOException {
+    long n = 1;
+    boolean zero = false;
+    for (long d : dims) {
+      if (d == 0) {
+        zero = true;
         continue;
       }
-      try {
-        dims.add(Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p));
-      } catch (NumberFormatException e) {
-        throw new IOException(source + ": bad NPY shape (" + text + ")");
+      if (n > Long.MAX_VALUE / d / 8) {
+        throw new IOException(source + ": NPY shape " + shapeText(dims) + " of " + h.descr()
+            + " is too large to exist");
+      }
+      n *= d;
+    }
+    return zero ? 0 : n;
+  }
+
+  private static String shapeText(long[] dims) {
+    return java.util.Arrays.toString(dims);
+  }
+
+  private static void swapBytes(byte[] a, int size) {
+    for (int i = 0; i + size <= a.length; i += size) {
+      for (int j = 0; j < size / 2; j++) {
+        byte t = a[i + j];
+        a[i + j] = a[i + size - 1 - j];
+        a[i + size - 1 - j] = t;
       }
     }
-    return new Shape(dims.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  /** Column-major (first index fastest) elements to row-major (last index fastest). */
+  static byte[] fortranToC(byte[] f, long[] dims, int size) {
+    int rank = dims.length;
+    int n = f.length / size;
+    // Fortran stride of each dimension, in elements.
+    long[] stride = new long[rank];
+    long s = 1;
+    for (int k = 0; k < rank; k++) {
+      stride[k] = s;
+      s *= dims[k];
+    }
+    byte[] c = new byte[f.length];
+    long[] idx = new long[rank];
+    long src = 0;
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(f, (int) (src * size), c, i * size, size);
+      // Advance the row-major counter (last dimension fastest), keeping src in step.
+      for (int k = rank - 1; k >= 0; k--) {
+        if (++idx[k] < dims[k]) {
+          src += stride[k];
+          break;
+        }
+        src -= stride[k] * (dims[k] - 1);
+        idx[k] = 0;
+      }
+    }
+    return c;
   }
 
   static DataType typeOf(String descr, String source) throws IOException {
-    if (descr.length() >= 2 && descr.charAt(0) == '>' && !descr.endsWith("1")) {
-      throw new IOException(source + ": big-endian data ('" + descr + "') is not supported");
-    }
-    String d = descr.length() >= 2 && "<|=".indexOf(descr.charAt(0)) >= 0 ? descr.substring(1) : descr;
-    return switch (d) {
-      case "f4" -> DataType.FLOAT;
-      case "f2" -> DataType.HALF;
-      case "i4" -> DataType.INT32;
-      case "i8" -> DataType.INT64;
-      case "i1" -> DataType.INT8;
-      case "u1" -> DataType.UINT8;
-      case "b1" -> DataType.BOOL;
-      default ->
-          throw new IOException(
-              source + ": NPY type '" + descr + "' is not supported (float32, float16, int8, uint8,"
-                  + " int32, int64, bool)");
-    };
+    return NpyHeader.typeOf(descr, source);
   }
 
   static String descrOf(DataType t) {
@@ -155,29 +176,23 @@ public final class Npy {
 
   /**
    * Reads every array of a NumPy {@code .npz} archive (as {@code numpy.savez} or {@code
-   * savez_compressed} write it), by name without the {@code .npy} suffix, in archive order.
+   * savez_compressed} write it), by name without the {@code .npy} suffix, in archive order, within
+   * {@link NpzLimits#defaults()}.
    *
    * @throws IOException naming the file and entry when one cannot be read
    */
-  public static java.util.Map<String, Tensor> readNpz(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new java.nio.file.NoSuchFileException(file.toString(), null, "NPZ file not found");
-    }
-    java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>();
-    try (java.util.zip.ZipInputStream zip =
-        new java.util.zip.ZipInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-      java.util.zip.ZipEntry e;
-      while ((e = zip.getNextEntry()) != null) {
-        String name = e.getName().replaceFirst("\\.npy$", "");
-        out.put(name, read(zip, file + "[" + e.getName() + "]"));
-      }
-    } catch (java.util.zip.ZipException z) {
-      throw new IOException(file + ": not an NPZ (zip) archive: " + z.getMessage(), z);
-    }
-    if (out.isEmpty()) {
-      throw new IOException(file + ": not an NPZ archive (no entries)");
-    }
-    return out;
+  public static Map<String, Tensor> readNpz(Path file) throws IOException {
+    return readAll(file, NpzLimits.defaults());
+  }
+
+  /**
+   * Reads every array of an NPZ archive through its central directory: a truncated archive, a
+   * repeated name, an entry that is not {@code .npy}, a wrong CRC or an archive beyond {@code
+   * limits} is refused. An archive with no entries gives an empty map, as in NumPy.
+   */
+  public static Map<String, Tensor> readAll(Path file, NpzLimits limits) throws IOException {
+    PlanDigest.requireRegularFile(file, "NPZ");
+    return NpzArchive.read(file, limits);
   }
 
   /** Writes {@code t} to {@code file} (BF16 as float32). */

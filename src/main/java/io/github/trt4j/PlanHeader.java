@@ -40,6 +40,7 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
    * @throws EngineLoadException if it is empty, too short or not a TensorRT plan
    */
   public static PlanHeader read(Path file) throws IOException {
+    PlanDigest.requireRegularFile(file, "engine");
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(SIZE);

@@ -41,14 +41,33 @@ public final class Tensor {
     return new Tensor(DataType.FLOAT, shape, data, data.length);
   }
 
-  /** A HALF tensor; values are rounded to float16 (nearest even) when copied to the GPU. */
+  /**
+   * A HALF tensor; values are rounded to float16 (nearest even) when copied to the GPU.
+   *
+   * @throws IllegalArgumentException naming the first finite value beyond float16's range
+   *     (|x| >= 65520 would silently become infinity); infinities and NaN are kept
+   */
   public static Tensor ofHalfs(Shape shape, float[] data) {
+    requireInRange(DataType.HALF, data);
     return new Tensor(DataType.HALF, shape, data, data.length);
   }
 
-  /** A BF16 tensor; values are rounded to bfloat16 (nearest even) when copied to the GPU. */
+  /**
+   * A BF16 tensor; values are rounded to bfloat16 (nearest even) when copied to the GPU.
+   *
+   * @throws IllegalArgumentException naming the first finite value beyond bfloat16's range
+   */
   public static Tensor ofBf16s(Shape shape, float[] data) {
+    requireInRange(DataType.BF16, data);
     return new Tensor(DataType.BF16, shape, data, data.length);
+  }
+
+  /** Refuses finite values that would round to infinity in {@code type} (HALF or BF16). */
+  static void requireInRange(DataType type, float[] data) {
+    int i = io.github.trt4j.internal.HostCodec.firstOverflow(type, data);
+    if (i >= 0) {
+      throw new IllegalArgumentException(io.github.trt4j.internal.HostCodec.overflowMessage(type, data, i));
+    }
   }
 
   public static Tensor ofInts(Shape shape, int[] data) {
@@ -127,8 +146,12 @@ public final class Tensor {
   }
 
   private static long whole(float[] v, int i, long lo, long hi, DataType type) {
-    float f = v[i];
-    if (f != Math.rint(f) || f < lo || f > hi) {
+    // Compare as double: (float) Integer.MAX_VALUE rounds up to 2^31, so a float comparison
+    // would let 2^31 through and the int cast would wrap it to -2^31. Long.MAX_VALUE rounds to
+    // 2^63 even as a double, so the int64 bound is exclusive.
+    double f = v[i];
+    boolean tooBig = hi == Long.MAX_VALUE ? f >= 0x1p63 : f > hi;
+    if (f != Math.rint(f) || f < lo || tooBig) {
       throw new IllegalArgumentException(
           "Value " + f + " at element " + i + " is not a valid " + type.displayName() + " value");
     }

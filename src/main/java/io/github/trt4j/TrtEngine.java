@@ -9,7 +9,6 @@ import java.lang.ref.Reference;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -57,33 +56,46 @@ public final class TrtEngine implements Model, AutoCloseable {
     this.registration = Leaks.register(this, "TrtEngine for " + source, handle::release);
   }
 
-  /** Loads a serialized engine onto CUDA device 0. */
+  /** Loads a serialized engine onto CUDA device 0 (its digest checked when it has one). */
   public static TrtEngine load(Path file) throws IOException {
-    return load(file, 0);
+    return load(file, LoadOptions.defaults());
+  }
+
+  /** Loads a serialized engine onto CUDA device {@code device} (digest checked when present). */
+  public static TrtEngine load(Path file, int device) throws IOException {
+    return load(file, LoadOptions.defaults().device(device));
   }
 
   /**
-   * Loads a serialized engine onto CUDA device {@code device}. The file is memory-mapped, not
-   * copied onto the Java heap.
+   * Loads a serialized engine. The file is memory-mapped, not copied onto the Java heap. When a
+   * {@link PlanDigest} file ({@code NAME.sha256}) lies beside it, or {@code options} require one,
+   * the mapped bytes are hashed and compared before TensorRT sees them.
    *
    * @throws IOException if the file is missing or unreadable (the message names it)
-   * @throws EngineLoadException if it is not a plan TensorRT 10.6 on this GPU can load
+   * @throws EngineLoadException if its digest does not match (naming both digests), its digest
+   *     file is malformed or required but missing, or it is not a plan TensorRT 10.6 on this GPU
+   *     can load
    * @throws CudaUnavailableException if there is no driver, GPU or CUDA/TensorRT library
    */
-  public static TrtEngine load(Path file, int device) throws IOException {
+  public static TrtEngine load(Path file, LoadOptions options) throws IOException {
     String source = file.toString();
-    if (!Files.exists(file)) {
-      throw new java.nio.file.NoSuchFileException(source, null, "engine file not found");
-    }
-    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new IOException("Cannot read engine file " + source + ": not a readable regular file");
+    PlanDigest.requireRegularFile(file, "engine");
+    java.util.Optional<String> recorded = PlanDigest.read(file);
+    if (recorded.isEmpty() && options.requireDigest()) {
+      throw new EngineLoadException(source, "no digest file " + PlanDigest.digestFile(file)
+          + " and the load options require one (write it with 'trt4j verify --write-digest')");
     }
     try (Arena arena = Arena.ofConfined();
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       MemorySegment plan =
           size == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-      return deserialize(source, plan, size, device);
+      if (recorded.isPresent()) {
+        // Hash the very mapping TensorRT will read, so a rename over the file cannot slip in between.
+        PlanDigest.requireMatch(
+            file, recorded.get(), size == 0 ? PlanDigest.sha256(new byte[0]) : PlanDigest.sha256(plan));
+      }
+      return deserialize(source, plan, size, options.device());
     }
   }
 

@@ -61,6 +61,21 @@ class PlanHeaderTest {
   }
 
   @Test
+  void anotherPatchOrMinorVersionIsRefused() {
+    // TensorRT plans load only in the exact major.minor.patch that built them (the build number
+    // is checked by TensorRT itself, whose message then reaches the EngineLoadException).
+    PlanHeader h = PlanHeader.parse("p.engine", plan(10, 6, 0, 26, 64));
+    assertTrue(h.compatibleWith(100600));
+    for (int other : new int[] {100601, 100610, 100500, 100700, 110600, 90600}) {
+      assertFalse(h.compatibleWith(other), Integer.toString(other));
+      var e = assertThrows(EngineLoadException.class, () -> h.requireCompatible("p.engine", other));
+      assertEquals("p.engine: built with TensorRT 10.6.0, this runtime is " + PlanHeader.versionString(other)
+          + "; rebuild the engine with TensorRT " + PlanHeader.versionString(other), e.getMessage());
+    }
+    assertFalse(PlanHeader.parse("q", plan(10, 6, 1, 26, 64)).compatibleWith(100600));
+  }
+
+  @Test
   void recordedSizeCatchesTruncationAndTrailingData() {
     byte[] full = plan(10, 6, 0, 26, 1000);
     PlanHeader.parse("x", full).requireComplete("x", 1000);

@@ -54,15 +54,28 @@ final class BuildCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EngineBuilder b = EngineBuilder.fromOnnx(model).fp16(fp16).tf32(!noTf32).device(device)
-        .workspace(workspaceMib * 1024 * 1024).timingCache(timingCache);
+        .workspace(workspaceBytes(workspaceMib)).timingCache(timingCache);
     Map<String, ShapeRange> profile = parseShapes(shapes);
     if (!profile.isEmpty()) {
       b.profile(profile);
     }
     long bytes = b.buildTo(output);
-    spec.commandLine().getOut().printf("Wrote %s (%d bytes)%n", output, bytes);
+    spec.commandLine().getOut().printf("Wrote %s (%d bytes) and its digest %s%n", output, bytes,
+        io.github.trt4j.PlanDigest.digestFile(output));
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /** MiB to bytes, refusing what would overflow (2^44 MiB wrapped to 0, i.e. "no limit"). */
+  static long workspaceBytes(long mib) {
+    if (mib < 0) {
+      throw new IllegalArgumentException("--workspace must be >= 0 MiB; got " + mib);
+    }
+    if (mib > Long.MAX_VALUE >> 20) {
+      throw new IllegalArgumentException("--workspace " + mib + " MiB is too large: at most "
+          + (Long.MAX_VALUE >> 20) + " MiB fits in a byte count (0 leaves TensorRT's default)");
+    }
+    return mib << 20;
   }
 
   /** Parses {@code name:MIN/OPT/MAX} entries; the name may itself contain ':' (the last one splits). */

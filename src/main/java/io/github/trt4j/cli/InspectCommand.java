@@ -1,5 +1,6 @@
 package io.github.trt4j.cli;
 
+import io.github.trt4j.PlanDigest;
 import io.github.trt4j.PlanHeader;
 import io.github.trt4j.ShapeRange;
 import io.github.trt4j.TensorSpec;
@@ -32,6 +33,24 @@ final class InspectCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Whether the engine's sha256sum file is there and matches, in words. */
+  static String digestStatus(Path engine) throws java.io.IOException {
+    java.util.Optional<String> recorded;
+    try {
+      recorded = PlanDigest.read(engine);
+    } catch (io.github.trt4j.EngineLoadException malformed) {
+      return "MALFORMED: " + malformed.getMessage();
+    }
+    if (recorded.isEmpty()) {
+      return "none (trt4j verify --write-digest " + engine + " checks the plan and writes one)";
+    }
+    String actual = PlanDigest.sha256(engine);
+    return recorded.get().equals(actual)
+        ? "sha256 " + actual + " matches " + PlanDigest.digestFile(engine).getFileName()
+        : "MISMATCH: " + PlanDigest.digestFile(engine).getFileName() + " records " + recorded.get()
+            + ", the file's content is " + actual;
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -40,6 +59,7 @@ final class InspectCommand implements Callable<Integer> {
     out.println("Built by: TensorRT " + header.fullVersion());
     out.println("Size:     " + java.nio.file.Files.size(engine) + " bytes (header says "
         + header.declaredBytes() + ")");
+    out.println("Digest:   " + digestStatus(engine));
     if (headerOnly) {
       out.flush();
       return 0;

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       BuildCommand.class,
       RunCommand.class,
       BenchCommand.class,
+      VerifyCommand.class,
       io.github.trt4j.gazeml.GazeMlRunner.class
     })
 public final class Main implements Runnable {
@@ -29,7 +30,9 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
-          cmd.getErr().println(cmd.getColorScheme().errorText("trt4j: " + ex.getMessage()));
+          // Some JDK exceptions carry no message; never print "trt4j: null".
+          String m = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+          cmd.getErr().println(cmd.getColorScheme().errorText("trt4j: " + m));
           if (Boolean.getBoolean("trt4j.stacktrace")) {
             ex.printStackTrace(cmd.getErr());
           }
@@ -40,6 +43,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: inspect, build, run, bench or gazeml");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command: inspect, build, run, bench, verify or gazeml");
   }
 }

@@ -63,8 +63,15 @@ final class RunCommand implements Callable<Integer> {
       }
       Map<String, Tensor> result = inferer.run(feed);
       Files.createDirectories(outputDir);
+      Map<String, String> names = fileNames(List.copyOf(result.keySet()));
+      for (Map.Entry<String, String> n : names.entrySet()) {
+        if (!n.getValue().equals(fileName(n.getKey()))) {
+          out.printf("note: output '%s' would share the file name %s.npy with another output;"
+              + " writing it as %s.npy%n", n.getKey(), fileName(n.getKey()), n.getValue());
+        }
+      }
       for (Map.Entry<String, Tensor> r : result.entrySet()) {
-        Path p = outputDir.resolve(fileName(r.getKey()) + ".npy");
+        Path p = outputDir.resolve(names.get(r.getKey()) + ".npy");
         Npy.write(p, r.getValue());
         out.printf("%s  %s %s -> %s%n", r.getKey(), r.getValue().dataType().displayName(),
             r.getValue().shape().joined(), p);
@@ -92,7 +99,37 @@ final class RunCommand implements Callable<Integer> {
 
   /** Output names can hold characters that files cannot ("/", ":"); replace them. */
   static String fileName(String tensor) {
-    return tensor.replaceAll("[^A-Za-z0-9._-]", "_");
+    String f = tensor.replaceAll("[^A-Za-z0-9._-]", "_");
+    return f.isEmpty() || f.equals(".") || f.equals("..") ? f.replace('.', '_') + "_" : f;
+  }
+
+  /**
+   * One file stem per output, in engine order: the sanitized name, and where two outputs would
+   * share one (also when only letter case differs, for case-insensitive file systems) the later
+   * gets {@code __2}, {@code __3}, ... so that no output overwrites another.
+   */
+  static Map<String, String> fileNames(List<String> tensors) {
+    Map<String, String> out = new LinkedHashMap<>();
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    for (String t : tensors) {
+      taken.add(fileName(t).toLowerCase(java.util.Locale.ROOT));
+    }
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (String t : tensors) {
+      String base = fileName(t);
+      String name = base;
+      // A suffixed stem must not be one that another output has as its own sanitized name.
+      for (int k = 2; used.contains(lower(name)) || (k > 2 && taken.contains(lower(name))); k++) {
+        name = base + "__" + k;
+      }
+      used.add(lower(name));
+      out.put(t, name);
+    }
+    return out;
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(java.util.Locale.ROOT);
   }
 
   static Map<String, Path> parseInputs(List<String> entries) {

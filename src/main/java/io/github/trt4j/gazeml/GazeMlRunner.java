@@ -138,13 +138,24 @@ public final class GazeMlRunner implements Callable<Integer> {
     Path cached = model.resolveSibling(name + (fp16 ? ".fp16" : "") + ".engine");
     if (Files.isRegularFile(cached)
         && Files.getLastModifiedTime(cached).compareTo(Files.getLastModifiedTime(model)) >= 0
-        && PlanHeader.read(cached).version().equals(TrtEngine.tensorRtVersion())) {
+        && PlanHeader.read(cached).version().equals(TrtEngine.tensorRtVersion())
+        && cacheIntact(cached)) {
       return cached;
     }
     out.println("building " + cached + " from " + model + " (once)");
     out.flush();
     EngineBuilder.fromOnnx(model).fp16(fp16).device(device).buildTo(cached);
     return cached;
+  }
+
+  /** A cached engine is reused only when its digest (written with it) still matches. */
+  private static boolean cacheIntact(Path cached) throws IOException {
+    try {
+      java.util.Optional<String> recorded = io.github.trt4j.PlanDigest.read(cached);
+      return recorded.isPresent() && recorded.get().equals(io.github.trt4j.PlanDigest.sha256(cached));
+    } catch (io.github.trt4j.EngineLoadException malformed) {
+      return false;
+    }
   }
 
   private List<EyeResult> image(GazeMlPipeline pipeline, Path file, long frame) throws IOException {

@@ -100,14 +100,18 @@ public final class EngineHandle {
       String name = engine.getIOTensorName(i);
       boolean input = engine.getTensorIOMode(name).value == nvinfer.TensorIOMode.kINPUT.value;
       DataType type = DataType.fromNative(engine.getTensorDataType(name).value);
-      Shape shape = toShape(engine.getTensorShape(name));
+      Shape shape = toShapeOrNull(engine.getTensorShape(name));
+      if (shape == null) {
+        throw new TrtException("TensorRT reports no shape for tensor '" + name + "'");
+      }
       List<ShapeRange> ranges = new ArrayList<>();
       if (input) {
         for (int p = 0; p < profiles; p++) {
-          Shape min = toShape(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kMIN));
-          Shape opt = toShape(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kOPT));
-          Shape max = toShape(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kMAX));
-          if (min.rank() == shape.rank() && !min.isDynamic() && !max.isDynamic()) {
+          Shape min = toShapeOrNull(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kMIN));
+          Shape opt = toShapeOrNull(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kOPT));
+          Shape max = toShapeOrNull(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kMAX));
+          if (min != null && opt != null && max != null && min.rank() == shape.rank()
+              && !min.isDynamic() && !max.isDynamic()) {
             ranges.add(new ShapeRange(min, opt, max));
           }
         }
@@ -126,10 +130,23 @@ public final class EngineHandle {
     return engine.getTensorLocation(name).value == nvinfer.TensorLocation.kHOST.value;
   }
 
+  /**
+   * A shape TensorRT reported. A rank below 0 (TensorRT could not resolve it) or above 8 is not a
+   * shape: it is refused here instead of becoming a scalar.
+   */
   public static Shape toShape(Dims64 d) {
+    Shape s = toShapeOrNull(d);
+    if (s == null) {
+      throw new TrtException("TensorRT reported an unresolved shape (nbDims " + d.nbDims() + ")");
+    }
+    return s;
+  }
+
+  /** The shape, or null when TensorRT reports none (nbDims outside 0..8). */
+  static Shape toShapeOrNull(Dims64 d) {
     int rank = d.nbDims();
-    if (rank < 0) {
-      return new Shape(new long[0]);
+    if (rank < 0 || rank > 8) {
+      return null;
     }
     long[] dims = new long[rank];
     for (int i = 0; i < rank; i++) {

@@ -34,6 +34,10 @@ public final class HostCodec {
         short[] h = new short[n];
         for (int i = 0; i < n; i++) {
           h[i] = half ? Fp16.toHalf(f[i]) : Fp16.toBf16(f[i]);
+          // The array may have changed since the tensor was made: check again on the way out.
+          if ((h[i] & 0x7fff) == (half ? 0x7c00 : 0x7f80) && Float.isFinite(f[i])) {
+            throw new IllegalArgumentException(overflowMessage(t.dataType(), f, i));
+          }
         }
         MemorySegment.copy(h, 0, dst, I16, 0, n);
       }
@@ -51,6 +55,22 @@ public final class HostCodec {
       default -> throw new IllegalArgumentException(t.dataType() + " cannot be encoded");
     }
     return bytes;
+  }
+
+  /** The index of the first finite value that would round to infinity in HALF or BF16, or -1. */
+  public static int firstOverflow(DataType type, float[] f) {
+    for (int i = 0; i < f.length; i++) {
+      if (type == DataType.HALF ? Fp16.overflowsHalf(f[i]) : Fp16.overflowsBf16(f[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public static String overflowMessage(DataType type, float[] f, int i) {
+    return "Value " + f[i] + " at element " + i + " is beyond the " + type.displayName()
+        + " range (largest finite " + (type == DataType.HALF ? "65504" : "3.3895314e38")
+        + "); it would become infinity";
   }
 
   /** Reads a tensor of {@code type} and concrete {@code shape} from the start of {@code src}. */

@@ -116,7 +116,13 @@ public final class OnnxBuild {
         if (cacheOut != null && !cacheOut.isNull()) {
           byte[] c = new byte[(int) cacheOut.size()];
           new BytePointer(cacheOut.data()).capacity(cacheOut.size()).get(c);
-          Files.write(o.timingCache(), c);
+          // The engine is built and worth more than the cache: a failure here is a warning.
+          try {
+            AtomicFiles.write(o.timingCache(), c);
+          } catch (IOException e) {
+            LOG.warn("Engine built, but the timing cache {} could not be written: {}",
+                o.timingCache(), e.toString());
+          }
         }
       }
       LOG.info("Built {} bytes from {} in {} ms", bytes.length, o.model(),

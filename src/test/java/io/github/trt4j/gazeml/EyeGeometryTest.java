@@ -56,6 +56,14 @@ class EyeGeometryTest {
     }
     // Clipping: an iris beyond the radius gives +-90 degrees, not NaN.
     assertEquals(-Math.PI / 2, EyeGeometry.gaze(0, 40, 0, 0, 10)[0], 1e-12);
+    // The yaw argument needs its own clip: pitch 0 and the iris 1.5 radii to the side.
+    double[] side = EyeGeometry.gaze(15, 0, 0, 0, 10);
+    assertEquals(0, side[0], 1e-12);
+    assertEquals(-Math.PI / 2, side[1], 1e-12);
+    assertEquals(Math.PI / 2, EyeGeometry.gaze(-15, 0, 0, 0, 10)[1], 1e-12);
+    // Rounding can push |argument| a hair past 1: still finite.
+    double[] edge = EyeGeometry.gaze(10 * (1 + 1e-15), 0, 0, 0, 10);
+    assertEquals(-Math.PI / 2, edge[1], 1e-6);
   }
 
   @Test

@@ -1,0 +1,38 @@
+package io.github.trt4j;
+
+/**
+ * Bounds on what {@link Npy#readAll(java.nio.file.Path, NpzLimits)} reads from an NPZ archive, so
+ * that a small hostile archive (thousands of entries, or a few kilobytes that inflate to
+ * gigabytes) is refused instead of exhausting the heap. Sizes count uncompressed NPY bytes, as the
+ * archive declares them and as they actually inflate.
+ *
+ * @param maxEntries the most arrays in one archive
+ * @param maxEntryBytes the largest uncompressed entry
+ * @param maxTotalBytes the most uncompressed bytes over all entries
+ */
+public record NpzLimits(int maxEntries, long maxEntryBytes, long maxTotalBytes) {
+
+  public NpzLimits {
+    if (maxEntries < 0 || maxEntryBytes < 0 || maxTotalBytes < 0) {
+      throw new IllegalArgumentException("NPZ limits must be >= 0: " + maxEntries + ", "
+          + maxEntryBytes + ", " + maxTotalBytes);
+    }
+  }
+
+  /** 10 000 arrays, 1 GiB per array, 1 GiB in all. */
+  public static NpzLimits defaults() {
+    return new NpzLimits(10_000, 1L << 30, 1L << 30);
+  }
+
+  public NpzLimits maxEntries(int n) {
+    return new NpzLimits(n, maxEntryBytes, maxTotalBytes);
+  }
+
+  public NpzLimits maxEntryBytes(long n) {
+    return new NpzLimits(maxEntries, n, maxTotalBytes);
+  }
+
+  public NpzLimits maxTotalBytes(long n) {
+    return new NpzLimits(maxEntries, maxEntryBytes, n);
+  }
+}

@@ -1,0 +1,195 @@
+package io.github.trt4j;
+
+import io.github.trt4j.internal.AtomicFiles;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The SHA-256 digest trt4j keeps beside every engine it writes, because TensorRT plans carry no
+ * checksum and a damaged plan can crash the process that deserializes it.
+ *
+ * <p>For {@code model.engine} the digest is {@code model.engine.sha256}, one line in the format of
+ * {@code sha256sum}, so that {@code sha256sum -c model.engine.sha256} checks it too:
+ *
+ * <pre>{@code
+ * 3f2a…(64 hex digits)…9c  model.engine
+ * }</pre>
+ *
+ * <p>{@link TrtEngine#load(Path)} checks the digest when the file exists, before TensorRT sees a
+ * byte; {@link LoadOptions#requireDigest(boolean)} makes it required.
+ */
+public final class PlanDigest {
+
+  /** The digest file's suffix. */
+  public static final String SUFFIX = ".sha256";
+
+  private static final HexFormat HEX = HexFormat.of();
+  private static final int CHUNK = 1 << 24;
+  // A digest line is 64 hex + 2 + a file name; anything much larger is not a digest file.
+  private static final long MAX_DIGEST_FILE_BYTES = 64 * 1024;
+
+  private PlanDigest() {}
+
+  /** {@code engine}'s digest file: the same name with {@code .sha256} appended, same directory. */
+  public static Path digestFile(Path engine) {
+    return engine.resolveSibling(engine.getFileName() + SUFFIX);
+  }
+
+  /** SHA-256 of {@code data}, 64 lowercase hex digits. */
+  public static String sha256(byte[] data) {
+    return sha256(MemorySegment.ofArray(data));
+  }
+
+  /** SHA-256 of the bytes of {@code data} (a mapped file, native or heap memory). */
+  public static String sha256(MemorySegment data) {
+    MessageDigest md = newDigest();
+    // ByteBuffer views are limited to 2 GiB, so larger plans are hashed in slices.
+    for (long off = 0; off < data.byteSize(); off += CHUNK) {
+      md.update(data.asSlice(off, Math.min(CHUNK, data.byteSize() - off)).asByteBuffer());
+    }
+    return HEX.formatHex(md.digest());
+  }
+
+  /** SHA-256 of a file's content (memory-mapped, not read onto the heap). */
+  public static String sha256(Path file) throws IOException {
+    requireRegularFile(file, "engine");
+    try (Arena arena = Arena.ofConfined();
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      return size == 0
+          ? sha256(new byte[0])
+          : sha256(ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
+    }
+  }
+
+  /** The {@code sha256sum} line for {@code engine} with digest {@code hex}. */
+  public static String line(Path engine, String hex) {
+    return hex + "  " + engine.getFileName() + "\n";
+  }
+
+  /**
+   * Hashes {@code engine} and writes its digest file atomically.
+   *
+   * @return the digest written
+   */
+  public static String write(Path engine) throws IOException {
+    String hex = sha256(engine);
+    write(engine, hex);
+    return hex;
+  }
+
+  /** Writes {@code hex} as {@code engine}'s digest file, atomically. */
+  public static void write(Path engine, String hex) throws IOException {
+    if (!isHex64(hex)) {
+      throw new IllegalArgumentException("Not a SHA-256 digest (64 hex digits): " + hex);
+    }
+    AtomicFiles.write(digestFile(engine), line(engine, hex.toLowerCase(java.util.Locale.ROOT))
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The digest recorded for {@code engine}, or empty when it has no digest file.
+   *
+   * @throws EngineLoadException naming the digest file when it is not one {@code sha256sum} line
+   *     for this engine's file name
+   * @throws IOException when the digest file exists but cannot be read
+   */
+  public static Optional<String> read(Path engine) throws IOException {
+    Path file = digestFile(engine);
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    requireRegularFile(file, "digest");
+    if (Files.size(file) > MAX_DIGEST_FILE_BYTES) {
+      throw malformed(engine, file, Files.size(file) + " bytes, not one line");
+    }
+    return Optional.of(parse(engine, file, Files.readAllBytes(file)));
+  }
+
+  static String parse(Path engine, Path file, byte[] content) {
+    String text = new String(content, StandardCharsets.UTF_8);
+    if (text.endsWith("\n")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    if (text.isEmpty()) {
+      throw malformed(engine, file, "it is empty");
+    }
+    if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+      throw malformed(engine, file, "more than one line");
+    }
+    // "<64 hex><space><space or *><name>": sha256sum's text and binary modes.
+    if (text.length() < 67 || !isHex64(text.substring(0, 64)) || text.charAt(64) != ' '
+        || (text.charAt(65) != ' ' && text.charAt(65) != '*')) {
+      throw malformed(engine, file, "not '<64 hex digits>  " + engine.getFileName() + "'");
+    }
+    String name = text.substring(66);
+    if (!name.equals(engine.getFileName().toString())) {
+      throw malformed(engine, file, "it is for '" + name + "', not '" + engine.getFileName() + "'");
+    }
+    return text.substring(0, 64).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Throws unless {@code actualHex} equals the digest recorded for {@code engine}.
+   *
+   * @throws EngineLoadException naming the file and both digests
+   */
+  public static void requireMatch(Path engine, String recordedHex, String actualHex) {
+    if (!recordedHex.equalsIgnoreCase(actualHex)) {
+      throw new EngineLoadException(engine.toString(),
+          "SHA-256 mismatch: " + digestFile(engine).getFileName() + " records " + recordedHex
+              + ", the file's content is " + actualHex
+              + "; the plan is damaged or was replaced (rebuild it, or delete the digest file if the"
+              + " new plan is intended)");
+    }
+  }
+
+  private static EngineLoadException malformed(Path engine, Path file, String why) {
+    return new EngineLoadException(engine.toString(),
+        "malformed digest file " + file + ": " + why
+            + " (expected one line as sha256sum writes it: '<64 hex digits>  "
+            + engine.getFileName() + "')");
+  }
+
+  private static boolean isHex64(String s) {
+    if (s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static void requireRegularFile(Path file, String what) throws IOException {
+    if (!Files.exists(file)) {
+      throw new java.nio.file.NoSuchFileException(file.toString(), null, what + " file not found");
+    }
+    // A FIFO or device would block or never end: refuse anything but a regular file up front.
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new IOException(
+          "Cannot read " + what + " file " + file + ": not a readable regular file");
+    }
+  }
+
+  private static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+}
