@@ -2,6 +2,7 @@ package io.github.trt4j.cli;
 
 import io.github.trt4j.Inferer;
 import io.github.trt4j.Npy;
+import io.github.trt4j.Shape;
 import io.github.trt4j.Tensor;
 import io.github.trt4j.TensorSpec;
 import io.github.trt4j.TrtEngine;
@@ -23,12 +24,20 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Run an engine on inputs from .npy files; write one .npy per output.",
-      "float32 files also feed float16/bf16 inputs; other types must match the engine's."
+      "float32 files also feed float16/bf16 inputs; other types must match the engine's.",
+      "An ONNX model is built once and cached; its profile comes from --shapes or, when absent,",
+      "from the shapes of the given inputs."
     })
 final class RunCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "ENGINE", description = "Serialized TensorRT engine.")
+  @Parameters(index = "0", paramLabel = "ENGINE|MODEL.onnx", description = "Serialized TensorRT engine, or an ONNX model.")
   Path engine;
+
+  @Option(names = "--shapes", split = ",", paramLabel = "NAME:DIMS", description = "For an ONNX model: build-profile shapes (default: the inputs' shapes).")
+  List<String> shapes = List.of();
+
+  @Option(names = "--fp16", description = "For an ONNX model: allow FP16 kernels in the build.")
+  boolean fp16;
 
   @Option(names = {"-i", "--input"}, paramLabel = "NAME=FILE.npy", description = "An input tensor (repeat for each input).")
   List<String> inputs = List.of();
@@ -51,7 +60,15 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, Path> files = parseInputs(inputs);
     PrintWriter out = spec.commandLine().getOut();
-    try (TrtEngine e = TrtEngine.load(engine, device);
+    Map<String, Tensor> raw = new LinkedHashMap<>();
+    for (Map.Entry<String, Path> f : files.entrySet()) {
+      raw.put(f.getKey(), Npy.read(f.getValue()));
+    }
+    Map<String, Shape> buildShapes = EngineSource.parseShapes(shapes);
+    if (buildShapes.isEmpty()) {
+      raw.forEach((k, v) -> buildShapes.put(k, v.shape()));
+    }
+    try (TrtEngine e = EngineSource.load(engine, buildShapes, fp16, device, out);
         Inferer inferer = e.createInferer(profile)) {
       Map<String, Tensor> feed = new LinkedHashMap<>();
       for (Map.Entry<String, Path> f : files.entrySet()) {
@@ -59,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
             .orElseThrow(() -> new IllegalArgumentException(
                 "Unknown input '" + f.getKey() + "'; inputs are "
                     + e.inputs().stream().map(TensorSpec::name).toList()));
-        feed.put(f.getKey(), coerce(Npy.read(f.getValue()), s, f.getValue()));
+        feed.put(f.getKey(), coerce(raw.get(f.getKey()), s, f.getValue()));
       }
       Map<String, Tensor> result = inferer.run(feed);
       Files.createDirectories(outputDir);
