@@ -3,6 +3,7 @@ package io.github.trt4j;
 import io.github.trt4j.internal.BindingSlots;
 import io.github.trt4j.internal.Execution;
 import io.github.trt4j.internal.InputChecks;
+import io.github.trt4j.internal.Leaks;
 import io.github.trt4j.internal.NativeBlock;
 import java.util.List;
 
@@ -43,6 +44,7 @@ public final class IoBinding implements AutoCloseable {
   private final HostTensor[] hostTensors;
   private final DeviceTensor[] deviceTensors;
   private final Completion completion;
+  private final Leaks.Registration registration;
   private volatile boolean closed;
 
   IoBinding(Inferer inferer, Execution execution, List<TensorSpec> specs) {
@@ -53,6 +55,8 @@ public final class IoBinding implements AutoCloseable {
     this.hostTensors = new HostTensor[specs.size()];
     this.deviceTensors = new DeviceTensor[specs.size()];
     this.completion = new Completion(this);
+    // The safety net frees the staging buffers, graph and event; the host tensors have their own.
+    this.registration = Leaks.register(this, "IoBinding of " + inferer.engine().source(), slots::free);
     try {
       for (TensorSpec s : specs) {
         if (s.isInput()) {
@@ -328,6 +332,6 @@ public final class IoBinding implements AutoCloseable {
         hostTensors[i].release();
       }
     }
-    slots.free();
+    registration.close();
   }
 }
