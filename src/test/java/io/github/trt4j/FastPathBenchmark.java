@@ -51,6 +51,7 @@ public final class FastPathBenchmark {
               streams(e, name, iters, n);
             }
           }
+          case "activation" -> activation(e, name);
           case "load" -> { }
           default -> throw new IllegalArgumentException("mode " + m);
         }
@@ -93,6 +94,28 @@ public final class FastPathBenchmark {
     } finally {
       owned.forEach(DeviceTensor::close);
     }
+  }
+
+  /** GPU memory taken by 8 Inferers with their own activation memory, and with one shared block. */
+  static void activation(TrtEngine e, String name) {
+    long[] sizes = new long[2];
+    for (int mode = 0; mode < 2; mode++) {
+      long free0 = io.github.trt4j.internal.Cuda.memInfo()[0];
+      ActivationMemory shared = mode == 1 ? e.createActivationMemory() : null;
+      List<Inferer> infs = new ArrayList<>();
+      for (int k = 0; k < 8; k++) {
+        infs.add(e.createInferer(shared == null ? InfererOptions.defaults()
+            : InfererOptions.defaults().withSharedMemory(shared)));
+      }
+      sizes[mode] = free0 - io.github.trt4j.internal.Cuda.memInfo()[0];
+      infs.forEach(Inferer::close);
+      if (shared != null) {
+        shared.close();
+      }
+    }
+    System.out.printf(Locale.ROOT, "java engine=%s mode=activation per_context_bytes=%d"
+        + " eight_static_mib=%.1f eight_shared_mib=%.1f%n", name, e.deviceMemorySize(),
+        sizes[0] / 1048576.0, sizes[1] / 1048576.0);
   }
 
   static void map(TrtEngine e, String name, int iters) {
