@@ -55,7 +55,7 @@ def main(model_dir, out_dir):
     # score, x, y, w, h relative to the image; the Java test decodes 'grid' and compares.
     np.savez_compressed(os.path.join(out_dir, 'detector_reference.npz'), grid=grid.astype(np.float32),
                         width=np.int64(rgb.shape[1]), height=np.int64(rgb.shape[0]),
-                        boxes=np.asarray(boxes, np.float64).reshape(-1, 5))
+                        boxes=np.asarray(boxes, np.float32).reshape(-1, 5))
     print('astronaut boxes (score, x, y, w, h relative):', boxes)
 
 
