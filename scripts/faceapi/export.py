@@ -22,8 +22,12 @@ import pipeline
 
 def export(model, example, path, in_name, out_name):
     kwargs = {}
-    if 'dynamo' in torch.onnx.export.__code__.co_varnames:
-        kwargs['dynamo'] = False  # torch 2.x: keep the TorchScript exporter (same graph as 1.13)
+    try:
+        import inspect
+        if 'dynamo' in inspect.signature(torch.onnx.export).parameters:
+            kwargs['dynamo'] = False  # torch 2.x: keep the TorchScript exporter (same graph as 1.13)
+    except (TypeError, ValueError):
+        pass
     torch.onnx.export(model, example, path, input_names=[in_name], output_names=[out_name],
                       dynamic_axes={in_name: {0: 'batch'}, out_name: {0: 'batch'}},
                       opset_version=17, do_constant_folding=True, **kwargs)

@@ -4,7 +4,8 @@
 
 Images: scikit-image's astronaut (NASA, public domain), and, when Debian's opencv-doc is installed,
 its sample photos messi5.jpg (faces) and fruits.jpg (no face). Videos are decoded to rgb24 with the
-ffmpeg command-line tool (Megamind.avi from opencv-doc by default when present).
+ffmpeg command-line tool (or, without it, OpenCV's Python binding); Megamind.avi from opencv-doc
+by default when present.
 """
 
 import json
@@ -27,6 +28,22 @@ def still_images():
 
 
 def video_frames(path):
+    import shutil
+    if not shutil.which('ffmpeg'):
+        # GPU host: no ffmpeg tool, but opencv-python (whose videoio uses FFmpeg).
+        import cv2
+        cap = cv2.VideoCapture(path)
+        frames = []
+        shape = None
+        while True:
+            ok, bgr = cap.read()
+            if not ok:
+                break
+            shape = bgr.shape
+            frames.append(np.ascontiguousarray(bgr[:, :, ::-1]).tobytes())
+        if not frames:
+            raise SystemExit(f'cannot decode {path}')
+        return shape[1], shape[0], b''.join(frames)
     probe = subprocess.run(['ffprobe', '-v', 'error', '-select_streams', 'v:0', '-show_entries',
                             'stream=width,height', '-of', 'csv=p=0', path],
                            check=True, capture_output=True, text=True).stdout.strip().split(',')
