@@ -35,8 +35,9 @@ def export(model, example, path, in_name, out_name):
     m = onnx.load(path)
     onnx.checker.check_model(m)
     m.producer_name = 'trt4j scripts/faceapi/export.py'
-    m.doc_string = ('face-api.js (@vladmandic/face-api 1.7.15, MIT, Copyright (c) 2018 Vincent Muehler)'
-                    ' weights, rebuilt in PyTorch; input NCHW RGB 0..255')
+    m.doc_string = ('weights of @vladmandic/face-api 1.7.15 (MIT, Copyright (c) Vladimir Mandic; a fork of'
+                    ' face-api.js by justadudewhohacks), network rebuilt in PyTorch by trt4j'
+                    ' scripts/faceapi; input NCHW RGB 0..255')
     onnx.save(m, path)
     print(f'wrote {path} ({os.path.getsize(path)} bytes)')
 
