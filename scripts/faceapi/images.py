@@ -48,7 +48,10 @@ def video_frames(path):
                             'stream=width,height', '-of', 'csv=p=0', path],
                            check=True, capture_output=True, text=True).stdout.strip().split(',')
     width, height = int(probe[0]), int(probe[1])
-    raw = subprocess.run(['ffmpeg', '-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+    # passthrough: one output frame per decoded frame (the default may duplicate frames for a
+    # constant rate, which shifts frame numbers against other decoders).
+    raw = subprocess.run(['ffmpeg', '-v', 'error', '-i', path, '-fps_mode', 'passthrough', '-f', 'rawvideo',
+                          '-pix_fmt', 'rgb24', '-'],
                          check=True, capture_output=True).stdout
     return width, height, raw
 

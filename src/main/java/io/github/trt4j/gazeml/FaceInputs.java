@@ -10,11 +10,11 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.WARP_INVERSE_MAP;
 
 import java.nio.FloatBuffer;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.indexer.DoubleIndexer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -132,27 +132,26 @@ public final class FaceInputs {
     }
   }
 
-  /** Interleaved BGR (8-bit or float) to planar RGB floats. */
+  /**
+   * Interleaved BGR (8-bit or float) to planar RGB floats: OpenCV splits and converts each channel
+   * into its plane (vectorized), then one bulk copy into {@code dst}.
+   */
   private static void planarRgb(Mat img, float[] dst, int offset) {
-    int n = img.rows() * img.cols();
-    if (img.depth() == CV_32F) {
-      float[] px = new float[3 * n];
-      FloatBuffer fb = img.createBuffer();
-      fb.get(px);
-      for (int i = 0; i < n; i++) {
-        dst[offset + i] = px[3 * i + 2];
-        dst[offset + n + i] = px[3 * i + 1];
-        dst[offset + 2 * n + i] = px[3 * i];
+    int h = img.rows();
+    int w = img.cols();
+    try (Mat blob = new Mat(3 * h, w, CV_32F);
+        MatVector planes = new MatVector()) {
+      opencv_core.split(img, planes);
+      for (int c = 0; c < 3; c++) {
+        // BGR channel c goes to RGB plane 2 - c.
+        try (Mat plane = planes.get(c);
+            Rect r = new Rect(0, (2 - c) * h, w, h);
+            Mat into = new Mat(blob, r)) {
+          plane.convertTo(into, CV_32F);
+        }
       }
-    } else {
-      byte[] px = new byte[3 * n];
-      BytePointer data = img.data();
-      data.get(px);
-      for (int i = 0; i < n; i++) {
-        dst[offset + i] = px[3 * i + 2] & 0xFF;
-        dst[offset + n + i] = px[3 * i + 1] & 0xFF;
-        dst[offset + 2 * n + i] = px[3 * i] & 0xFF;
-      }
+      FloatBuffer fb = blob.createBuffer();
+      fb.get(dst, offset, 3 * h * w);
     }
   }
 
