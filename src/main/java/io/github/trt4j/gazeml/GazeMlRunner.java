@@ -24,11 +24,11 @@ import picocli.CommandLine.Parameters;
     name = "gazeml",
     mixinStandardHelpOptions = true,
     description = {
-      "Find faces, 68 facial landmarks, eyelids, irises, eyeball centres and gaze, all on TensorRT:",
-      "face-api.js's tiny face detector and landmark net, then GazeML's ELG on a 60x36 patch per",
-      "eye cut from the eye-corner landmarks (the image-left eye mirrored), all eyes of a frame",
-      "in as few inferences as the ELG engine's batch allows. One JSON line per frame says what",
-      "was found, or which stage found nothing."
+      "Faces, 68 facial landmarks, eyelids, irises, eyeball centres and gaze, all on",
+      "TensorRT: face-api.js's tiny face detector and landmark net, then GazeML's ELG",
+      "on a 60x36 patch per eye cut from the eye-corner landmarks (the image-left eye",
+      "mirrored). One JSON line per frame says what was found, or which stage found",
+      "nothing."
     })
 public final class GazeMlRunner implements Callable<Integer> {
 
