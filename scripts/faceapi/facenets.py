@@ -87,15 +87,19 @@ class SeparableConv(nn.Module):
         super().__init__()
         dw = depthwise_weight(w[prefix + '/depthwise_filter'])
         pw = conv_weight(w[prefix + '/pointwise_filter'])
-        self.dw = nn.Conv2d(dw.shape[0], dw.shape[0], 3, stride, 0, groups=dw.shape[0], bias=False)
+        # A symmetric pad is the convolution's own padding; only TF's asymmetric stride-2 'same'
+        # needs an explicit Pad.
+        symmetric = pad == (1, 1, 1, 1)
+        self.dw = nn.Conv2d(dw.shape[0], dw.shape[0], 3, stride, 1 if symmetric else 0,
+                            groups=dw.shape[0], bias=False)
         self.pw = nn.Conv2d(pw.shape[1], pw.shape[0], 1, 1, 0, bias=True)
         self.dw.weight.data.copy_(dw)
         self.pw.weight.data.copy_(pw)
         self.pw.bias.data.copy_(torch.from_numpy(w[prefix + '/bias']))
-        self.pad = pad
+        self.pad = None if symmetric else pad
 
     def forward(self, x):
-        return self.pw(self.dw(F.pad(x, self.pad)))
+        return self.pw(self.dw(x if self.pad is None else F.pad(x, self.pad)))
 
 
 def pool_same(x, stride):
