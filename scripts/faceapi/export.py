@@ -122,10 +122,18 @@ def main(model_dir, out_dir):
     with torch.no_grad():
         grid = det(torch.from_numpy(x)).numpy()
     boxes = pipeline.nms(pipeline.decode(grid[0], rgb.shape[1], rgb.shape[0]))
-    # score, x, y, w, h relative to the image; the Java test decodes 'grid' and compares.
+    # The landmark net's raw output for the first face's crop, face-api's way.
+    face = [b * s for b, s in zip(boxes[0][1:], (rgb.shape[1], rgb.shape[0]) * 2)]
+    with torch.no_grad():
+        lm_raw = lm(torch.from_numpy(pipeline.landmark_input(rgb, face)[None])).numpy()
+    # boxes: score, x, y, w, h relative to the image; the Java tests decode 'grid' and compare, and
+    # replay 'grid'/'landmarks_raw' as recorded network outputs ('input_mean': per RGB plane).
     np.savez_compressed(os.path.join(out_dir, 'detector_reference.npz'), grid=grid.astype(np.float32),
                         width=np.int64(rgb.shape[1]), height=np.int64(rgb.shape[0]),
-                        boxes=np.asarray(boxes, np.float32).reshape(-1, 5))
+                        boxes=np.asarray(boxes, np.float32).reshape(-1, 5),
+                        input_mean=x[0].mean(axis=(1, 2)).astype(np.float32),
+                        landmarks_raw=lm_raw.astype(np.float32),
+                        landmarks=pipeline.landmarks_to_image(lm_raw[0], face, rgb.shape[1], rgb.shape[0]).astype(np.float32))
     print('astronaut boxes (score, x, y, w, h relative):', boxes)
 
 

@@ -1,6 +1,7 @@
 package io.github.trt4j.gazeml;
 
 import io.github.trt4j.Inferer;
+import io.github.trt4j.Runner;
 import io.github.trt4j.Tensor;
 import io.github.trt4j.TrtEngine;
 import java.util.ArrayList;
@@ -11,8 +12,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * GazeML's ELG eye model on a TensorRT engine: 60×36 patches in, 18 eye landmarks, eyeball radius
  * and gaze out, as many eyes per inference as the engine's batch ({@link ModelAdapter}). Owns its
- * {@link Inferer} (not the engine); not thread-safe; close() releases it. The one place that runs
- * the ELG engine.
+ * {@link Runner} (an {@link Inferer} of the engine, not the engine); not thread-safe; close()
+ * releases it. The one place that runs ELG.
  */
 public final class EyeModel implements AutoCloseable {
 
@@ -26,12 +27,18 @@ public final class EyeModel implements AutoCloseable {
       double roll) {}
 
   private final ModelAdapter adapter;
-  private final Inferer inferer;
+  private final Runner inferer;
 
   /** @throws IllegalArgumentException when the engine cannot be driven as an ELG model */
   public EyeModel(TrtEngine engine) {
     this.adapter = ModelAdapter.of(engine.tensors());
     this.inferer = engine.createInferer();
+  }
+
+  /** Over any runner of an ELG model (owned from here on). */
+  public EyeModel(Runner runner) {
+    this.adapter = ModelAdapter.of(runner.model().tensors());
+    this.inferer = runner;
   }
 
   public ModelAdapter adapter() {

@@ -1,26 +1,29 @@
 package io.github.trt4j.gazeml;
 
 import io.github.trt4j.Inferer;
+import io.github.trt4j.Runner;
 import io.github.trt4j.Shape;
 import io.github.trt4j.Tensor;
 import io.github.trt4j.TensorSpec;
 import io.github.trt4j.TrtEngine;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * face-api.js's tiny face detector on a TensorRT engine of {@code models/face/face_detector.onnx}:
  * input {@code [N,3,S,S]} RGB 0..255 (S = 416), output the raw grid {@code [N,25,S/32,S/32]},
- * decoded by {@link FaceBoxes}. Owns its {@link Inferer} (not the engine); not thread-safe;
- * close() releases the Inferer. The one place that runs the detector engine.
+ * decoded by {@link FaceBoxes}. Owns its {@link Runner} (an {@link Inferer} of the engine, not the
+ * engine); not thread-safe; close() releases the runner. The one place that runs the detector, so
+ * the place to switch it to bound device buffers.
  */
 public final class FaceDetector implements AutoCloseable {
 
   static final String NEEDS = "one float input [N,3,S,S] (S a multiple of 32, RGB 0..255) and one"
       + " float output [N,25,S/32,S/32] (models/face/face_detector.onnx)";
 
-  private final Inferer inferer;
+  private final Runner inferer;
   private final String input;
   private final String output;
   private final TensorSpec inputSpec;
@@ -31,7 +34,15 @@ public final class FaceDetector implements AutoCloseable {
 
   /** @throws IllegalArgumentException when the engine's bindings are not the detector's */
   public FaceDetector(TrtEngine engine) {
-    List<TensorSpec> t = engine.tensors();
+    this(engine.tensors(), engine::createInferer);
+  }
+
+  /** Over any runner of the detector model (owned from here on). */
+  public FaceDetector(Runner runner) {
+    this(runner.model().tensors(), () -> runner);
+  }
+
+  private FaceDetector(List<TensorSpec> t, Supplier<Runner> open) {
     inputSpec = NetCheck.imageInput("tiny face detector", t, -1, NEEDS);
     size = (int) inputSpec.shape().dim(2);
     cells = size / 32;
@@ -43,7 +54,7 @@ public final class FaceDetector implements AutoCloseable {
     input = inputSpec.name();
     output = out.name();
     buffer = new float[3 * size * size];
-    inferer = engine.createInferer();
+    inferer = open.get();
   }
 
   /** The network's input side (416 for face-api's model). */

@@ -54,6 +54,19 @@ public final class GazeMlPipeline implements AutoCloseable {
     this.landmarks = l;
   }
 
+  /**
+   * Over the three model wrappers (owned from here on; detector and landmarks both null for
+   * eye-region and eye-patch runs).
+   */
+  public GazeMlPipeline(FaceDetector detector, LandmarkModel landmarks, EyeModel eyes) {
+    if ((detector == null) != (landmarks == null)) {
+      throw new IllegalArgumentException("the face path needs both the detector and the landmark model");
+    }
+    this.detector = detector;
+    this.landmarks = landmarks;
+    this.eyes = java.util.Objects.requireNonNull(eyes, "eyes");
+  }
+
   public EyeModel eyeModel() {
     return eyes;
   }

@@ -135,6 +135,7 @@ public final class GazeMlRunner implements Callable<Integer> {
       if (video != null || camera != null) {
         new VideoRun(pipeline, output, eyeRegion).run(
             video != null ? VideoSource.open(video) : OpenCvVideo.camera(camera),
+            video != null ? GazeMlOutput.stem(video) : "camera" + camera,
             maxFrames != null ? maxFrames : (camera != null ? 300 : Integer.MAX_VALUE), out);
       }
       out.println("timings: " + pipeline.timings().summary());

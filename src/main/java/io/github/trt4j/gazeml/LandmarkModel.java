@@ -1,6 +1,7 @@
 package io.github.trt4j.gazeml;
 
 import io.github.trt4j.Inferer;
+import io.github.trt4j.Runner;
 import io.github.trt4j.Shape;
 import io.github.trt4j.Tensor;
 import io.github.trt4j.TensorSpec;
@@ -8,14 +9,15 @@ import io.github.trt4j.TrtEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * face-api.js's 68-point landmark net on a TensorRT engine of
  * {@code models/face/face_landmarks68.onnx}: input {@code [N,3,112,112]} RGB 0..255, output
  * {@code [N,136]}; all faces of a frame in one inference (split at the engine's largest batch).
- * Owns its {@link Inferer} (not the engine); not thread-safe; close() releases the Inferer. The one
- * place that runs the landmark engine.
+ * Owns its {@link Runner} (an {@link Inferer} of the engine, not the engine); not thread-safe;
+ * close() releases the runner. The one place that runs the landmark net.
  */
 public final class LandmarkModel implements AutoCloseable {
 
@@ -23,18 +25,26 @@ public final class LandmarkModel implements AutoCloseable {
   static final String NEEDS = "one float input [N,3,112,112] (RGB 0..255) and one float output"
       + " [N,136] (models/face/face_landmarks68.onnx)";
 
-  private final Inferer inferer;
+  private final Runner inferer;
   private final TensorSpec inputSpec;
   private final String output;
   private final int maxBatch;
 
   /** @throws IllegalArgumentException when the engine's bindings are not the landmark net's */
   public LandmarkModel(TrtEngine engine) {
-    List<TensorSpec> t = engine.tensors();
+    this(engine.tensors(), engine::createInferer);
+  }
+
+  /** Over any runner of the landmark model (owned from here on). */
+  public LandmarkModel(Runner runner) {
+    this(runner.model().tensors(), () -> runner);
+  }
+
+  private LandmarkModel(List<TensorSpec> t, Supplier<Runner> open) {
     inputSpec = NetCheck.imageInput("68-point landmark net", t, SIZE, NEEDS);
     output = NetCheck.output("68-point landmark net", t, new long[] {2 * Face.LANDMARKS}, NEEDS).name();
     maxBatch = Math.max(1, NetCheck.maxBatch(inputSpec));
-    inferer = engine.createInferer();
+    inferer = open.get();
   }
 
   /** Faces per inference. */

@@ -20,9 +20,11 @@ final class VideoRun {
     this.eyeRegion = eyeRegion;
   }
 
-  /** Processes up to {@code limit} frames and closes the source. */
-  void run(VideoSource source, int limit, PrintWriter out) throws IOException {
-    String name = GazeMlOutput.stem(java.nio.file.Path.of(source.name().replaceAll("[^A-Za-z0-9._-]", "_")));
+  /**
+   * Processes up to {@code limit} frames and closes the source; the annotated video is
+   * {@code NAME.gazeml.avi}.
+   */
+  void run(VideoSource source, String name, int limit, PrintWriter out) throws IOException {
     long n = 0;
     long eyes = 0;
     long withFace = 0;
