@@ -131,7 +131,7 @@ def main(model_dir, out_dir):
     np.savez_compressed(os.path.join(out_dir, 'detector_reference.npz'), grid=grid.astype(np.float32),
                         width=np.int64(rgb.shape[1]), height=np.int64(rgb.shape[0]),
                         boxes=np.asarray(boxes, np.float32).reshape(-1, 5),
-                        input_mean=x[0].mean(axis=(1, 2)).astype(np.float32),
+                        input_mean=x[0].astype(np.float64).mean(axis=(1, 2)).astype(np.float32),
                         landmarks_raw=lm_raw.astype(np.float32),
                         landmarks=pipeline.landmarks_to_image(lm_raw[0], face, rgb.shape[1], rgb.shape[0]).astype(np.float32))
     print('astronaut boxes (score, x, y, w, h relative):', boxes)

@@ -113,6 +113,26 @@ class FaceInputsTest {
   }
 
   @Test
+  void theGpuTestsExactResizeMatchesPyTorchsInput() throws Exception {
+    // FaceNetsGpuTest feeds the engine face-api's input computed in double precision; its plane
+    // means must be those of the Python input the reference grid came from.
+    float[] mean = Npy.readNpz(Path.of("models", "face", "detector_reference.npz")).get("input_mean").floats();
+    try (Mat img = GazeMlOutput.readBgr(Path.of("models", "face", "samples", "astronaut.png"))) {
+      float[] in = FaceNetsGpuTest.tfResize(img, 416);
+      float[] fast = new float[in.length];
+      FaceInputs.detectorInput(img, 416, fast, 0);
+      for (int c = 0; c < 3; c++) {
+        double m = 0;
+        for (int i = 0; i < 416 * 416; i++) {
+          m += in[c * 416 * 416 + i];
+        }
+        assertEquals(mean[c], m / (416 * 416), 1e-3, "plane " + c);
+      }
+      close(fast, in, 5.0, 0.5);
+    }
+  }
+
+  @Test
   void aGreyMatIsRefusedWithItsType() {
     try (Mat grey = new Mat(10, 10, org.bytedeco.opencv.global.opencv_core.CV_8UC1)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
