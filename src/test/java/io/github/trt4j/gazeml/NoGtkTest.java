@@ -30,7 +30,7 @@ class NoGtkTest {
       float[] in = new float[3 * 416 * 416];
       FaceInputs.detectorInput(img, 416, in, 0);
     }
-    // The module names are split so that `grep -r 'objdetect\|highgui' src/` finds real uses only.
+    // The module names are split so that a grep of src/ for them finds real uses only.
     List<String> banned = List.of("libgtk", "libgdk", "opencv_" + "high" + "gui", "opencv_" + "obj" + "detect");
     List<String> bad = Files.readAllLines(maps).stream()
         .filter(l -> banned.stream().anyMatch(l::contains))
