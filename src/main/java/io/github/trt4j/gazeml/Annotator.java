@@ -8,8 +8,9 @@ import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
- * Draws results on a BGR image: eyelid outline (green), iris outline (yellow), iris centre (red),
- * eyeball centre (blue) and a gaze arrow (magenta) as long as the eyeball's diameter.
+ * Draws results on a BGR image: face box (white) and 68 landmarks (cyan dots); per eye the eyelid
+ * outline (green), iris outline (yellow), iris centre (red), eyeball centre (blue) and a gaze arrow
+ * (magenta) as long as the eyeball's diameter.
  */
 public final class Annotator {
 
@@ -17,6 +18,32 @@ public final class Annotator {
   private static final double ONE = 1 << SHIFT;
 
   private Annotator() {}
+
+  /** Every face and eye of a frame. */
+  public static void draw(Mat bgr, FrameResult r) {
+    for (Face f : r.faces()) {
+      draw(bgr, f);
+    }
+    for (EyeResult e : r.eyes()) {
+      draw(bgr, e);
+    }
+  }
+
+  public static void draw(Mat bgr, Face f) {
+    int thick = (int) Math.max(1, Math.round(f.width() / 150.0));
+    try (Scalar white = new Scalar(255, 255, 255, 0);
+        Scalar cyan = new Scalar(255, 255, 0, 0);
+        Point a = pt(f.x(), f.y());
+        Point b = pt(f.x() + f.width(), f.y() + f.height())) {
+      opencv_imgproc.rectangle(bgr, a, b, white, thick, LINE_AA, SHIFT);
+      double[] l = f.landmarks();
+      if (l != null) {
+        for (int i = 0; i < Face.LANDMARKS; i++) {
+          dot(bgr, l[2 * i], l[2 * i + 1], Math.max(1.0, f.width() / 120.0), cyan);
+        }
+      }
+    }
+  }
 
   public static void draw(Mat bgr, EyeResult r) {
     double[] l = r.landmarks();

@@ -37,10 +37,10 @@ final class Evaluation {
 
   static Metrics run(GazeMlPipeline pipeline, Path npzFile, Path outDir, PrintWriter out) throws IOException {
     Map<String, Tensor> npz = io.github.trt4j.Npy.readNpz(npzFile);
-    Tensor eyes = GazeMlRunner.entry(npz, "eyes", npzFile);
-    float[] lms = GazeMlRunner.entry(npz, "landmarks", npzFile).toFloats();
-    float[] radius = GazeMlRunner.entry(npz, "radius", npzFile).toFloats();
-    float[] gaze = GazeMlRunner.entry(npz, "gaze", npzFile).toFloats();
+    Tensor eyes = GazeMlOutput.entry(npz, "eyes", npzFile);
+    float[] lms = GazeMlOutput.entry(npz, "landmarks", npzFile).toFloats();
+    float[] radius = GazeMlOutput.entry(npz, "radius", npzFile).toFloats();
+    float[] gaze = GazeMlOutput.entry(npz, "gaze", npzFile).toFloats();
     long[] d = eyes.shape().dims();
     if (d.length != 3 || d[1] != EyeGeometry.PATCH_H || d[2] != EyeGeometry.PATCH_W
         || eyes.dataType() != io.github.trt4j.DataType.UINT8) {
@@ -51,7 +51,7 @@ final class Evaluation {
     byte[] px = eyes.bytes();
     List<EyeResult> results = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Mat m = GazeMlRunner.grayMat(Arrays.copyOfRange(px, i * plane, (i + 1) * plane),
+      Mat m = GazeMlOutput.grayMat(Arrays.copyOfRange(px, i * plane, (i + 1) * plane),
           EyeGeometry.PATCH_H, EyeGeometry.PATCH_W);
       try {
         results.addAll(pipeline.processPatches(List.of(m), i));
@@ -123,7 +123,7 @@ final class Evaluation {
     List<Mat> tiles = new ArrayList<>();
     try (MatVector rows = new MatVector()) {
       for (int i = 0; i < count; i++) {
-        Mat g = GazeMlRunner.grayMat(Arrays.copyOfRange(px, i * plane, (i + 1) * plane),
+        Mat g = GazeMlOutput.grayMat(Arrays.copyOfRange(px, i * plane, (i + 1) * plane),
             EyeGeometry.PATCH_H, EyeGeometry.PATCH_W);
         Mat big = new Mat();
         Mat color = new Mat();
@@ -151,7 +151,7 @@ final class Evaluation {
       }
       try (Mat grid = new Mat()) {
         opencv_core.vconcat(rows, grid);
-        GazeMlRunner.write(file, grid);
+        GazeMlOutput.write(file, grid);
       }
     } finally {
       tiles.forEach(Mat::close);

@@ -2,180 +2,172 @@ package io.github.trt4j.gazeml;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 
-import io.github.trt4j.Inferer;
-import io.github.trt4j.Tensor;
 import io.github.trt4j.TrtEngine;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * GazeML's eye pipeline on one engine: detect → eye patches → {@link Inferer} → landmarks back in
- * image pixels → gaze. Owns the Inferer and the detector (not the engine); not thread-safe;
- * close() releases both.
+ * GazeML's pipeline on three engines: faces ({@link FaceDetector}) → 68 landmarks for all faces in
+ * one batch ({@link LandmarkModel}) → one 60×36 patch per eye from the eye-corner landmarks
+ * ({@link EyePlacement}, {@link EyePatcher}) → all eyes of the frame through ELG ({@link EyeModel})
+ * → landmarks, radius and gaze in image pixels. Also an eye-region mode (no face needed) and
+ * already-cropped eye patches.
+ *
+ * <p>Owns the three model wrappers (not the engines); not thread-safe; close() releases them.
  */
 public final class GazeMlPipeline implements AutoCloseable {
 
-  private static final int PLANE = EyeGeometry.PATCH_W * EyeGeometry.PATCH_H;
-
-  private final ModelAdapter adapter;
-  private final Inferer inferer;
-  private FaceEyeDetector detector;
+  private final FaceDetector detector;
+  private final LandmarkModel landmarks;
+  private final EyeModel eyes;
   private final Timings timings = new Timings();
+  private final long[] eyeNs = new long[3];
 
-  public GazeMlPipeline(TrtEngine engine) {
-    this.adapter = ModelAdapter.of(engine.tensors());
-    this.inferer = engine.createInferer();
+  /**
+   * @param detector a face detector engine, or null when only eye regions and patches are run
+   * @param landmarks a landmark engine (needed with a detector)
+   * @param elg an ELG engine
+   * @throws IllegalArgumentException when an engine's bindings do not fit its role
+   */
+  public GazeMlPipeline(TrtEngine detector, TrtEngine landmarks, TrtEngine elg) {
+    if ((detector == null) != (landmarks == null)) {
+      throw new IllegalArgumentException("the face path needs both the detector and the landmark engine");
+    }
+    FaceDetector d = null;
+    LandmarkModel l = null;
+    try {
+      d = detector == null ? null : new FaceDetector(detector);
+      l = landmarks == null ? null : new LandmarkModel(landmarks);
+      this.eyes = new EyeModel(elg);
+    } catch (RuntimeException e) {
+      if (d != null) {
+        d.close();
+      }
+      if (l != null) {
+        l.close();
+      }
+      throw e;
+    }
+    this.detector = d;
+    this.landmarks = l;
   }
 
-  public ModelAdapter adapter() {
-    return adapter;
+  /**
+   * Over the three model wrappers (owned from here on; detector and landmarks both null for
+   * eye-region and eye-patch runs).
+   */
+  public GazeMlPipeline(FaceDetector detector, LandmarkModel landmarks, EyeModel eyes) {
+    if ((detector == null) != (landmarks == null)) {
+      throw new IllegalArgumentException("the face path needs both the detector and the landmark model");
+    }
+    this.detector = detector;
+    this.landmarks = landmarks;
+    this.eyes = java.util.Objects.requireNonNull(eyes, "eyes");
+  }
+
+  public EyeModel eyeModel() {
+    return eyes;
+  }
+
+  public boolean hasFacePath() {
+    return detector != null;
   }
 
   public Timings timings() {
     return timings;
   }
 
-  /** One eye to run: its patch (8-bit, 36×60), and how it maps back to the image. */
-  private record Job(Mat patch, EyeGeometry.Affine toPatch, boolean flipped, double eyeWidth,
-      String eye, String source, double roll) {}
-
-  /** Every eye of every face in a BGR (or grey) frame. */
-  public List<EyeResult> processFrame(Mat frame, long frameIndex) throws IOException {
-    long t0 = System.nanoTime();
-    Mat gray = new Mat();
-    if (frame.channels() == 1) {
-      frame.copyTo(gray);
-    } else {
-      opencv_imgproc.cvtColor(frame, gray, COLOR_BGR2GRAY);
-    }
+  /** Faces, landmarks and eyes of an 8-bit BGR frame (see {@link Frames#toBgr8}). */
+  public FrameResult processFrame(Mat bgr, long frame) {
     if (detector == null) {
-      detector = new FaceEyeDetector();
+      throw new IllegalStateException("no face detector: open the pipeline with the face engines,"
+          + " or use the eye-region or eye-patch mode");
     }
-    List<FaceEyeDetector.EyePair> pairs = detector.detect(gray);
+    long t0 = System.nanoTime();
+    List<Face> found = detector.detect(bgr);
     long t1 = System.nanoTime();
     timings.detectNs += t1 - t0;
-    List<Job> jobs = new ArrayList<>();
-    for (FaceEyeDetector.EyePair p : pairs) {
-      double roll = p.roll();
-      for (int side = 0; side < 2; side++) {
-        FaceEyeDetector.Eye e = side == 0 ? p.left() : p.right();
-        boolean flip = side == 0;
-        EyeGeometry.Affine a = EyeGeometry.imageToPatch(e.cx(), e.cy(), e.width(), roll, flip);
-        jobs.add(new Job(EyePatcher.cut(gray, a), a, flip, e.width(),
-            side == 0 ? "left" : "right", p.source(), roll));
-      }
+    List<Face> faces = found.isEmpty() ? found : landmarks.landmarks(bgr, found);
+    timings.landmarksNs += System.nanoTime() - t1;
+    List<EyePlacement.Eye> placed = new ArrayList<>();
+    for (int i = 0; i < faces.size(); i++) {
+      placed.addAll(EyePlacement.fromLandmarks(faces.get(i).landmarks(), i));
     }
-    gray.close();
-    timings.preprocessNs += System.nanoTime() - t1;
+    String nothing = found.isEmpty() ? "face detector"
+        : faces.isEmpty() ? "landmarks" : placed.isEmpty() ? "eye placement" : null;
     timings.frames++;
-    return run(jobs, frameIndex);
+    timings.faces += faces.size();
+    timings.framesWithFace += faces.isEmpty() ? 0 : 1;
+    return new FrameResult(frame, bgr.cols(), bgr.rows(), faces, runEyes(bgr, placed, "landmarks", frame),
+        nothing);
   }
 
-  /** Already-cropped grey eye images (any size; resized to 60×36, not flipped). */
-  public List<EyeResult> processPatches(List<Mat> eyes, long frameIndex) {
+  /** An image showing both eyes and little else (no face needed): see {@link EyePlacement#eyeRegion}. */
+  public FrameResult processEyeRegion(Mat bgr, long frame) {
+    List<EyePlacement.Eye> placed = EyePlacement.eyeRegion(bgr.cols(), bgr.rows());
+    timings.frames++;
+    return new FrameResult(frame, bgr.cols(), bgr.rows(), List.of(),
+        runEyes(bgr, placed, "eye region", frame), placed.isEmpty() ? "eye placement" : null);
+  }
+
+  /** Already-cropped 8-bit grey eye images (any size; resized to 60×36, not mirrored). */
+  public List<EyeResult> processPatches(List<Mat> gray, long frame) {
     long t0 = System.nanoTime();
-    List<Job> jobs = new ArrayList<>();
-    for (Mat m : eyes) {
+    List<EyeModel.Job> jobs = new ArrayList<>();
+    for (Mat m : gray) {
       Mat patch = EyePatcher.resizeToPatch(m);
-      double w = m.cols() / EyeGeometry.PATCH_SCALE;
       double sx = (double) EyeGeometry.PATCH_W / m.cols();
       double sy = (double) EyeGeometry.PATCH_H / m.rows();
       EyeGeometry.Affine toPatch = new EyeGeometry.Affine(new double[] {
         sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5});
-      jobs.add(new Job(patch, toPatch, false, w, "patch", "patch", 0));
+      jobs.add(new EyeModel.Job(patch, toPatch, false, "patch", "patch", 0));
     }
-    timings.preprocessNs += System.nanoTime() - t0;
+    timings.eyePreNs += System.nanoTime() - t0;
     timings.frames++;
-    return run(jobs, frameIndex);
+    return runJobs(jobs, frame);
   }
 
-  private List<EyeResult> run(List<Job> jobs, long frameIndex) {
-    List<EyeResult> results = new ArrayList<>();
-    int batch = adapter.batch();
-    for (int start = 0; start < jobs.size(); start += batch) {
-      long t0 = System.nanoTime();
-      int n = Math.min(batch, jobs.size() - start);
-      float[] input = new float[batch * PLANE];
-      for (int k = 0; k < n; k++) {
-        EyePatcher.normalize(jobs.get(start + k).patch, input, k * PLANE);
-      }
-      long t1 = System.nanoTime();
-      Map<String, Tensor> out = inferer.run(adapter.inputs(input, frameIndex));
-      long t2 = System.nanoTime();
-      for (int k = 0; k < n; k++) {
-        results.add(toResult(jobs.get(start + k), out, k, frameIndex));
-      }
-      timings.preprocessNs += t1 - t0;
-      timings.inferNs += t2 - t1;
-      timings.postprocessNs += System.nanoTime() - t2;
-      timings.inferences++;
+  private List<EyeResult> runEyes(Mat bgr, List<EyePlacement.Eye> placed, String source, long frame) {
+    if (placed.isEmpty()) {
+      return List.of();
     }
-    for (Job j : jobs) {
-      j.patch.close();
+    long t0 = System.nanoTime();
+    List<EyeModel.Job> jobs = new ArrayList<>(placed.size());
+    try (Mat gray = new Mat()) {
+      opencv_imgproc.cvtColor(bgr, gray, COLOR_BGR2GRAY);
+      for (EyePlacement.Eye e : placed) {
+        EyeGeometry.Affine a = e.toPatch();
+        jobs.add(new EyeModel.Job(EyePatcher.cut(gray, a), a, e.flip(), e.eye(), source, e.roll()));
+      }
     }
-    timings.eyes += jobs.size();
-    return results;
+    timings.eyePreNs += System.nanoTime() - t0;
+    return runJobs(jobs, frame);
   }
 
-  private EyeResult toResult(Job job, Map<String, Tensor> out, int k, long frameIndex) {
-    float[] p = adapter.landmarks(out, k);
-    double rPatch = adapter.radius(out, k);
-    EyeGeometry.Affine back = job.toPatch.inverse();
-    double[] image = new double[p.length];
-    double[] unflipped = new double[p.length];
-    double minX = Double.MAX_VALUE;
-    double minY = Double.MAX_VALUE;
-    double maxX = -Double.MAX_VALUE;
-    double maxY = -Double.MAX_VALUE;
-    for (int i = 0; i < p.length / 2; i++) {
-      double[] q = back.apply(p[2 * i], p[2 * i + 1]);
-      image[2 * i] = q[0];
-      image[2 * i + 1] = q[1];
-      unflipped[2 * i] = job.flipped ? EyeGeometry.PATCH_W - 1 - p[2 * i] : p[2 * i];
-      unflipped[2 * i + 1] = p[2 * i + 1];
+  private List<EyeResult> runJobs(List<EyeModel.Job> jobs, long frame) {
+    eyeNs[0] = 0;
+    eyeNs[1] = 0;
+    eyeNs[2] = 0;
+    try {
+      List<EyeResult> res = eyes.run(jobs, frame, eyeNs);
+      timings.eyes += res.size();
+      return res;
+    } finally {
+      jobs.forEach(j -> j.patch().close());
+      timings.eyePreNs += eyeNs[0];
+      timings.elgNs += eyeNs[1];
+      timings.postNs += eyeNs[2];
     }
-    for (double[] corner : new double[][] {{-0.5, -0.5}, {EyeGeometry.PATCH_W - 0.5, -0.5},
-        {-0.5, EyeGeometry.PATCH_H - 0.5}, {EyeGeometry.PATCH_W - 0.5, EyeGeometry.PATCH_H - 0.5}}) {
-      double[] q = back.apply(corner[0], corner[1]);
-      minX = Math.min(minX, q[0]);
-      minY = Math.min(minY, q[1]);
-      maxX = Math.max(maxX, q[0]);
-      maxY = Math.max(maxY, q[1]);
-    }
-    double[] gaze = EyeGeometry.gaze(unflipped[32], unflipped[33], unflipped[34], unflipped[35], rPatch);
-    double scaleX = Math.hypot(job.toPatch.m()[0], job.toPatch.m()[3]);
-    return new EyeResult(frameIndex, job.eye, job.source,
-        new double[] {minX, minY, maxX - minX, maxY - minY}, image, rPatch / scaleX,
-        Math.toDegrees(gaze[0]), Math.toDegrees(gaze[1]), adapter.confidence(out, k), job.roll);
-  }
-
-  /** Runs patch-space inference on normalized input directly (for evaluation): landmarks, radius. */
-  public float[][] inferNormalized(float[] input, int count) {
-    int batch = adapter.batch();
-    float[][] res = new float[count][];
-    for (int start = 0; start < count; start += batch) {
-      int n = Math.min(batch, count - start);
-      float[] chunk = new float[batch * PLANE];
-      System.arraycopy(input, start * PLANE, chunk, 0, n * PLANE);
-      Map<String, Tensor> out = inferer.run(adapter.inputs(chunk, start));
-      for (int k = 0; k < n; k++) {
-        float[] l = adapter.landmarks(out, k);
-        float[] r = new float[l.length + 1];
-        System.arraycopy(l, 0, r, 0, l.length);
-        r[l.length] = adapter.radius(out, k);
-        res[start + k] = r;
-      }
-    }
-    return res;
   }
 
   @Override
   public void close() {
-    inferer.close();
+    eyes.close();
+    if (landmarks != null) {
+      landmarks.close();
+    }
     if (detector != null) {
       detector.close();
     }
