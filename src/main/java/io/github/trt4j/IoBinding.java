@@ -40,6 +40,8 @@ public final class IoBinding implements AutoCloseable {
   private final Inferer inferer;
   private final Execution execution;
   private final List<TensorSpec> specs;
+  /** Name lookups without iterators, so that {@code input(name)} in a hot loop allocates nothing. */
+  private final java.util.Map<String, TensorSpec> byName = new java.util.HashMap<>();
   private final BindingSlots slots;
   private final HostTensor[] hostTensors;
   private final DeviceTensor[] deviceTensors;
@@ -51,6 +53,9 @@ public final class IoBinding implements AutoCloseable {
     this.inferer = inferer;
     this.execution = execution;
     this.specs = specs;
+    for (TensorSpec s : specs) {
+      byName.put(s.name(), s);
+    }
     this.slots = new BindingSlots(specs);
     this.hostTensors = new HostTensor[specs.size()];
     this.deviceTensors = new DeviceTensor[specs.size()];
@@ -276,10 +281,9 @@ public final class IoBinding implements AutoCloseable {
   }
 
   private TensorSpec spec(String name) {
-    for (TensorSpec s : specs) {
-      if (s.name().equals(name)) {
-        return s;
-      }
+    TensorSpec s = name == null ? null : byName.get(name);
+    if (s != null) {
+      return s;
     }
     throw new IllegalArgumentException("Unknown tensor '" + name + "'; inputs are " + names(true)
         + ", outputs are " + names(false));

@@ -39,6 +39,37 @@ public final class ChildJvm {
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
+  /**
+   * This JVM's class path: {@code java.class.path}, plus the file URLs of the class loaders that
+   * loaded trt4j and the caller's code, since launchers such as JUnit's console or an application
+   * server load classes through a URLClassLoader whose entries are not on {@code java.class.path}.
+   */
+  static String classPath() {
+    java.util.LinkedHashSet<String> entries = new java.util.LinkedHashSet<>();
+    for (String e : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+      if (!e.isEmpty()) {
+        entries.add(e);
+      }
+    }
+    for (ClassLoader start : new ClassLoader[] {
+        ChildJvm.class.getClassLoader(), Thread.currentThread().getContextClassLoader()}) {
+      for (ClassLoader cl = start; cl != null; cl = cl.getParent()) {
+        if (cl instanceof java.net.URLClassLoader u) {
+          for (java.net.URL url : u.getURLs()) {
+            if ("file".equals(url.getProtocol())) {
+              try {
+                entries.add(Path.of(url.toURI()).toString());
+              } catch (java.net.URISyntaxException | IllegalArgumentException ignored) {
+                // Not a plain file: the child cannot use it either.
+              }
+            }
+          }
+        }
+      }
+    }
+    return String.join(java.io.File.pathSeparator, entries);
+  }
+
   /** The child's command line: JVM options, class path, main class and its arguments. */
   public static List<String> command(String mainClass, List<String> args) {
     List<String> cmd = new ArrayList<>();
@@ -56,7 +87,7 @@ public final class ChildJvm {
       }
     }
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classPath());
     cmd.add(mainClass);
     cmd.addAll(args);
     return cmd;
