@@ -1,0 +1,320 @@
+package io.github.trt4j;
+
+import static io.github.trt4j.RaceSupport.MIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.trt4j.RaceSupport.Outcomes;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Closing races: every call that meets a concurrent close() (or a garbage collection of its
+ * object) either returns a correct value or throws IllegalStateException; nothing crashes the JVM,
+ * hangs or leaks. Each test runs 10 000 iterations on a few threads and prints its outcome counts.
+ * Plans are built once (building costs seconds) and loaded from a byte[] (no file I/O).
+ */
+@GpuTest
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class RaceGpuTest {
+
+  static final int ITERATIONS = 10_000;
+  /** GPU memory may move by this much over a test (allocator granularity; a leak is far more). */
+  static final long GPU_TOLERANCE = 4 * MIB;
+
+  static byte[] single;
+  static byte[] dynamic;
+
+  @BeforeAll
+  static void plans() throws Exception {
+    single = Files.readAllBytes(TestModels.engine("single"));
+    dynamic = Files.readAllBytes(TestModels.engine("dynamic"));
+  }
+
+  /** What a getter must return: the values of an engine loaded from the same plan. */
+  record Expected(long deviceMemory, int profiles, int layers, List<TensorSpec> tensors) {
+    static Expected of(byte[] plan) {
+      try (TrtEngine e = TrtEngine.load(plan)) {
+        return new Expected(e.deviceMemorySize(), e.profileCount(), e.layerCount(), e.tensors());
+      }
+    }
+
+    /** Calls getter {@code k % 4} and says whether its value is right. */
+    boolean check(TrtEngine e, int k) {
+      return switch (k & 3) {
+        case 0 -> e.deviceMemorySize() == deviceMemory;
+        case 1 -> e.profileCount() == profiles;
+        case 2 -> e.layerCount() == layers;
+        default -> e.tensors().equals(tensors);
+      };
+    }
+  }
+
+  @Test
+  void gettersRaceClose() throws Exception {
+    Expected want = Expected.of(single);
+    Outcomes o = new Outcomes();
+    long gpu0 = RaceSupport.gpuFree();
+    long t0 = System.nanoTime();
+    RaceSupport.lanes(4, 2, ITERATIONS, (i, helpers, random) -> {
+      TrtEngine e = TrtEngine.load(single);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> getters = new ArrayList<>();
+      for (int g = 0; g < 2; g++) {
+        int first = g;
+        getters.add(helpers.submit(() -> {
+          go.await();
+          // Until the close shows: tensors() is plain Java and never throws, so it is only one
+          // of the four calls made in turn.
+          for (int k = first; k < first + 4_000_000; k++) {
+            try {
+              if (want.check(e, k)) {
+                o.value();
+              } else {
+                o.other(new AssertionError("getter " + (k & 3) + " returned a wrong value"));
+              }
+            } catch (IllegalStateException closed) {
+              o.closed(closed);
+              return null;
+            } catch (RuntimeException | Error x) {
+              o.other(x);
+              return null;
+            }
+          }
+          o.other(new AssertionError("4 000 000 getter calls and the close never showed"));
+          return null;
+        }));
+      }
+      go.countDown();
+      RaceSupport.randomPause(random, 100);
+      e.close();
+      for (Future<?> f : getters) {
+        RaceSupport.get(f, "a getter racing close()");
+      }
+      assertTrue(e.isClosed());
+      assertThrows(IllegalStateException.class, e::layerCount, "a getter after close()");
+    });
+    o.print("getters vs close", ITERATIONS, t0, "");
+    o.assertNoOther("getters vs close");
+    RaceSupport.assertGpuMemoryBack("getters vs close", gpu0, GPU_TOLERANCE);
+  }
+
+  @Test
+  void createInfererRacesClose() throws Exception {
+    Outcomes o = new Outcomes();
+    LongAdder leftOpen = new LongAdder();
+    long gpu0 = RaceSupport.gpuFree();
+    long t0 = System.nanoTime();
+    RaceSupport.lanes(4, 2, ITERATIONS, (i, helpers, random) -> {
+      TrtEngine e = TrtEngine.load(single);
+      ConcurrentLinkedQueue<Inferer> created = new ConcurrentLinkedQueue<>();
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> creators = new ArrayList<>();
+      for (int c = 0; c < 2; c++) {
+        creators.add(helpers.submit(() -> {
+          go.await();
+          // A few creations each (contexts cost more than getters), then one after the close.
+          for (int k = 0; ; k++) {
+            if (k == 4) {
+              while (!e.isClosed()) {
+                Thread.onSpinWait();
+              }
+            }
+            try {
+              created.add(e.createInferer());
+              if (k >= 4) {
+                o.other(new AssertionError("createInferer() succeeded after close() returned"));
+                return null;
+              }
+              o.value();
+            } catch (IllegalStateException closed) {
+              o.closed(closed);
+              return null;
+            } catch (RuntimeException | Error x) {
+              o.other(x);
+              return null;
+            }
+          }
+        }));
+      }
+      go.countDown();
+      RaceSupport.randomPause(random, 300);
+      e.close();
+      for (Future<?> f : creators) {
+        RaceSupport.get(f, "createInferer racing close()");
+      }
+      for (Inferer inf : created) {
+        if (!inf.isClosed()) {
+          leftOpen.increment();
+          inf.close();
+        }
+      }
+    });
+    o.print("createInferer vs close", ITERATIONS, t0, ", " + leftOpen.sum() + " Inferers left open");
+    o.assertNoOther("createInferer vs close");
+    assertEquals(0, leftOpen.sum(), "Inferers created before close() must be closed by it");
+    RaceSupport.assertGpuMemoryBack("createInferer vs close", gpu0, GPU_TOLERANCE);
+  }
+
+  @Test
+  void infererCloseRacesRuns() throws Exception {
+    Tensor x7 = TestModels.npy("dynamic.in.x.b7.npy");
+    Tensor x16 = TestModels.npy("dynamic.in.x.b16.npy");
+    float[] y7 = TestModels.npy("dynamic.out.y.b7.npy").floats();
+    float[] y16 = TestModels.npy("dynamic.out.y.b16.npy").floats();
+    Outcomes o = new Outcomes();
+    long gpu0 = RaceSupport.gpuFree();
+    long t0 = System.nanoTime();
+    try (TrtEngine e = TrtEngine.load(dynamic)) {
+      // Each lane: one Inferer, four threads running it (two batch sizes, both paths) and a close.
+      RaceSupport.lanes(2, 4, ITERATIONS, (i, helpers, random) -> {
+        Inferer inf = e.createInferer();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> runners = new ArrayList<>();
+        runners.add(helpers.submit(() -> mapRuns(inf, go, x7, y7, o)));
+        runners.add(helpers.submit(() -> mapRuns(inf, go, x16, y16, o)));
+        runners.add(helpers.submit(() -> bindingRuns(inf, go, x7, y7, false, o)));
+        runners.add(helpers.submit(() -> bindingRuns(inf, go, x16, y16, true, o)));
+        go.countDown();
+        RaceSupport.randomPause(random, 500);
+        inf.close();
+        for (Future<?> f : runners) {
+          RaceSupport.get(f, "a run racing Inferer.close()");
+        }
+        assertThrows(IllegalStateException.class, () -> inf.run(Map.of("x", x7)), "run after close()");
+      });
+    }
+    o.print("Inferer.close vs run(Map)/run(IoBinding)", ITERATIONS, t0, "");
+    o.assertNoOther("Inferer.close vs runs");
+    RaceSupport.assertGpuMemoryBack("Inferer.close vs runs", gpu0, GPU_TOLERANCE);
+  }
+
+  /** run(Map) until the close shows; every result checked against ONNX Runtime's. */
+  private static Void mapRuns(Inferer inf, CountDownLatch go, Tensor x, float[] want, Outcomes o)
+      throws InterruptedException {
+    go.await();
+    for (int k = 0; k < 100_000; k++) {
+      try {
+        float[] got = inf.run(Map.of("x", x)).get("y").floats();
+        if (RaceSupport.closeTo(want, got)) {
+          o.value();
+        } else {
+          o.other(new AssertionError("run(Map) batch " + x.shape() + ": wrong output"));
+        }
+      } catch (IllegalStateException closed) {
+        o.closed(closed);
+        return null;
+      } catch (RuntimeException | Error t) {
+        o.other(t);
+        return null;
+      }
+    }
+    o.other(new AssertionError("100 000 runs and the close never showed"));
+    return null;
+  }
+
+  /**
+   * run(IoBinding) on a binding of this thread's own until the close shows: filling, running and
+   * reading all race it. {@code views} fills through the FloatBuffer view instead of copyFrom.
+   */
+  private static Void bindingRuns(
+      Inferer inf, CountDownLatch go, Tensor x, float[] want, boolean views, Outcomes o)
+      throws InterruptedException {
+    go.await();
+    float[] xs = x.floats();
+    try {
+      IoBinding b = inf.createBinding();
+      b.shape("x", x.shape());
+      for (int k = 0; k < 100_000; k++) {
+        if (views) {
+          b.input("x").floats().put(0, xs);
+        } else {
+          b.input("x").copyFrom(x);
+        }
+        inf.run(b);
+        float[] got = b.output("y").toTensor().floats();
+        if (RaceSupport.closeTo(want, got)) {
+          o.value();
+        } else {
+          o.other(new AssertionError("run(IoBinding) batch " + x.shape() + ": wrong output"));
+        }
+      }
+      o.other(new AssertionError("100 000 runs and the close never showed"));
+    } catch (IllegalStateException closed) {
+      o.closed(closed);
+    } catch (RuntimeException | Error t) {
+      o.other(t);
+    }
+    return null;
+  }
+
+  @Test
+  void engineCollectedMidCall() throws Exception {
+    Expected want = Expected.of(single);
+    Tensor in = TestModels.npy("single.in.input.npy");
+    float[] out = TestModels.npy("single.out.output.npy").floats();
+    Outcomes o = new Outcomes();
+    long gpu0 = RaceSupport.gpuFree();
+    AtomicBoolean stop = new AtomicBoolean();
+    LongAdder gcs = new LongAdder();
+    // GC pressure: garbage for young collections (which find the young, unreachable engines)
+    // and a full System.gc() every 20 ms.
+    Thread gc = Thread.ofPlatform().name("gc-pressure").start(() -> {
+      long last = 0;
+      Object sink = null;
+      while (!stop.get()) {
+        for (int k = 0; k < 64; k++) {
+          sink = new byte[16 * 1024];
+        }
+        if (System.nanoTime() - last > 20_000_000L) {
+          System.gc();
+          gcs.increment();
+          last = System.nanoTime();
+        }
+        if (sink.hashCode() == 42) {
+          Thread.onSpinWait();
+        }
+      }
+    });
+    long t0 = System.nanoTime();
+    try {
+      RaceSupport.lanes(4, 1, ITERATIONS, (i, helpers, random) -> {
+        try {
+          // The engine (and, every 8th time, the Inferer) is referenced by this frame only: once
+          // the call has read what it needs, nothing keeps the object reachable but the call.
+          boolean right = i % 8 == 7
+              ? RaceSupport.closeTo(out,
+                  TrtEngine.load(single).createInferer().run(Map.of("input", in)).get("output").floats())
+              : want.check(TrtEngine.load(single), i);
+          if (right) {
+            o.value();
+          } else {
+            o.other(new AssertionError("iteration " + i + ": wrong value"));
+          }
+        } catch (IllegalStateException closed) {
+          // No one closes these engines: a "closed" here would be a collected engine.
+          o.other(closed);
+        }
+      });
+    } finally {
+      stop.set(true);
+      gc.join(TimeUnit.SECONDS.toMillis(RaceSupport.HANG_SECONDS));
+    }
+    o.print("GC of unreachable engines mid-call", ITERATIONS, t0, ", " + gcs.sum() + " System.gc()");
+    o.assertNoOther("GC mid-call");
+    // Every engine, context and binding left unclosed is released by the cleaners.
+    RaceSupport.assertGpuMemoryBack("GC mid-call", gpu0, GPU_TOLERANCE);
+  }
+}
