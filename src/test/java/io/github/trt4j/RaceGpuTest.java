@@ -125,16 +125,16 @@ class RaceGpuTest {
       for (int c = 0; c < 2; c++) {
         creators.add(helpers.submit(() -> {
           go.await();
-          // A few creations each (contexts cost more than getters), then one after the close.
+          // Two creations each at most (contexts cost more than getters), then one after the close.
           for (int k = 0; ; k++) {
-            if (k == 4) {
+            if (k == 2) {
               while (!e.isClosed()) {
                 Thread.onSpinWait();
               }
             }
             try {
               created.add(e.createInferer());
-              if (k >= 4) {
+              if (k >= 2) {
                 o.other(new AssertionError("createInferer() succeeded after close() returned"));
                 return null;
               }
@@ -178,15 +178,17 @@ class RaceGpuTest {
     long gpu0 = RaceSupport.gpuFree();
     long t0 = System.nanoTime();
     try (TrtEngine e = TrtEngine.load(dynamic)) {
-      // Each lane: one Inferer, four threads running it (two batch sizes, both paths) and a close.
-      RaceSupport.lanes(2, 4, ITERATIONS, (i, helpers, random) -> {
+      // Each lane: one Inferer, five threads running it (two batch sizes; run(Map), run(IoBinding)
+      // filled by copy or through the view, enqueue + await) and a close.
+      RaceSupport.lanes(2, 5, ITERATIONS, (i, helpers, random) -> {
         Inferer inf = e.createInferer();
         CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> runners = new ArrayList<>();
         runners.add(helpers.submit(() -> mapRuns(inf, go, x7, y7, o)));
         runners.add(helpers.submit(() -> mapRuns(inf, go, x16, y16, o)));
-        runners.add(helpers.submit(() -> bindingRuns(inf, go, x7, y7, false, o)));
-        runners.add(helpers.submit(() -> bindingRuns(inf, go, x16, y16, true, o)));
+        runners.add(helpers.submit(() -> bindingRuns(inf, go, x7, y7, Fill.COPY, o)));
+        runners.add(helpers.submit(() -> bindingRuns(inf, go, x16, y16, Fill.VIEW, o)));
+        runners.add(helpers.submit(() -> bindingRuns(inf, go, x7, y7, Fill.ENQUEUE, o)));
         go.countDown();
         RaceSupport.randomPause(random, 500);
         inf.close();
@@ -196,7 +198,7 @@ class RaceGpuTest {
         assertThrows(IllegalStateException.class, () -> inf.run(Map.of("x", x7)), "run after close()");
       });
     }
-    o.print("Inferer.close vs run(Map)/run(IoBinding)", ITERATIONS, t0, "");
+    o.print("Inferer.close vs run(Map)/run(IoBinding)/enqueue", ITERATIONS, t0, "");
     o.assertNoOther("Inferer.close vs runs");
     RaceSupport.assertGpuMemoryBack("Inferer.close vs runs", gpu0, GPU_TOLERANCE);
   }
@@ -225,12 +227,22 @@ class RaceGpuTest {
     return null;
   }
 
+  /** How a binding runner fills its input and runs. */
+  enum Fill {
+    /** HostTensor.copyFrom, run(IoBinding). */
+    COPY,
+    /** The reused FloatBuffer view, run(IoBinding). */
+    VIEW,
+    /** copyFrom, enqueue(IoBinding) and Completion.await(). */
+    ENQUEUE
+  }
+
   /**
-   * run(IoBinding) on a binding of this thread's own until the close shows: filling, running and
-   * reading all race it. {@code views} fills through the FloatBuffer view instead of copyFrom.
+   * A binding of this thread's own, run until the close shows: filling, running, awaiting and
+   * reading all race it.
    */
   private static Void bindingRuns(
-      Inferer inf, CountDownLatch go, Tensor x, float[] want, boolean views, Outcomes o)
+      Inferer inf, CountDownLatch go, Tensor x, float[] want, Fill fill, Outcomes o)
       throws InterruptedException {
     go.await();
     float[] xs = x.floats();
@@ -238,12 +250,16 @@ class RaceGpuTest {
       IoBinding b = inf.createBinding();
       b.shape("x", x.shape());
       for (int k = 0; k < 100_000; k++) {
-        if (views) {
+        if (fill == Fill.VIEW) {
           b.input("x").floats().put(0, xs);
         } else {
           b.input("x").copyFrom(x);
         }
-        inf.run(b);
+        if (fill == Fill.ENQUEUE) {
+          inf.enqueue(b).await();
+        } else {
+          inf.run(b);
+        }
         float[] got = b.output("y").toTensor().floats();
         if (RaceSupport.closeTo(want, got)) {
           o.value();
@@ -270,22 +286,26 @@ class RaceGpuTest {
     AtomicBoolean stop = new AtomicBoolean();
     LongAdder gcs = new LongAdder();
     // GC pressure: garbage for young collections (which find the young, unreachable engines)
-    // and a full System.gc() every 20 ms.
+    // and full System.gc()s, spaced so that they take about a fifth of the time.
     Thread gc = Thread.ofPlatform().name("gc-pressure").start(() -> {
-      long last = 0;
-      Object sink = null;
-      while (!stop.get()) {
-        for (int k = 0; k < 64; k++) {
-          sink = new byte[16 * 1024];
+      long next = 0;
+      byte[][] sink = new byte[16][];
+      try {
+        while (!stop.get()) {
+          for (int k = 0; k < sink.length; k++) {
+            sink[k] = new byte[16 * 1024];
+          }
+          if (System.nanoTime() >= next) {
+            long g0 = System.nanoTime();
+            System.gc();
+            gcs.increment();
+            long took = System.nanoTime() - g0;
+            next = System.nanoTime() + Math.max(20_000_000L, 4 * took);
+          }
+          Thread.sleep(1);
         }
-        if (System.nanoTime() - last > 20_000_000L) {
-          System.gc();
-          gcs.increment();
-          last = System.nanoTime();
-        }
-        if (sink.hashCode() == 42) {
-          Thread.onSpinWait();
-        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     });
     long t0 = System.nanoTime();

@@ -222,30 +222,38 @@ public final class Execution {
     }
   }
 
-  /** Waits for a binding enqueued without sync; no-op when none is in flight. */
+  /**
+   * Waits for a binding enqueued without sync; no-op when none is in flight. Holds the slots'
+   * monitor, as {@link BindingSlots#free()} does: an Inferer closed on another thread must not
+   * destroy the event between the check and the wait.
+   */
   public static void await(BindingSlots b) {
-    if (!b.inFlight) {
-      return;
-    }
-    try {
-      Cuda.check(cudart.cudaEventSynchronize(b.done), "cudaEventSynchronize", "an inference");
-    } finally {
-      b.inFlight = false;
+    synchronized (b) {
+      if (!b.inFlight) {
+        return;
+      }
+      try {
+        Cuda.check(cudart.cudaEventSynchronize(b.done), "cudaEventSynchronize", "an inference");
+      } finally {
+        b.inFlight = false;
+      }
     }
   }
 
-  /** Whether the binding's last enqueue has finished (without waiting). */
+  /** Whether the binding's last enqueue has finished (without waiting); see {@link #await}. */
   public static boolean poll(BindingSlots b) {
-    if (!b.inFlight) {
+    synchronized (b) {
+      if (!b.inFlight) {
+        return true;
+      }
+      int st = cudart.cudaEventQuery(b.done);
+      if (st == cudart.cudaErrorNotReady) {
+        return false;
+      }
+      b.inFlight = false;
+      Cuda.check(st, "cudaEventQuery", "an inference");
       return true;
     }
-    int st = cudart.cudaEventQuery(b.done);
-    if (st == cudart.cudaErrorNotReady) {
-      return false;
-    }
-    b.inFlight = false;
-    Cuda.check(st, "cudaEventQuery", "an inference");
-    return true;
   }
 
   /** Sets on the context whatever of {@code b} it does not have yet. */
