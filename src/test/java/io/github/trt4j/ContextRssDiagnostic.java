@@ -25,7 +25,8 @@ import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
  * <p>Modes: {@code stream} (cudaStreamCreate/Destroy only), {@code raw-context} (TensorRT's
  * createExecutionContext and delete, no trt4j object), {@code inferer} (Inferer create/close, no
  * run), {@code inferer-run} (Inferer + one run(Map) + close), {@code binding} (Inferer +
- * createBinding + close, no run), {@code load} (engine load/close), or {@code all}.
+ * createBinding + close, no run), {@code pinned} (page-locked host tensors like a binding's,
+ * allocated and freed without one), {@code load} (engine load/close), or {@code all}.
  *
  * <p>Run on the GPU host: {@code gpu.sh run io.github.trt4j.ContextRssDiagnostic [N] [MODES]
  * [ENGINE]} (default 5000, all, the seed test engine); again with {@code MALLOC_ARENA_MAX=2} in
@@ -41,7 +42,7 @@ public final class ContextRssDiagnostic {
     System.out.printf(Locale.ROOT, "engine %s (%d bytes), N=%d, MALLOC_ARENA_MAX=%s, TensorRT %s%n",
         enginePath, plan.length, n, System.getenv("MALLOC_ARENA_MAX"), TrtEngine.tensorRtVersion());
     List<String> order = modes.equals("all")
-        ? List.of("stream", "raw-context", "inferer", "binding", "inferer-run", "load")
+        ? List.of("stream", "raw-context", "inferer", "pinned", "binding", "inferer-run", "load")
         : List.of(modes.split(","));
     Map<String, Tensor> seedIn = enginePath.getFileName().toString().startsWith("seed")
         ? InferenceGpuTest.seedInputs() : null;
@@ -80,9 +81,16 @@ public final class ContextRssDiagnostic {
           }
         }
       };
+      case "pinned" -> () -> {
+        // What a binding allocates on the host, without the binding: one pinned tensor per I/O.
+        for (TensorSpec s : engine.tensors()) {
+          Shape shape = s.shape().isDynamic() ? Shape.of(4096) : s.shape();
+          HostTensor.allocate(s.dataType(), shape).close();
+        }
+      };
       case "load" -> () -> TrtEngine.load(plan).close();
-      default -> throw new IllegalArgumentException(
-          "mode " + mode + "; modes are stream, raw-context, inferer, binding, inferer-run, load, all");
+      default -> throw new IllegalArgumentException("mode " + mode
+          + "; modes are stream, raw-context, inferer, pinned, binding, inferer-run, load, all");
     };
     // Warm-up, so that the first allocations of a kind are not counted as growth.
     for (int i = 0; i < 100; i++) {
