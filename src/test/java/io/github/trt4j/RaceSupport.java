@@ -151,6 +151,23 @@ final class RaceSupport {
   }
 
   /**
+   * Free memory on device 0 once earlier tests' unclosed objects are released: GC until two
+   * readings agree (a baseline that the cleaners would move later reads as a leak).
+   */
+  static long steadyGpuFree() throws InterruptedException {
+    long last = -1;
+    for (int i = 0; i < 20; i++) {
+      settle();
+      long now = gpuFree();
+      if (now == last) {
+        return now;
+      }
+      last = now;
+    }
+    return last;
+  }
+
+  /**
    * Fails unless free GPU memory comes back to {@code before} within {@code tolerance} bytes,
    * polling for a few seconds (the cleaner thread may still be releasing).
    */
