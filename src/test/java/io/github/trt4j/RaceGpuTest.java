@@ -159,7 +159,7 @@ class RaceGpuTest {
             try {
               created.add(e.createInferer());
               if (k >= 2) {
-                o.other(new AssertionError("createInferer() succeeded after close() returned"));
+                o.other(new AssertionError("createInferer() succeeded after close() had begun"));
                 return null;
               }
               o.value();

@@ -3,7 +3,6 @@ package io.github.trt4j;
 import static io.github.trt4j.ProcessMemory.MIB;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.trt4j.internal.Cuda;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.List;
@@ -32,8 +31,9 @@ class SoakGpuTest {
   /** A reading of process and GPU memory, printed at each checkpoint. */
   record Reading(long rss, long gpuFree) {
     static Reading take() throws InterruptedException {
-      long rss = ProcessMemory.settledRss();
-      return new Reading(rss, Cuda.memInfo(0)[0]);
+      // GPU first: it waits until the cleaners are done, which the RSS reading then includes.
+      long gpu = RaceSupport.steadyGpuFree();
+      return new Reading(ProcessMemory.settledRss(), gpu);
     }
 
     String since(Reading start) {
