@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * Plans are built once (building costs seconds) and loaded from a byte[] (no file I/O).
  */
 @GpuTest
-@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 360, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RaceGpuTest {
 
   static final int ITERATIONS = 10_000;

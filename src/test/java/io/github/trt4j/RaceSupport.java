@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.LongAdder;
 final class RaceSupport {
 
   static final long MIB = 1 << 20;
-  /** A call that takes this long is taken for a hang (a run of this suite takes well under it). */
+  /** A racing call that takes this long is taken for a hang (one takes milliseconds). */
   static final long HANG_SECONDS = 60;
+  /** A whole lane (thousands of iterations) that takes this long is taken for a hang. */
+  static final long LANE_SECONDS = 280;
 
   private RaceSupport() {}
 
@@ -102,7 +104,7 @@ final class RaceSupport {
         }));
       }
       for (Future<?> f : done) {
-        get(f, "a lane");
+        get(f, "a lane", LANE_SECONDS);
       }
     } finally {
       pool.shutdownNow();
@@ -111,10 +113,14 @@ final class RaceSupport {
 
   /** The future's result; a hang or an exception fails the test and says where. */
   static <T> T get(Future<T> f, String what) throws Exception {
+    return get(f, what, HANG_SECONDS);
+  }
+
+  static <T> T get(Future<T> f, String what, long seconds) throws Exception {
     try {
-      return f.get(HANG_SECONDS, TimeUnit.SECONDS);
+      return f.get(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new AssertionError(what + " did not finish in " + HANG_SECONDS + " s (hang?)", e);
+      throw new AssertionError(what + " did not finish in " + seconds + " s (hang?)", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Exception x) {
         throw x;
