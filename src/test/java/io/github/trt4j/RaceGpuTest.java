@@ -152,7 +152,7 @@ class RaceGpuTest {
           // Two creations each at most (contexts cost more than getters), then one after the close.
           for (int k = 0; ; k++) {
             if (k == 2) {
-              while (!e.isClosed()) {
+              while (!e.isClosed() && !Thread.currentThread().isInterrupted()) {
                 Thread.onSpinWait();
               }
             }

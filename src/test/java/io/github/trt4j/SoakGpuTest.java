@@ -29,17 +29,20 @@ class SoakGpuTest {
   static final List<String> CHECKED = List.of("landmarks", "radius", "heatmaps");
 
   /** A reading of process and GPU memory, printed at each checkpoint. */
-  record Reading(long rss, long gpuFree) {
+  record Reading(long rss, long gpuFree, long heapCommitted) {
     static Reading take() throws InterruptedException {
       // GPU first: it waits until the cleaners are done, which the RSS reading then includes.
       long gpu = RaceSupport.steadyGpuFree();
-      return new Reading(ProcessMemory.settledRss(), gpu);
+      long rss = ProcessMemory.settledRss();
+      return new Reading(rss, gpu,
+          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
     }
 
     String since(Reading start) {
-      return String.format(Locale.ROOT, "RSS %d MiB (%+.1f), GPU free %d MiB (%+.2f), threads %d, %s",
-          rss / MIB, (rss - start.rss) / (double) MIB, gpuFree / MIB,
-          (gpuFree - start.gpuFree) / (double) MIB, ProcessMemory.status("Threads"),
+      return String.format(Locale.ROOT,
+          "RSS %d MiB (%+.1f; Java heap committed %+.1f of it), GPU free %d MiB (%+.2f), threads %d, %s",
+          rss / MIB, (rss - start.rss) / (double) MIB, (heapCommitted - start.heapCommitted) / (double) MIB,
+          gpuFree / MIB, (gpuFree - start.gpuFree) / (double) MIB, ProcessMemory.status("Threads"),
           ProcessMemory.mallocSummary());
     }
   }
