@@ -1,5 +1,6 @@
 package io.github.trt4j;
 
+import io.github.trt4j.internal.BindingSlots;
 import io.github.trt4j.internal.EngineHandle;
 import io.github.trt4j.internal.Execution;
 import io.github.trt4j.internal.InputChecks;
@@ -13,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -45,6 +47,8 @@ public final class Inferer implements Runner {
   private final Leaks.Registration registration;
   private final ReentrantLock lock = new ReentrantLock();
   private final Set<IoBinding> bindings = new LinkedHashSet<>();
+  /** The native state of the open bindings, which the cleaner frees if this Inferer is dropped. */
+  private final Set<BindingSlots> openSlots = ConcurrentHashMap.newKeySet();
   private IoBinding convenience;
   private PhaseTimer timer;
   private volatile boolean closed;
@@ -67,7 +71,25 @@ public final class Inferer implements Runner {
     Execution e = new Execution(handle, specs, o.profile(), o.cudaGraphs(), a,
         o.sharedMemory() == null ? null : o.sharedMemory().shared());
     this.execution = e;
-    this.registration = Leaks.register(this, "Inferer for " + engine.source(), e::release);
+    this.registration =
+        Leaks.register(this, "Inferer for " + engine.source(), new Release(e, openSlots));
+  }
+
+  /**
+   * Releases the context (synchronizing its stream first), then the staging memory, events and
+   * graphs of bindings that were not closed: an Inferer dropped unclosed takes its bindings with
+   * it (they hold it, so they are unreachable too), and nothing else would free their device
+   * memory. Refers to neither the Inferer nor its bindings.
+   */
+  private record Release(Execution execution, Set<BindingSlots> slots) implements Runnable {
+    @Override
+    public void run() {
+      execution.release();
+      for (BindingSlots s : slots) {
+        s.free();
+      }
+      slots.clear();
+    }
   }
 
   /** A new binding of every tensor to host memory this Inferer allocates (see {@link IoBinding}). */
@@ -77,6 +99,7 @@ public final class Inferer implements Runner {
       ensureOpen();
       IoBinding b = new IoBinding(this, execution, specs);
       bindings.add(b);
+      openSlots.add(b.slots());
       return b;
     } finally {
       lock.unlock();
@@ -198,6 +221,7 @@ public final class Inferer implements Runner {
     if (convenience == null) {
       convenience = new IoBinding(this, execution, specs);
       bindings.add(convenience);
+      openSlots.add(convenience.slots());
     }
     IoBinding b = convenience;
     for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
@@ -262,6 +286,7 @@ public final class Inferer implements Runner {
     try {
       b.release();
       bindings.remove(b);
+      openSlots.remove(b.slots());
       if (b == convenience) {
         convenience = null;
       }

@@ -156,8 +156,11 @@ public final class BindingSlots {
     }
   }
 
-  /** Destroys the graph and event and frees the memory this binding owns; idempotent. */
-  public void free() {
+  /**
+   * Destroys the graph and event and frees the memory this binding owns; idempotent. Synchronized
+   * with {@link Execution#await} and {@link Execution#poll}, which another thread may be in.
+   */
+  public synchronized void free() {
     Cuda.destroyGraph(graph);
     graph = null;
     Cuda.destroyEvent(done);

@@ -120,6 +120,25 @@ public final class Cuda {
     }
   }
 
+  /** The calling thread's current device. */
+  public static int currentDevice() {
+    return currentDevice(new int[1]);
+  }
+
+  /**
+   * {free, total} device memory in bytes on {@code device}, leaving the calling thread's current
+   * device as it was.
+   */
+  public static long[] memInfo(int device) {
+    int was = currentDevice();
+    setDevice(device);
+    try {
+      return memInfo();
+    } finally {
+      setDevice(was);
+    }
+  }
+
   /** The calling thread's current device, read into {@code out[0]} (no allocation). */
   public static int currentDevice(int[] out) {
     check(cudart.cudaGetDevice(out), "cudaGetDevice", "the calling thread");

@@ -44,20 +44,26 @@ public final class EngineHandle {
    */
   public static EngineHandle deserialize(Pointer data, long size, int device, String source) {
     Natives.requireDevice(device);
+    // The caller's current device is theirs: it is restored after the load on `device`.
+    int was = Cuda.currentDevice();
     Cuda.setDevice(device);
-    IRuntime runtime = nvinfer.createInferRuntime(TrtLogger.get());
-    if (runtime == null || runtime.isNull()) {
-      throw new TrtException("createInferRuntime returned null (TensorRT could not start)");
-    }
-    ICudaEngine engine;
-    try (TrtLog.Capture capture = TrtLog.capture()) {
-      engine = runtime.deserializeCudaEngine(data, size);
-      if (engine == null || engine.isNull()) {
-        NativeDelete.delete(runtime, NativeDelete.NO_COPY_SLOT);
-        throw new EngineLoadException(source, refusal(capture.errors(), describeDevice(device)));
+    try {
+      IRuntime runtime = nvinfer.createInferRuntime(TrtLogger.get());
+      if (runtime == null || runtime.isNull()) {
+        throw new TrtException("createInferRuntime returned null (TensorRT could not start)");
       }
+      ICudaEngine engine;
+      try (TrtLog.Capture capture = TrtLog.capture()) {
+        engine = runtime.deserializeCudaEngine(data, size);
+        if (engine == null || engine.isNull()) {
+          NativeDelete.delete(runtime, NativeDelete.NO_COPY_SLOT);
+          throw new EngineLoadException(source, refusal(capture.errors(), describeDevice(device)));
+        }
+      }
+      return new EngineHandle(runtime, engine, device);
+    } finally {
+      Cuda.setDevice(was);
     }
-    return new EngineHandle(runtime, engine, device);
   }
 
   /** Turns TensorRT's error lines for a refused plan into a reason; names both GPUs if relevant. */
@@ -210,13 +216,23 @@ public final class EngineHandle {
   /** Drops one reference; the last one deletes the engine, then the runtime. */
   public void release() {
     if (refs.decrementAndGet() == 0) {
+      // The last release may run on any thread (a getter, close, the cleaner): its current
+      // device is put back afterwards.
+      int was = -1;
       try {
+        was = Cuda.currentDevice();
         Cuda.setDevice(device);
       } catch (RuntimeException ignored) {
         // Deleting still works on the current device for a single-GPU process.
       }
-      NativeDelete.delete(engine, NativeDelete.NO_COPY_SLOT);
-      NativeDelete.delete(runtime, NativeDelete.NO_COPY_SLOT);
+      try {
+        NativeDelete.delete(engine, NativeDelete.NO_COPY_SLOT);
+        NativeDelete.delete(runtime, NativeDelete.NO_COPY_SLOT);
+      } finally {
+        if (was >= 0 && was != device) {
+          Cuda.setDevice(was);
+        }
+      }
     }
   }
 }

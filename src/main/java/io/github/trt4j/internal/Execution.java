@@ -57,6 +57,7 @@ public final class Execution {
     engine.retain();
     IExecutionContext c = null;
     CUstream_st s = null;
+    int was = -1;
     try {
       for (TensorSpec t : specs) {
         checkSupported(engine, t);
@@ -66,6 +67,7 @@ public final class Execution {
             "Optimization profile " + profile + " does not exist; the engine has "
                 + engine.profileCount());
       }
+      was = Cuda.currentDevice();
       Cuda.setDevice(engine.device());
       c = engine.createContext(activation.ordinal());
       s = Cuda.createStream();
@@ -84,6 +86,11 @@ public final class Execution {
       Cuda.destroyStream(s);
       engine.release();
       throw e;
+    } finally {
+      // The caller's current device is theirs.
+      if (was >= 0 && was != engine.device()) {
+        Cuda.setDevice(was);
+      }
     }
     this.engine = engine;
     this.specs = specs;
@@ -215,30 +222,38 @@ public final class Execution {
     }
   }
 
-  /** Waits for a binding enqueued without sync; no-op when none is in flight. */
+  /**
+   * Waits for a binding enqueued without sync; no-op when none is in flight. Holds the slots'
+   * monitor, as {@link BindingSlots#free()} does: an Inferer closed on another thread must not
+   * destroy the event between the check and the wait.
+   */
   public static void await(BindingSlots b) {
-    if (!b.inFlight) {
-      return;
-    }
-    try {
-      Cuda.check(cudart.cudaEventSynchronize(b.done), "cudaEventSynchronize", "an inference");
-    } finally {
-      b.inFlight = false;
+    synchronized (b) {
+      if (!b.inFlight) {
+        return;
+      }
+      try {
+        Cuda.check(cudart.cudaEventSynchronize(b.done), "cudaEventSynchronize", "an inference");
+      } finally {
+        b.inFlight = false;
+      }
     }
   }
 
-  /** Whether the binding's last enqueue has finished (without waiting). */
+  /** Whether the binding's last enqueue has finished (without waiting); see {@link #await}. */
   public static boolean poll(BindingSlots b) {
-    if (!b.inFlight) {
+    synchronized (b) {
+      if (!b.inFlight) {
+        return true;
+      }
+      int st = cudart.cudaEventQuery(b.done);
+      if (st == cudart.cudaErrorNotReady) {
+        return false;
+      }
+      b.inFlight = false;
+      Cuda.check(st, "cudaEventQuery", "an inference");
       return true;
     }
-    int st = cudart.cudaEventQuery(b.done);
-    if (st == cudart.cudaErrorNotReady) {
-      return false;
-    }
-    b.inFlight = false;
-    Cuda.check(st, "cudaEventQuery", "an inference");
-    return true;
   }
 
   /** Sets on the context whatever of {@code b} it does not have yet. */
@@ -354,23 +369,32 @@ public final class Execution {
       return;
     }
     released = true;
+    int was = -1;
     try {
+      was = Cuda.currentDevice();
       Cuda.setDevice(device);
       Cuda.synchronize(stream, "closing");
     } catch (RuntimeException ignored) {
       // A failed stream still has to be torn down.
     }
-    NativeDelete.delete(context, NativeDelete.NO_COPY_SLOT);
-    for (BytePointer p : names) {
-      p.close();
+    try {
+      NativeDelete.delete(context, NativeDelete.NO_COPY_SLOT);
+      for (BytePointer p : names) {
+        p.close();
+      }
+      for (Dims64 d : dims) {
+        d.close();
+      }
+      Cuda.destroyStream(stream);
+      if (shared != null) {
+        shared.detach();
+      }
+      engine.release();
+    } finally {
+      // The caller's current device is theirs (close() may run on any thread).
+      if (was >= 0 && was != device) {
+        Cuda.setDevice(was);
+      }
     }
-    for (Dims64 d : dims) {
-      d.close();
-    }
-    Cuda.destroyStream(stream);
-    if (shared != null) {
-      shared.detach();
-    }
-    engine.release();
   }
 }

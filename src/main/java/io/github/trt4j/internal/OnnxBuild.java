@@ -57,7 +57,17 @@ public final class OnnxBuild {
     }
     Natives.requireDevice(o.device());
     Natives.loadParser();
+    int was = Cuda.currentDevice();
     Cuda.setDevice(o.device());
+    try {
+      return buildOnDevice(o, onnx, cacheIn);
+    } finally {
+      // The caller's current device is theirs.
+      Cuda.setDevice(was);
+    }
+  }
+
+  private static byte[] buildOnDevice(Options o, byte[] onnx, byte[] cacheIn) throws IOException {
     long start = System.nanoTime();
     LOG.info("Building engine from {} (fp16={}, tf32={}, profiles={})",
         o.model(), o.fp16(), o.tf32(), o.profiles().size());
