@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       InspectCommand.class,
       BuildCommand.class,
       RunCommand.class,
+      TritonExportCommand.class,
       io.github.trt4j.gazeml.GazeMlRunner.class
     })
 public final class Main implements Runnable {
