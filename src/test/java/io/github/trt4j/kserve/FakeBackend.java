@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code affine}: x FP32 [-1, 4] → y FP32 [-1, 4] = 2x + 1, and idx INT64 [-1] = the
  *       argmax of each row.
  *   <li>{@code echo}: {@code in_T} → {@code out_T}, the same bytes, for every type trt4j carries.
+ *   <li>{@code bench}: x FP32 [1, -1] → y FP32 [1, -1], the same bytes (for the overhead benchmark).
  * </ul>
  */
 final class FakeBackend {
@@ -42,6 +43,7 @@ final class FakeBackend {
   static List<Meta> inputs(String model) {
     return switch (model) {
       case "affine" -> List.of(new Meta("x", "FP32", new long[] {-1, 4}));
+      case "bench" -> List.of(new Meta("x", "FP32", new long[] {1, -1}));
       case "echo" -> TYPES.stream().map(t -> new Meta("in_" + t, t, new long[] {-1, 3})).toList();
       default -> null;
     };
@@ -50,6 +52,7 @@ final class FakeBackend {
   static List<Meta> outputs(String model) {
     return switch (model) {
       case "affine" -> List.of(new Meta("y", "FP32", new long[] {-1, 4}), new Meta("idx", "INT64", new long[] {-1}));
+      case "bench" -> List.of(new Meta("y", "FP32", new long[] {1, -1}));
       case "echo" -> TYPES.stream().map(t -> new Meta("out_" + t, t, new long[] {-1, 3})).toList();
       default -> null;
     };
@@ -98,7 +101,9 @@ final class FakeBackend {
       }
     }
     List<T> out = new ArrayList<>();
-    if (model.equals("affine")) {
+    if (model.equals("bench")) {
+      out.add(new T("y", "FP32", in.get(0).shape(), in.get(0).data()));
+    } else if (model.equals("affine")) {
       T x = in.stream().filter(t -> t.name().equals("x")).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("missing input 'x'"));
       int rows = (int) x.shape()[0];
