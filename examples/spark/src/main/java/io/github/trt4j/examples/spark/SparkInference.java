@@ -61,28 +61,41 @@ public final class SparkInference {
     try {
       System.out.printf(Locale.ROOT, "# %s, master %s, %d tasks, %d rows x %d features, batch %d, %d inferers, Spark %s, Java %s%n",
           runner, a.get("--master"), tasks, rows, features, batch, inferers, spark.version(), System.getProperty("java.version"));
-      for (int pass = 0; pass <= repeat; pass++) {
-        Dataset<Row> df = synthetic(spark, rows, features, tasks);
-        long t0 = System.nanoTime();
-        Row r = job.transform(df).agg(functions.count("*"), functions.sum(functions.aggregate(
-            functions.col("prediction"), functions.lit(0.0), (acc, v) -> acc.plus(v)))).first();
-        double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "%s spark    rows %d  %.2f s  %.0f rows/s  checksum %.6g%n",
-            pass == 0 ? "warmup" : "pass " + pass, r.getLong(0), s, r.getLong(0) / s, r.getDouble(1));
-      }
-      RunnerPool pool = ExecutorPools.get(factory, 0);
-      int threads = Integer.parseInt(a.get("--baseline-threads"));
-      for (int pass = 0; pass <= repeat; pass++) {
-        long t0 = System.nanoTime();
-        long done = baseline(pool, rows, features, batch, threads, a.get("--input"));
-        double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "%s pool     rows %d  %.2f s  %.0f rows/s  (%d threads, no Spark)%n",
-            pass == 0 ? "warmup" : "pass " + pass, done, s, done / s, threads);
-      }
+      measure(spark, job, rows, features, tasks, repeat, Integer.parseInt(a.get("--baseline-threads")), System.out::println);
     } finally {
       spark.stop();
       ExecutorPools.closeAll();
     }
+  }
+
+  /**
+   * Times {@code repeat} passes (after one warm-up) of the Spark job and of the bare pool, and
+   * reports one line per pass.
+   *
+   * @return the checksum of the last Spark pass (sum of every output value)
+   */
+  static double measure(SparkSession spark, BatchInference job, long rows, int features, int tasks,
+      int repeat, int threads, java.util.function.Consumer<String> report) throws Exception {
+    double checksum = Double.NaN;
+    for (int pass = 0; pass <= repeat; pass++) {
+      Dataset<Row> df = synthetic(spark, rows, features, tasks);
+      long t0 = System.nanoTime();
+      Row r = job.transform(df).agg(functions.count("*"), functions.sum(functions.aggregate(
+          functions.col(job.outputColumn()), functions.lit(0.0), (acc, v) -> acc.plus(v)))).first();
+      double s = (System.nanoTime() - t0) / 1e9;
+      checksum = r.getDouble(1);
+      report.accept(String.format(Locale.ROOT, "%s spark    rows %d  %.2f s  %.0f rows/s  checksum %.6g",
+          pass == 0 ? "warmup" : "pass " + pass, r.getLong(0), s, r.getLong(0) / s, checksum));
+    }
+    RunnerPool pool = ExecutorPools.get(job.factory(), job.fallbackGpu());
+    for (int pass = 0; pass <= repeat; pass++) {
+      long t0 = System.nanoTime();
+      long done = baseline(pool, rows, features, job.batchRows(), threads, job.inputTensor());
+      double s = (System.nanoTime() - t0) / 1e9;
+      report.accept(String.format(Locale.ROOT, "%s pool     rows %d  %.2f s  %.0f rows/s  (%d threads, no Spark)",
+          pass == 0 ? "warmup" : "pass " + pass, done, s, done / s, threads));
+    }
+    return checksum;
   }
 
   /** {@code rows} rows of {@code features} floats, sin(id + i), in {@code partitions} partitions. */

@@ -102,6 +102,28 @@ class BatchInferenceTest {
   }
 
   @Test
+  void theMeasurementMainReportsSparkAndPoolPasses() throws Exception {
+    BatchInference job = new BatchInference(new FakeRunner.Factory("m", 4, 2), "features", "prediction", "x", "y", 50, 0);
+    List<String> lines = new java.util.ArrayList<>();
+    double checksum = SparkInference.measure(spark, job, 2000, 4, 4, 1, 2, lines::add);
+    double want = 0;
+    for (long id = 0; id < 2000; id++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < 4; i++) {
+        float xi = (float) Math.sin(id + i);
+        want += xi;
+        max = Math.max(max, xi);
+      }
+      want += max;
+    }
+    assertEquals(want, checksum, 1e-3, "sum of every prediction value");
+    assertEquals(4, lines.size(), lines.toString());
+    assertTrue(lines.get(0).startsWith("warmup spark    rows 2000"), lines.get(0));
+    assertTrue(lines.get(1).startsWith("pass 1 spark    rows 2000"), lines.get(1));
+    assertTrue(lines.get(3).startsWith("pass 1 pool     rows 2000"), lines.get(3));
+  }
+
+  @Test
   void gpuAddressesAreCudaOrdinals() {
     assertEquals(2, TaskGpu.parse(new String[] {"2", "3"}, 0));
     assertEquals(5, TaskGpu.parse(new String[0], 5));
