@@ -23,16 +23,36 @@ final class FakeHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
+  private final String scheme;
+
   FakeHttpServer(FakeBackend backend) throws IOException {
+    this(backend, null);
+  }
+
+  /** With {@code tls} non-null, serves HTTPS with that context. */
+  FakeHttpServer(FakeBackend backend, javax.net.ssl.SSLContext tls) throws IOException {
     this.backend = backend;
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    InetSocketAddress at = new InetSocketAddress("127.0.0.1", 0);
+    if (tls == null) {
+      server = HttpServer.create(at, 0);
+      scheme = "http";
+    } else {
+      com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(at, 0);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+      server = https;
+      scheme = "https";
+    }
     server.createContext("/v2/", this::handle);
     server.setExecutor(pool);
     server.start();
   }
 
   String base() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  int port() {
+    return server.getAddress().getPort();
   }
 
   @Override
