@@ -27,7 +27,7 @@ case "${1:-}" in
     # Spark's own launcher adds these on Java 17+ (see the example's pom, spark.jvm.options).
     OPENS="-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true --sun-misc-unsafe-memory-access=allow"
     for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-             java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
+             java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.util.calendar; do
       OPENS="$OPENS --add-opens=java.base/$p=ALL-UNNAMED"
     done
     exec "$JAVA" $JAVA_OPTS $OPENS -Xmx8g -cp "$KEEP/spark/classes:$CP:$KEEP/spark/lib/*" \
