@@ -23,6 +23,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +131,7 @@ public final class GrpcRunner implements Runner {
     for (Map.Entry<TensorSpec, Tensor> e : Requests.checkInputs(model, inputs)) {
       Tensor t = e.getValue();
       req.addInputsBuilder().setName(e.getKey().name()).setDatatype(V2Types.name(t.dataType()))
-          .addAllShape(java.util.Arrays.stream(t.shape().dims()).boxed().toList());
+          .addAllShape(Arrays.stream(t.shape().dims()).boxed().toList());
       // The array is ours alone (freshly encoded), so wrapping it without a copy is safe.
       req.addRawInputContents(UnsafeByteOperations.unsafeWrap(RawTensors.encode(t)));
     }
@@ -180,7 +182,7 @@ public final class GrpcRunner implements Runner {
     if (have != n) {
       throw new IllegalArgumentException(what + " has " + have + " typed values; shape " + shape + " needs " + n);
     }
-    ByteBuffer b = ByteBuffer.allocate((int) type.bytesFor(n)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate((int) type.bytesFor(n)).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < n; i++) {
       switch (type) {
         case FLOAT -> b.putFloat(c.getFp32Contents(i));
@@ -210,6 +212,9 @@ public final class GrpcRunner implements Runner {
       } catch (StatusRuntimeException e) {
         String where = rpc + " for model '" + modelName + "' on " + target;
         String desc = e.getStatus().getDescription();
+        if (e.getCause() != null) {
+          desc += " (" + e.getCause().getMessage() + ")";  // gRPC says "io exception"; say which
+        }
         switch (e.getStatus().getCode()) {
           case UNAVAILABLE -> {
             if (attempt >= options.maxAttempts()) {

@@ -27,11 +27,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java ... io.github.trt4j.kserve.KServeBenchmark [--requests 3000] [--warmup 300]
- *     [--sizes 1024,307200,3145728] [--engine PATH]
+ *     [--sizes 1024,307200,3145728] [--engine PATH] [--runner URI ...]
  * </pre>
  *
  * {@code --engine} adds the local path ({@code engine:PATH}, one Inferer) for the same payloads:
  * the engine needs input x and output y, FP32 [1, -1], with a profile covering every size / 4.
+ * {@code --runner} (repeatable) adds any {@link Runners#open} URI with that model, e.g. a real
+ * Triton serving the same engine ({@code grpc://localhost:8001/scale}).
  */
 public final class KServeBenchmark {
 
@@ -40,12 +42,14 @@ public final class KServeBenchmark {
     int warmup = 300;
     int[] sizes = {1024, 300 * 1024, 3 * 1024 * 1024};
     String engine = null;
+    List<String> extra = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--requests" -> requests = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--engine" -> engine = args[++i];
+        case "--runner" -> extra.add(args[++i]);
         default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
       }
     }
@@ -64,9 +68,12 @@ public final class KServeBenchmark {
       if (engine != null) {
         runners.put("local engine", Runners.open("engine:" + engine));
       }
+      for (String uri : extra) {
+        runners.put(uri, Runners.open(uri, o));
+      }
       System.out.printf(Locale.ROOT, "# %d requests after %d warm-up, sequential, one thread; %s; %d CPUs%n",
           requests, warmup, System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
-      System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %10s %10s%n", "runner", "bytes", "p50 us", "p99 us", "mean us", "MB/s");
+      System.out.printf(Locale.ROOT, "%-24s %10s %10s %10s %10s %10s%n", "runner", "bytes", "p50 us", "p99 us", "mean us", "MB/s");
       for (int bytes : sizes) {
         float[] x = new float[bytes / 4];
         Random r = new Random(1);
@@ -77,7 +84,7 @@ public final class KServeBenchmark {
         for (var e : runners.entrySet()) {
           long[] t = measure(e.getValue(), in, x, warmup, requests);
           double mean = Arrays.stream(t).average().orElse(0) / 1e3;
-          System.out.printf(Locale.ROOT, "%-18s %10d %10.1f %10.1f %10.1f %10.1f%n", e.getKey(), bytes,
+          System.out.printf(Locale.ROOT, "%-24s %10d %10.1f %10.1f %10.1f %10.1f%n", e.getKey(), bytes,
               pct(t, 50), pct(t, 99), mean, 2.0 * bytes / mean);
         }
       }
