@@ -213,7 +213,8 @@ public final class GrpcRunner implements Runner {
         String where = rpc + " for model '" + modelName + "' on " + target;
         String desc = e.getStatus().getDescription();
         if (e.getCause() != null) {
-          desc += " (" + e.getCause().getMessage() + ")";  // gRPC says "io exception"; say which
+          // gRPC says "io exception"; say which.
+          desc = (desc == null ? "" : desc + " ") + "(" + e.getCause().getMessage() + ")";
         }
         switch (e.getStatus().getCode()) {
           case UNAVAILABLE -> {

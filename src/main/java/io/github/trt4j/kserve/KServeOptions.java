@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * @param timeout the longest one attempt of a call may take (gRPC deadline, HTTP request timeout)
  * @param connectTimeout the longest connection setup may take (HTTP; gRPC folds it into timeout)
- * @param maxAttempts attempts per call when the server is UNAVAILABLE (1 = no retry)
+ * @param maxAttempts attempts per call when the server is UNAVAILABLE (1 = no retry); inference
+ *     has no side effects, so sending a request again is safe. A timeout is not retried: the
+ *     server may still be working on it
  * @param initialBackoff the wait before the first retry; it doubles per retry up to maxBackoff
  * @param maxBackoff the longest wait between retries
  * @param tls whether to use TLS ({@code grpcs://}, {@code https://} set it too)
