@@ -25,6 +25,8 @@ import java.util.Map;
  * JDK's {@link HttpClient} (no other library). Requests use the binary tensor extension: a JSON
  * header of {@code Inference-Header-Content-Length} bytes, then each input's raw bytes; outputs are
  * asked for as binary too, and JSON {@code data} arrays are read when a server answers with them.
+ * With {@link KServeOptions#binaryTensors()} off, tensors travel as JSON {@code data} lists both
+ * ways, for servers without the extension.
  *
  * <p>Thread-safe. Owns its {@link HttpClient}; {@link #close()} closes it.
  */
@@ -38,6 +40,7 @@ public final class HttpRunner implements Runner {
   private final KServeOptions options;
   private final RemoteModel model;
   private final String outputsJson;
+  private final String outputsJsonPlain;
   private volatile boolean closed;
 
   private HttpRunner(URI base, String modelName, KServeOptions options) {
@@ -61,10 +64,13 @@ public final class HttpRunner implements Runner {
       throw e;
     }
     List<Object> outs = new ArrayList<>();
+    List<Object> plain = new ArrayList<>();
     for (TensorSpec o : model.outputs()) {
       outs.add(Map.of("name", o.name(), "parameters", Map.of("binary_data", true)));
+      plain.add(Map.of("name", o.name()));
     }
     this.outputsJson = Json.write(outs);
+    this.outputsJsonPlain = Json.write(plain);
   }
 
   /**
@@ -115,26 +121,41 @@ public final class HttpRunner implements Runner {
     if (closed) {
       throw new IllegalStateException("HttpRunner for '" + model.name() + "' is closed");
     }
+    boolean binary = options.binaryTensors();
     List<byte[]> parts = new ArrayList<>();
     parts.add(null);  // the JSON header, once its binary sizes are known
     StringBuilder head = new StringBuilder("{\"inputs\":[");
     boolean first = true;
     for (Map.Entry<TensorSpec, Tensor> e : Requests.checkInputs(model, inputs)) {
       Tensor t = e.getValue();
-      byte[] raw = RawTensors.encode(t);
-      parts.add(raw);
+      String name = e.getKey().name();
       head.append(first ? "" : ",");
       first = false;
-      Json.write(head, Map.of("name", e.getKey().name(), "datatype", V2Types.name(t.dataType()),
-          "shape", t.shape().dims(), "parameters", Map.of("binary_data_size", raw.length)));
+      if (binary) {
+        byte[] raw = RawTensors.encode(t);
+        parts.add(raw);
+        Json.write(head, Map.of("name", name, "datatype", V2Types.name(t.dataType()),
+            "shape", t.shape().dims(), "parameters", Map.of("binary_data_size", raw.length)));
+      } else {
+        head.append("{\"name\":");
+        Json.write(head, name);
+        head.append(",\"datatype\":\"").append(V2Types.name(t.dataType())).append("\",\"shape\":");
+        Json.write(head, t.shape().dims());
+        head.append(",\"data\":");
+        JsonData.write(head, "Input '" + name + "'", t);
+        head.append('}');
+      }
     }
-    head.append("],\"outputs\":").append(outputsJson).append('}');
+    head.append("],\"outputs\":").append(binary ? outputsJson : outputsJsonPlain).append('}');
     byte[] json = head.toString().getBytes(StandardCharsets.UTF_8);
     parts.set(0, json);
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(modelUri + "/infer"))
-        .header("Content-Type", "application/octet-stream")
-        .header(HEADER_LENGTH, Integer.toString(json.length))
         .POST(HttpRequest.BodyPublishers.ofByteArrays(parts));
+    if (binary) {
+      req.header("Content-Type", "application/octet-stream").header(HEADER_LENGTH, Integer.toString(json.length));
+    } else {
+      req.header("Content-Type", "application/json");
+    }
     HttpResponse<byte[]> r = send("infer", req);
     if (r.statusCode() != 200) {
       throw failure("infer", r);

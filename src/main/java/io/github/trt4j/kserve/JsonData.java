@@ -5,7 +5,7 @@ import io.github.trt4j.Shape;
 import io.github.trt4j.Tensor;
 import java.util.List;
 
-/** Tensors from the REST protocol's JSON {@code data} arrays (flat, row-major). */
+/** Tensors to and from the REST protocol's JSON {@code data} lists (flat, row-major). */
 final class JsonData {
 
   private JsonData() {}
@@ -76,5 +76,60 @@ final class JsonData {
       throw new IllegalArgumentException(what + " value " + v + " at element " + i + " is not an integer in [" + lo + ", " + hi + "]");
     }
     return n;
+  }
+
+  /**
+   * Appends {@code t}'s values as a JSON list. HALF and BF16 values are rounded to their type
+   * first (nearest even), as the binary path rounds them, so both paths send the same numbers.
+   *
+   * @throws IllegalArgumentException naming the tensor for NaN or infinity, which JSON cannot carry
+   */
+  static void write(StringBuilder b, String what, Tensor t) {
+    b.append('[');
+    int n = t.size();
+    switch (t.dataType()) {
+      case FLOAT, HALF, BF16 -> {
+        float[] f = t.floats();
+        for (int i = 0; i < n; i++) {
+          float v = switch (t.dataType()) {
+            case HALF -> Float.float16ToFloat(Float.floatToFloat16(f[i]));
+            case BF16 -> Float.intBitsToFloat((RawTensors.toBf16(f[i]) & 0xFFFF) << 16);
+            default -> f[i];
+          };
+          if (!Float.isFinite(v)) {
+            throw new IllegalArgumentException(what + " has " + v + " at element " + i
+                + " (as " + t.dataType().displayName() + "), which JSON cannot carry; use binary tensors");
+          }
+          b.append(i == 0 ? "" : ",").append(v);
+        }
+      }
+      case INT32 -> {
+        int[] a = t.ints();
+        for (int i = 0; i < n; i++) {
+          b.append(i == 0 ? "" : ",").append(a[i]);
+        }
+      }
+      case INT64 -> {
+        long[] a = t.longs();
+        for (int i = 0; i < n; i++) {
+          b.append(i == 0 ? "" : ",").append(a[i]);
+        }
+      }
+      case INT8, UINT8 -> {
+        byte[] a = t.bytes();
+        boolean unsigned = t.dataType() == DataType.UINT8;
+        for (int i = 0; i < n; i++) {
+          b.append(i == 0 ? "" : ",").append(unsigned ? a[i] & 0xFF : a[i]);
+        }
+      }
+      case BOOL -> {
+        boolean[] z = t.booleans();
+        for (int i = 0; i < n; i++) {
+          b.append(i == 0 ? "" : ",").append(z[i]);
+        }
+      }
+      default -> throw new IllegalArgumentException(what + " is " + t.dataType() + ", which trt4j cannot carry");
+    }
+    b.append(']');
   }
 }

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param trustedCertificates PEM file of CA certificates to trust instead of the JVM's (null:
  *     the JVM's default trust store); gRPC only, HTTP takes the JVM's SSL settings
  * @param modelVersion the model version to use (empty: the server's choice)
+ * @param binaryTensors REST only: send and ask for tensors as raw bytes (the binary tensor
+ *     extension, Triton's); false sends JSON {@code data} lists, for servers without the extension
  */
 public record KServeOptions(
     Duration timeout,
@@ -27,7 +29,8 @@ public record KServeOptions(
     Duration maxBackoff,
     boolean tls,
     Path trustedCertificates,
-    String modelVersion) {
+    String modelVersion,
+    boolean binaryTensors) {
 
   public KServeOptions {
     Objects.requireNonNull(timeout, "timeout");
@@ -47,26 +50,30 @@ public record KServeOptions(
     }
   }
 
-  /** 30 s timeout, 5 s connect, 4 attempts with 100 ms..2 s backoff, no TLS. */
+  /** 30 s timeout, 5 s connect, 4 attempts with 100 ms..2 s backoff, no TLS, binary REST tensors. */
   public static KServeOptions defaults() {
     return new KServeOptions(Duration.ofSeconds(30), Duration.ofSeconds(5), 4,
-        Duration.ofMillis(100), Duration.ofSeconds(2), false, null, "");
+        Duration.ofMillis(100), Duration.ofSeconds(2), false, null, "", true);
   }
 
   public KServeOptions withTimeout(Duration t) {
-    return new KServeOptions(t, connectTimeout, maxAttempts, initialBackoff, maxBackoff, tls, trustedCertificates, modelVersion);
+    return new KServeOptions(t, connectTimeout, maxAttempts, initialBackoff, maxBackoff, tls, trustedCertificates, modelVersion, binaryTensors);
   }
 
   public KServeOptions withRetries(int attempts, Duration initial, Duration max) {
-    return new KServeOptions(timeout, connectTimeout, attempts, initial, max, tls, trustedCertificates, modelVersion);
+    return new KServeOptions(timeout, connectTimeout, attempts, initial, max, tls, trustedCertificates, modelVersion, binaryTensors);
   }
 
   public KServeOptions withTls(Path trustedCertificatesOrNull) {
-    return new KServeOptions(timeout, connectTimeout, maxAttempts, initialBackoff, maxBackoff, true, trustedCertificatesOrNull, modelVersion);
+    return new KServeOptions(timeout, connectTimeout, maxAttempts, initialBackoff, maxBackoff, true, trustedCertificatesOrNull, modelVersion, binaryTensors);
   }
 
   public KServeOptions withModelVersion(String v) {
-    return new KServeOptions(timeout, connectTimeout, maxAttempts, initialBackoff, maxBackoff, tls, trustedCertificates, v);
+    return new KServeOptions(timeout, connectTimeout, maxAttempts, initialBackoff, maxBackoff, tls, trustedCertificates, v, binaryTensors);
+  }
+
+  public KServeOptions withBinaryTensors(boolean on) {
+    return new KServeOptions(timeout, connectTimeout, maxAttempts, initialBackoff, maxBackoff, tls, trustedCertificates, modelVersion, on);
   }
 
   /** The wait before retry number {@code retry} (1-based): initialBackoff * 2^(retry-1), capped. */

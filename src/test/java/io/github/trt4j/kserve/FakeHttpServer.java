@@ -102,11 +102,25 @@ final class FakeHttpServer implements AutoCloseable {
     int off = jsonLength;
     for (Object o : (List<Object>) req.get("inputs")) {
       Map<String, Object> t = (Map<String, Object>) o;
-      long size = (Long) ((Map<String, Object>) t.get("parameters")).get("binary_data_size");
       long[] shape = ((List<Object>) t.get("shape")).stream().mapToLong(x -> (Long) x).toArray();
-      in.add(new FakeBackend.T((String) t.get("name"), (String) t.get("datatype"), shape,
-          java.util.Arrays.copyOfRange(body, off, off + (int) size)));
-      off += (int) size;
+      String type = (String) t.get("datatype");
+      byte[] data;
+      if (t.get("parameters") instanceof Map<?, ?> p && p.get("binary_data_size") instanceof Long size) {
+        data = java.util.Arrays.copyOfRange(body, off, off + (int) (long) size);
+        off += (int) (long) size;
+      } else {
+        data = bytes(type, (List<Object>) t.get("data"));
+      }
+      in.add(new FakeBackend.T((String) t.get("name"), type, shape, data));
+    }
+    // As Triton: binary outputs only when asked for; JSON data otherwise.
+    boolean binary = false;
+    if (req.get("outputs") instanceof List<?> wanted) {
+      for (Object w : wanted) {
+        if (((Map<String, Object>) w).get("parameters") instanceof Map<?, ?> p && Boolean.TRUE.equals(p.get("binary_data"))) {
+          binary = true;
+        }
+      }
     }
     List<FakeBackend.T> out;
     try {
@@ -123,7 +137,7 @@ final class FakeHttpServer implements AutoCloseable {
       j.put("name", t.name());
       j.put("datatype", t.datatype());
       j.put("shape", t.shape());
-      if (m == FakeBackend.Malform.JSON_DATA) {
+      if (m == FakeBackend.Malform.JSON_DATA || !binary) {
         j.put("data", data(t));
       } else {
         j.put("parameters", Map.of("binary_data_size", t.data().length));
@@ -140,13 +154,31 @@ final class FakeHttpServer implements AutoCloseable {
     }
     byte[] jb = json.getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = new LinkedHashMap<>();
-    if (m != FakeBackend.Malform.JSON_DATA) {
+    if (m != FakeBackend.Malform.JSON_DATA && binary) {
       headers.put(HttpRunner.HEADER_LENGTH, Integer.toString(m == FakeBackend.Malform.HEADER_TOO_LONG ? jb.length + bin.size() + 10 : jb.length));
     }
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     all.write(jb);
     all.write(bin.toByteArray());
     send(ex, 200, headers, all.toByteArray());
+  }
+
+  /** A JSON data list as little-endian bytes of {@code type}. */
+  private static byte[] bytes(String type, List<Object> data) {
+    ByteBuffer b = ByteBuffer.allocate(data.size() * FakeBackend.size(type)).order(ByteOrder.LITTLE_ENDIAN);
+    for (Object v : data) {
+      switch (type) {
+        case "FP32" -> b.putFloat(((Number) v).floatValue());
+        case "FP16" -> b.putShort(Float.floatToFloat16(((Number) v).floatValue()));
+        case "BF16" -> b.putShort((short) (Float.floatToRawIntBits(((Number) v).floatValue()) >>> 16));
+        case "INT64" -> b.putLong((Long) v);
+        case "INT32" -> b.putInt((int) (long) (Long) v);
+        case "INT8", "UINT8" -> b.put((byte) (long) (Long) v);
+        case "BOOL" -> b.put((byte) ((Boolean) v ? 1 : 0));
+        default -> throw new IllegalStateException(type);
+      }
+    }
+    return b.array();
   }
 
   /** An output as a JSON data list (the answer of a server that ignores binary_data). */

@@ -27,11 +27,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java ... io.github.trt4j.kserve.KServeBenchmark [--requests 3000] [--warmup 300]
- *     [--sizes 1024,307200,3145728] [--engine PATH] [--runner URI ...]
+ *     [--sizes 1024,307200,3145728] [--engine PATH] [--runner URI ...] [--json]
  * </pre>
  *
  * {@code --engine} adds the local path ({@code engine:PATH}, one Inferer) for the same payloads:
  * the engine needs input x and output y, FP32 [1, -1], with a profile covering every size / 4.
+ * {@code --json} adds the REST runner with JSON data lists instead of binary tensors.
  * {@code --runner} (repeatable) adds any {@link Runners#open} URI with that model, e.g. a real
  * Triton serving the same engine ({@code grpc://localhost:8001/scale}).
  */
@@ -43,6 +44,7 @@ public final class KServeBenchmark {
     int[] sizes = {1024, 300 * 1024, 3 * 1024 * 1024};
     String engine = null;
     List<String> extra = new ArrayList<>();
+    boolean json = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--requests" -> requests = Integer.parseInt(args[++i]);
@@ -50,6 +52,7 @@ public final class KServeBenchmark {
         case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--engine" -> engine = args[++i];
         case "--runner" -> extra.add(args[++i]);
+        case "--json" -> json = true;
         default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
       }
     }
@@ -65,6 +68,9 @@ public final class KServeBenchmark {
       runners.put("grpc in-process", GrpcRunner.over(inprocChannel, "bench", o));
       runners.put("grpc tcp (netty)", Runners.open("grpc://127.0.0.1:" + tcp.getPort() + "/bench", o));
       runners.put("rest tcp (binary)", HttpRunner.connect(URI.create(http.base()), "bench", o));
+      if (json) {
+        runners.put("rest tcp (json data)", HttpRunner.connect(URI.create(http.base()), "bench", o.withBinaryTensors(false)));
+      }
       if (engine != null) {
         runners.put("local engine", Runners.open("engine:" + engine));
       }

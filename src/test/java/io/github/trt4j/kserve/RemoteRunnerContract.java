@@ -194,12 +194,17 @@ abstract class RemoteRunnerContract {
     }
   }
 
+  /** What the runner says when the server sends one element's worth too little of output y [2, 4]. */
+  String shortOutputMessage() {
+    return "output 'y' has 31 bytes; FP32 [2, 4] needs 32";
+  }
+
   @Test
   void malformedResponsesNameTheOutput() throws Exception {
     try (Runner r = open("affine")) {
       Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(Shape.of(2, 4), new float[8]));
       Map<FakeBackend.Malform, String> want = new LinkedHashMap<>();
-      want.put(FakeBackend.Malform.SHORT_RAW, "output 'y' has 31 bytes; FP32 [2, 4] needs 32");
+      want.put(FakeBackend.Malform.SHORT_RAW, shortOutputMessage());
       want.put(FakeBackend.Malform.WRONG_DTYPE, "output 'y' came back as INT32; the model's metadata says FP32");
       want.put(FakeBackend.Malform.MISSING_OUTPUT, "no output 'idx'");
       want.put(FakeBackend.Malform.BAD_SHAPE, "output 'y'");
