@@ -40,6 +40,6 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: inspect, build, run or gazeml");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: inspect, build, run, triton-export or gazeml");
   }
 }
