@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * {@code --engine} adds the local path ({@code engine:PATH}, one Inferer) for the same payloads:
- * the engine needs input x and output y, FP32 [1, -1], with a profile covering every size / 4.
+ * the engine needs input x and output y, FP32 [1, -1], with a profile covering every size / 4. It
+ * also serves that engine over gRPC on loopback ({@link RunnerGrpcService}) for a Triton-shaped
+ * remote path with real inference.
  * {@code --json} adds the REST runner with JSON data lists instead of binary tensors.
  * {@code --runner} (repeatable) adds any {@link Runners#open} URI with that model, e.g. a real
  * Triton serving the same engine ({@code grpc://localhost:8001/scale}).
@@ -64,6 +66,8 @@ public final class KServeBenchmark {
     Server tcp = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(service).build().start();
     KServeOptions o = KServeOptions.defaults();
     Map<String, Runner> runners = new LinkedHashMap<>();
+    Server servedEngine = null;
+    Runner served = null;
     try (FakeHttpServer http = new FakeHttpServer(backend)) {
       runners.put("grpc in-process", GrpcRunner.over(inprocChannel, "bench", o));
       runners.put("grpc tcp (netty)", Runners.open("grpc://127.0.0.1:" + tcp.getPort() + "/bench", o));
@@ -73,6 +77,11 @@ public final class KServeBenchmark {
       }
       if (engine != null) {
         runners.put("local engine", Runners.open("engine:" + engine));
+        // The same engine behind KServe v2 gRPC over loopback: a Triton-shaped remote path.
+        served = Runners.open("engine:" + engine);
+        servedEngine = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+            .addService(new RunnerGrpcService("bench", served)).build().start();
+        runners.put("grpc tcp -> engine", Runners.open("grpc://127.0.0.1:" + servedEngine.getPort() + "/bench", o));
       }
       for (String uri : extra) {
         runners.put(uri, Runners.open(uri, o));
@@ -97,6 +106,12 @@ public final class KServeBenchmark {
     } finally {
       for (Runner r : runners.values()) {
         r.close();
+      }
+      if (servedEngine != null) {
+        servedEngine.shutdownNow();
+      }
+      if (served != null) {
+        served.close();
       }
       inprocChannel.shutdownNow();
       inproc.shutdownNow();
