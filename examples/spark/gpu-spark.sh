@@ -26,11 +26,14 @@ case "${1:-}" in
     fi
     # Spark's own launcher adds these on Java 17+ (see the example's pom, spark.jvm.options).
     OPENS="-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true --sun-misc-unsafe-memory-access=allow"
+    # slf4j-simple (on the project's class path) would print Spark's INFO lines.
+    OPENS="$OPENS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
     for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
              java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.util.calendar; do
       OPENS="$OPENS --add-opens=java.base/$p=ALL-UNNAMED"
     done
-    exec "$JAVA" $JAVA_OPTS $OPENS -Xmx8g -cp "$KEEP/spark/classes:$CP:$KEEP/spark/lib/*" \
+    # The parts' own JRE: gpu.sh's lacks jdk.security.auth, which Hadoop's login needs.
+    exec "$KEEP/spark/jre/bin/java" $JAVA_OPTS $OPENS -Xmx8g -cp "$KEEP/spark/classes:$CP:$KEEP/spark/lib/*" \
       io.github.trt4j.examples.spark.SparkInference "$@";;
   *) echo "usage: gpu-spark.sh stage | run ARGS" >&2; exit 2;;
 esac

@@ -7,6 +7,8 @@
 # Writes .gpu/spark-NN (at most 60 MiB each): Spark and its dependencies that the project's base
 # parts do not already hold, and this example's classes. RocksDB's JNI jar (70 MB, only for the
 # history server's disk store and streaming state) and other platforms' bytedeco jars are left out.
+# It also carries its own jlink'd JRE: pack.sh's JRE lacks jdk.security.auth, without which Hadoop's
+# login (UnixLoginModule), and so every SparkContext, fails ("No LoginModule found").
 # On the host, with every part sent:   bash examples/spark/gpu-spark.sh stage
 # and then:                            bash .gpu/bin/gpu.sh exec bash "$PWD/examples/spark/gpu-spark.sh" run ARGS
 set -euo pipefail
@@ -29,6 +31,8 @@ for j in "$STAGE"/all/*.jar; do
   cp "$j" "$STAGE/spark/lib/"
 done
 cp -r examples/spark/target/classes "$STAGE/spark/classes"
+"${JAVA_HOME:+$JAVA_HOME/bin/}jlink" --add-modules java.se,jdk.unsupported,jdk.management,jdk.zipfs,jdk.security.auth \
+  --strip-debug --no-header-files --no-man-pages --output "$STAGE/spark/jre"
 rm -f .gpu/spark-*
 tar -C "$STAGE" -cf - spark | zstd -q -T0 -3 | split -b $((60 * 1024 * 1024)) -d - .gpu/spark-
 (cd .gpu && sha256sum spark-* > bin/spark.sha256)
