@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       BenchCommand.class,
       VerifyCommand.class,
+      TritonExportCommand.class,
       io.github.trt4j.gazeml.GazeMlRunner.class
     })
 public final class Main implements Runnable {
@@ -43,7 +44,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: inspect, build, run, bench, verify or gazeml");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "Missing command: inspect, build, run, bench, verify, triton-export or gazeml");
   }
 }

@@ -1,0 +1,26 @@
+package io.github.trt4j.examples.spark;
+
+import io.github.trt4j.Model;
+import io.github.trt4j.Runner;
+
+/**
+ * Runners to borrow: a task borrows one per batch and gives it back, so the tasks of an executor
+ * share a few inferers (each owns GPU memory) instead of one each. trt4j's own {@code InfererPool}
+ * can stand in here once it exists; {@link BlockingRunnerPool} is the simple version.
+ */
+public interface RunnerPool extends AutoCloseable {
+
+  /** The model every runner of the pool runs. */
+  Model model();
+
+  /** A runner for this thread's exclusive use until {@link #release}; waits while all are busy. */
+  Runner borrow() throws InterruptedException;
+
+  void release(Runner runner);
+
+  /** How many runners the pool has created (at most its size). */
+  int created();
+
+  @Override
+  void close();
+}
