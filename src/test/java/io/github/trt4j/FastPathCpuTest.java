@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What the fast path checks before any native call, testable without a GPU. */
@@ -44,6 +45,25 @@ class FastPathCpuTest {
     assertThrows(IllegalArgumentException.class, () -> t.reshape(Shape.of(-1, 6)));
     assertThrows(IllegalArgumentException.class,
         () -> DeviceTensor.wrap(0, 0x1000, 8, DataType.INT4, Shape.of(2)));
+  }
+
+  @Test
+  void theModuleExportsThePublicApiAndNeverInternal() throws Exception {
+    java.lang.module.ModuleDescriptor d;
+    try (var in = FastPathCpuTest.class.getResourceAsStream("/module-info.class")) {
+      d = java.lang.module.ModuleDescriptor.read(in);
+    }
+    assertEquals("io.github.trt4j", d.name());
+    var exported = d.exports().stream().map(java.lang.module.ModuleDescriptor.Exports::source).toList();
+    assertTrue(exported.contains("io.github.trt4j"), exported.toString());
+    assertTrue(exported.stream().noneMatch(p -> p.contains("internal")), exported.toString());
+    for (var r : d.requires()) {
+      if (List.of("info.picocli", "org.bytedeco.opencv", "org.bytedeco.ffmpeg", "com.google.protobuf",
+          "io.grpc").contains(r.name())) {
+        assertTrue(r.modifiers().contains(java.lang.module.ModuleDescriptor.Requires.Modifier.STATIC),
+            r.name() + " must be optional for core users");
+      }
+    }
   }
 
   @Test
