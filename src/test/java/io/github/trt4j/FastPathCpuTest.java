@@ -50,7 +50,9 @@ class FastPathCpuTest {
   @Test
   void theModuleExportsThePublicApiAndNeverInternal() throws Exception {
     java.lang.module.ModuleDescriptor d;
-    try (var in = FastPathCpuTest.class.getResourceAsStream("/module-info.class")) {
+    java.nio.file.Path classes =
+        java.nio.file.Path.of(TrtEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    try (var in = java.nio.file.Files.newInputStream(classes.resolve("module-info.class"))) {
       d = java.lang.module.ModuleDescriptor.read(in);
     }
     assertEquals("io.github.trt4j", d.name());
