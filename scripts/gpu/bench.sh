@@ -5,7 +5,7 @@
 #   bash scripts/gpu/bench.sh [ITERS=5000] [MODES]
 set -uo pipefail
 ITERS="${1:-5000}"
-MODES="${2:-load,pinned,device,graph,map}"
+MODES="${2:-load,pinned,device,graph,map,activation}"
 G=.gpu/bin/gpu.sh
 OUTF="${OUT:-/tmp}/bench.txt"
 E=/root/gpu-keep/engines; mkdir -p "$E"
