@@ -233,19 +233,27 @@ class FastPathGpuTest {
         a1.completion().await();
       }
       long tid = Thread.currentThread().threadId();
-      long before = mx.getThreadAllocatedBytes(tid);
-      for (int i = 0; i < 2000; i++) {
-        eye.put(0, (float) i);
-        inf.run(b);
-        b.output("landmarks").floats().get(0, landmarks);
-        graph.run(g);
-        inf.enqueue(a1);
-        inf.enqueue(a2);
-        a1.completion().await();
-        a2.completion().await();
+      // Three rounds once warm: a one-off (a JIT deoptimization, a first-time link) can land in
+      // any one of them; a steady per-call allocation shows in all three.
+      long allocated = Long.MAX_VALUE;
+      StringBuilder rounds = new StringBuilder();
+      for (int round = 0; round < 3; round++) {
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 2000; i++) {
+          eye.put(0, (float) i);
+          inf.run(b);
+          b.output("landmarks").floats().get(0, landmarks);
+          graph.run(g);
+          inf.enqueue(a1);
+          inf.enqueue(a2);
+          a1.completion().await();
+          a2.completion().await();
+        }
+        long a = mx.getThreadAllocatedBytes(tid) - before;
+        rounds.append(rounds.length() == 0 ? "" : ", ").append(a);
+        allocated = Math.min(allocated, a);
       }
-      long allocated = mx.getThreadAllocatedBytes(tid) - before;
-      System.out.println("bytes allocated by 2000 x (run + graph run + 2 enqueue/await): " + allocated);
+      System.out.println("bytes allocated by 2000 x (run + graph run + 2 enqueue/await), three rounds: " + rounds);
       assertEquals(0, allocated, "binding path allocates on the Java heap");
     }
   }

@@ -205,7 +205,8 @@ class RaceGpuTest {
     try (TrtEngine e = TrtEngine.load(dynamic)) {
       // Each lane: one Inferer, five threads running it (two batch sizes; run(Map), run(IoBinding)
       // filled by copy or through the view, enqueue + await) and a close.
-      RaceSupport.lanes(2, 5, ITERATIONS, (i, helpers, random) -> {
+      // Eight lanes at once: each iteration creates and closes an Inferer and three bindings.
+      RaceSupport.lanes(8, 5, ITERATIONS, (i, helpers, random) -> {
         Inferer inf = e.createInferer();
         CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> runners = new ArrayList<>();

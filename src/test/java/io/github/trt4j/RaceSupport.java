@@ -96,6 +96,9 @@ final class RaceSupport {
           try {
             for (int i = next.getAndIncrement(); i < iterations; i = next.getAndIncrement()) {
               body.run(i, h, random);
+              if ((i + 1) % 1000 == 0) {
+                System.out.println("  ... " + (i + 1) + " of " + iterations + " iterations");
+              }
             }
           } finally {
             h.shutdownNow();
