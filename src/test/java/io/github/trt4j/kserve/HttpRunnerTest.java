@@ -23,12 +23,15 @@ class HttpRunnerTest extends RemoteRunnerContract {
 
   @BeforeEach
   void start() throws Exception {
+    HttpServerModule.assumePresent();
     server = new FakeHttpServer(backend);
   }
 
   @AfterEach
   void stop() {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 
   @Override

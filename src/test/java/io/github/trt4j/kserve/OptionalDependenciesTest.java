@@ -63,6 +63,7 @@ class OptionalDependenciesTest {
 
   @Test
   void restRunnerAndFactoryRunWithoutGrpcOnTheClassPath() throws Exception {
+    HttpServerModule.assumePresent();
     FakeBackend backend = new FakeBackend();
     try (FakeHttpServer server = new FakeHttpServer(backend);
         URLClassLoader bare = new URLClassLoader(new URL[] {classes().toUri().toURL()},

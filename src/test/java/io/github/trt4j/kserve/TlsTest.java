@@ -86,6 +86,7 @@ class TlsTest {
 
   @Test
   void httpsWithTheBinaryExtension() throws Exception {
+    HttpServerModule.assumePresent();
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(keys.getKeyManagers(), null, null);
     try (FakeHttpServer server = new FakeHttpServer(new FakeBackend(), ctx)) {
