@@ -1,6 +1,8 @@
 package io.github.trt4j.examples.spark;
 
 import io.github.trt4j.Runner;
+import io.github.trt4j.InfererPool;
+import io.github.trt4j.Model;
 import io.github.trt4j.TrtEngine;
 import io.github.trt4j.kserve.Runners;
 import java.io.IOException;
@@ -44,8 +46,48 @@ public interface PoolFactory extends Serializable {
     @Override
     public RunnerPool open(int gpu) throws IOException {
       TrtEngine engine = TrtEngine.load(Path.of(path), gpu);
-      // Inferer is a Runner; the pool closes the inferers, then the engine they share.
-      return new BlockingRunnerPool(engine, inferers, engine::createInferer, engine);
+      try {
+        return new InfererPoolAdapter(engine, InfererPool.create(engine, inferers));
+      } catch (RuntimeException e) {
+        engine.close();
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * trt4j's {@link InfererPool} as a {@link RunnerPool}: the pool is itself a thread-safe runner
+   * that picks an idle Inferer per call (and gives a dynamic-shape engine's Inferers their own
+   * optimization profiles when it has enough), so every borrower gets the pool itself.
+   */
+  record InfererPoolAdapter(TrtEngine engine, InfererPool pool) implements RunnerPool {
+    @Override
+    public Model model() {
+      return pool.model();
+    }
+
+    @Override
+    public Runner borrow() {
+      if (pool.isClosed()) {
+        throw new IllegalStateException("RunnerPool for " + engine.source() + " is closed");
+      }
+      return pool;
+    }
+
+    @Override
+    public void release(Runner runner) {
+      // Nothing to give back: the pool takes each Inferer back when its call returns.
+    }
+
+    @Override
+    public int created() {
+      return pool.size();
+    }
+
+    @Override
+    public void close() {
+      pool.close();
+      engine.close();
     }
   }
 

@@ -5,8 +5,9 @@ import io.github.trt4j.Runner;
 
 /**
  * Runners to borrow: a task borrows one per batch and gives it back, so the tasks of an executor
- * share a few inferers (each owns GPU memory) instead of one each. trt4j's own {@code InfererPool}
- * can stand in here once it exists; {@link BlockingRunnerPool} is the simple version.
+ * share a few inferers (each owns GPU memory) instead of one each. Engines use trt4j's own
+ * {@code InfererPool} ({@link PoolFactory.InfererPoolAdapter}); remote runners use
+ * {@link BlockingRunnerPool}.
  */
 public interface RunnerPool extends AutoCloseable {
 
