@@ -160,13 +160,8 @@ public final class DeviceTensor implements AutoCloseable {
   }
 
   private void onDevice(Runnable r) {
-    int[] was = new int[1];
-    Cuda.currentDevice(was);
-    Cuda.setDevice(block.device());
-    try {
+    try (Cuda.DeviceScope on = Cuda.onDevice(block.device())) {
       r.run();
-    } finally {
-      Cuda.setDevice(was[0]);
     }
   }
 

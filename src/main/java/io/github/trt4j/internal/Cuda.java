@@ -126,16 +126,35 @@ public final class Cuda {
   }
 
   /**
+   * Makes {@code device} the calling thread's current device until {@link DeviceScope#close()},
+   * which puts the caller's device back: the caller's current device is theirs. For set-up and
+   * tear-down; the run path keeps its own allocation-free check.
+   */
+  public static DeviceScope onDevice(int device) {
+    int was = currentDevice();
+    if (was != device) {
+      setDevice(device);
+    }
+    return new DeviceScope(was, device);
+  }
+
+  /** See {@link #onDevice(int)}. */
+  public record DeviceScope(int was, int device) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (was != device) {
+        setDevice(was);
+      }
+    }
+  }
+
+  /**
    * {free, total} device memory in bytes on {@code device}, leaving the calling thread's current
    * device as it was.
    */
   public static long[] memInfo(int device) {
-    int was = currentDevice();
-    setDevice(device);
-    try {
+    try (DeviceScope on = onDevice(device)) {
       return memInfo();
-    } finally {
-      setDevice(was);
     }
   }
 

@@ -45,9 +45,7 @@ public final class EngineHandle {
   public static EngineHandle deserialize(Pointer data, long size, int device, String source) {
     Natives.requireDevice(device);
     // The caller's current device is theirs: it is restored after the load on `device`.
-    int was = Cuda.currentDevice();
-    Cuda.setDevice(device);
-    try {
+    try (Cuda.DeviceScope on = Cuda.onDevice(device)) {
       IRuntime runtime = nvinfer.createInferRuntime(TrtLogger.get());
       if (runtime == null || runtime.isNull()) {
         throw new TrtException("createInferRuntime returned null (TensorRT could not start)");
@@ -61,8 +59,6 @@ public final class EngineHandle {
         }
       }
       return new EngineHandle(runtime, engine, device);
-    } finally {
-      Cuda.setDevice(was);
     }
   }
 

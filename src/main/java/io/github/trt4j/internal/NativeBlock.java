@@ -39,13 +39,8 @@ public final class NativeBlock {
   /** {@code bytes} of device memory on {@code device} (at least 1 byte, never a null address). */
   public static NativeBlock device(int device, long bytes, String what) {
     Natives.requireDevice(device);
-    int[] was = new int[1];
-    Cuda.currentDevice(was);
-    Cuda.setDevice(device);
-    try {
+    try (Cuda.DeviceScope on = Cuda.onDevice(device)) {
       return new NativeBlock(Kind.DEVICE, Cuda.malloc(bytes, what), Math.max(1, bytes), device);
-    } finally {
-      Cuda.setDevice(was[0]);
     }
   }
 
@@ -96,11 +91,9 @@ public final class NativeBlock {
     }
     switch (kind) {
       case DEVICE -> {
-        int[] was = new int[1];
-        Cuda.currentDevice(was);
-        Cuda.setDevice(device);
-        Cuda.free(pointer);
-        Cuda.setDevice(was[0]);
+        try (Cuda.DeviceScope on = Cuda.onDevice(device)) {
+          Cuda.free(pointer);
+        }
       }
       case PINNED -> Cuda.freeHost(pointer);
       case FOREIGN_DEVICE -> { }

@@ -57,13 +57,8 @@ public final class OnnxBuild {
     }
     Natives.requireDevice(o.device());
     Natives.loadParser();
-    int was = Cuda.currentDevice();
-    Cuda.setDevice(o.device());
-    try {
+    try (Cuda.DeviceScope on = Cuda.onDevice(o.device())) {
       return buildOnDevice(o, onnx, cacheIn);
-    } finally {
-      // The caller's current device is theirs.
-      Cuda.setDevice(was);
     }
   }
 
