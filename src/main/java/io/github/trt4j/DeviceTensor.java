@@ -160,7 +160,7 @@ public final class DeviceTensor implements AutoCloseable {
   }
 
   private void onDevice(Runnable r) {
-    try (Cuda.DeviceScope on = Cuda.onDevice(block.device())) {
+    try (Cuda.DeviceScope _ = Cuda.onDevice(block.device())) {
       r.run();
     }
   }

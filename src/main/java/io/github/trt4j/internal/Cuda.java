@@ -153,7 +153,7 @@ public final class Cuda {
    * device as it was.
    */
   public static long[] memInfo(int device) {
-    try (DeviceScope on = onDevice(device)) {
+    try (DeviceScope _ = onDevice(device)) {
       return memInfo();
     }
   }

@@ -45,7 +45,7 @@ public final class EngineHandle {
   public static EngineHandle deserialize(Pointer data, long size, int device, String source) {
     Natives.requireDevice(device);
     // The caller's current device is theirs: it is restored after the load on `device`.
-    try (Cuda.DeviceScope on = Cuda.onDevice(device)) {
+    try (Cuda.DeviceScope _ = Cuda.onDevice(device)) {
       IRuntime runtime = nvinfer.createInferRuntime(TrtLogger.get());
       if (runtime == null || runtime.isNull()) {
         throw new TrtException("createInferRuntime returned null (TensorRT could not start)");

@@ -39,7 +39,7 @@ public final class NativeBlock {
   /** {@code bytes} of device memory on {@code device} (at least 1 byte, never a null address). */
   public static NativeBlock device(int device, long bytes, String what) {
     Natives.requireDevice(device);
-    try (Cuda.DeviceScope on = Cuda.onDevice(device)) {
+    try (Cuda.DeviceScope _ = Cuda.onDevice(device)) {
       return new NativeBlock(Kind.DEVICE, Cuda.malloc(bytes, what), Math.max(1, bytes), device);
     }
   }
@@ -91,7 +91,7 @@ public final class NativeBlock {
     }
     switch (kind) {
       case DEVICE -> {
-        try (Cuda.DeviceScope on = Cuda.onDevice(device)) {
+        try (Cuda.DeviceScope _ = Cuda.onDevice(device)) {
           Cuda.free(pointer);
         }
       }

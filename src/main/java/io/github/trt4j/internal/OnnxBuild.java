@@ -57,7 +57,7 @@ public final class OnnxBuild {
     }
     Natives.requireDevice(o.device());
     Natives.loadParser();
-    try (Cuda.DeviceScope on = Cuda.onDevice(o.device())) {
+    try (Cuda.DeviceScope _ = Cuda.onDevice(o.device())) {
       return buildOnDevice(o, onnx, cacheIn);
     }
   }
