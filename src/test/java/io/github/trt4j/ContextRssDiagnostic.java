@@ -30,7 +30,9 @@ import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
  *
  * <p>Run on the GPU host: {@code gpu.sh run io.github.trt4j.ContextRssDiagnostic [N] [MODES]
  * [ENGINE]} (default 5000, all, the seed test engine); again with {@code MALLOC_ARENA_MAX=2} in
- * the environment to see whether glibc's per-thread arenas are the cause.
+ * the environment to see whether glibc's per-thread arenas are the cause, and with
+ * {@code -Dtrt4j.trimNativeHeap=false} to see what trimming after each close (NativeHeap) changes
+ * and costs.
  */
 public final class ContextRssDiagnostic {
 
@@ -39,8 +41,9 @@ public final class ContextRssDiagnostic {
     String modes = args.length > 1 ? args[1] : "all";
     Path enginePath = args.length > 2 ? Path.of(args[2]) : TestModels.engine("seed");
     byte[] plan = Files.readAllBytes(enginePath);
-    System.out.printf(Locale.ROOT, "engine %s (%d bytes), N=%d, MALLOC_ARENA_MAX=%s, TensorRT %s%n",
-        enginePath, plan.length, n, System.getenv("MALLOC_ARENA_MAX"), TrtEngine.tensorRtVersion());
+    System.out.printf(Locale.ROOT, "engine %s (%d bytes), N=%d, MALLOC_ARENA_MAX=%s, malloc_trim after close %s, TensorRT %s%n",
+        enginePath, plan.length, n, System.getenv("MALLOC_ARENA_MAX"),
+        io.github.trt4j.internal.NativeHeap.active() ? "on" : "off", TrtEngine.tensorRtVersion());
     List<String> order = modes.equals("all")
         ? List.of("stream", "raw-context", "inferer", "pinned", "binding", "inferer-run", "load")
         : List.of(modes.split(","));

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Closing races: every call that meets a concurrent close() (or a garbage collection of its
  * object) either returns a correct value or throws IllegalStateException; nothing crashes the JVM,
- * hangs or leaks. Each test runs 10 000 iterations on a few threads and prints its outcome counts.
+ * hangs or leaks. Each test runs 1000 + 10 000 iterations on a few threads and prints its outcome
+ * counts; GPU memory after the 10 000 must be what it was after the first 1000 (see
+ * {@link RaceSupport#lanesCheckingGpu}).
  * Plans are built once (building costs seconds) and loaded from a byte[] (no file I/O).
  */
 @GpuTest
@@ -89,9 +91,8 @@ class RaceGpuTest {
     Expected want = Expected.of(single);
     warmUp(single, singleInput());
     Outcomes o = new Outcomes();
-    long gpu0 = RaceSupport.steadyGpuFree();
     long t0 = System.nanoTime();
-    RaceSupport.lanes(4, 2, ITERATIONS, (i, helpers, random) -> {
+    RaceSupport.lanesCheckingGpu("getters vs close", 4, 2, ITERATIONS, GPU_TOLERANCE, (i, helpers, random) -> {
       TrtEngine e = TrtEngine.load(single);
       CountDownLatch go = new CountDownLatch(1);
       List<Future<?>> getters = new ArrayList<>();
@@ -129,9 +130,8 @@ class RaceGpuTest {
       assertTrue(e.isClosed());
       assertThrows(IllegalStateException.class, e::layerCount, "a getter after close()");
     });
-    o.print("getters vs close", ITERATIONS, t0, "");
+    o.print("getters vs close", RaceSupport.WARM_ITERATIONS + ITERATIONS, t0, "");
     o.assertNoOther("getters vs close");
-    RaceSupport.assertGpuMemoryBack("getters vs close", gpu0, GPU_TOLERANCE);
   }
 
   @Test
@@ -139,9 +139,8 @@ class RaceGpuTest {
     warmUp(single, singleInput());
     Outcomes o = new Outcomes();
     LongAdder leftOpen = new LongAdder();
-    long gpu0 = RaceSupport.steadyGpuFree();
     long t0 = System.nanoTime();
-    RaceSupport.lanes(4, 2, ITERATIONS, (i, helpers, random) -> {
+    RaceSupport.lanesCheckingGpu("createInferer vs close", 4, 2, ITERATIONS, GPU_TOLERANCE, (i, helpers, random) -> {
       TrtEngine e = TrtEngine.load(single);
       ConcurrentLinkedQueue<Inferer> created = new ConcurrentLinkedQueue<>();
       CountDownLatch go = new CountDownLatch(1);
@@ -186,10 +185,10 @@ class RaceGpuTest {
         }
       }
     });
-    o.print("createInferer vs close", ITERATIONS, t0, ", " + leftOpen.sum() + " Inferers left open");
+    o.print("createInferer vs close", RaceSupport.WARM_ITERATIONS + ITERATIONS, t0,
+        ", " + leftOpen.sum() + " Inferers left open");
     o.assertNoOther("createInferer vs close");
     assertEquals(0, leftOpen.sum(), "Inferers created before close() must be closed by it");
-    RaceSupport.assertGpuMemoryBack("createInferer vs close", gpu0, GPU_TOLERANCE);
   }
 
   @Test
@@ -200,13 +199,12 @@ class RaceGpuTest {
     float[] y16 = TestModels.npy("dynamic.out.y.b16.npy").floats();
     warmUp(dynamic, Map.of("x", x7));
     Outcomes o = new Outcomes();
-    long gpu0 = RaceSupport.steadyGpuFree();
     long t0 = System.nanoTime();
     try (TrtEngine e = TrtEngine.load(dynamic)) {
       // Each lane: one Inferer, five threads running it (two batch sizes; run(Map), run(IoBinding)
       // filled by copy or through the view, enqueue + await) and a close.
       // Eight lanes at once: each iteration creates and closes an Inferer and three bindings.
-      RaceSupport.lanes(8, 5, ITERATIONS, (i, helpers, random) -> {
+      RaceSupport.lanesCheckingGpu("Inferer.close vs runs", 8, 5, ITERATIONS, GPU_TOLERANCE, (i, helpers, random) -> {
         Inferer inf = e.createInferer();
         CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> runners = new ArrayList<>();
@@ -224,9 +222,8 @@ class RaceGpuTest {
         assertThrows(IllegalStateException.class, () -> inf.run(Map.of("x", x7)), "run after close()");
       });
     }
-    o.print("Inferer.close vs run(Map)/run(IoBinding)/enqueue", ITERATIONS, t0, "");
+    o.print("Inferer.close vs run(Map)/run(IoBinding)/enqueue", RaceSupport.WARM_ITERATIONS + ITERATIONS, t0, "");
     o.assertNoOther("Inferer.close vs runs");
-    RaceSupport.assertGpuMemoryBack("Inferer.close vs runs", gpu0, GPU_TOLERANCE);
   }
 
   /** run(Map) until the close shows; every result checked against ONNX Runtime's. */
@@ -309,7 +306,6 @@ class RaceGpuTest {
     float[] out = TestModels.npy("single.out.output.npy").floats();
     warmUp(single, singleInput());
     Outcomes o = new Outcomes();
-    long gpu0 = RaceSupport.steadyGpuFree();
     AtomicBoolean stop = new AtomicBoolean();
     LongAdder gcs = new LongAdder();
     // GC pressure: garbage for young collections (which find the young, unreachable engines)
@@ -337,7 +333,9 @@ class RaceGpuTest {
     });
     long t0 = System.nanoTime();
     try {
-      RaceSupport.lanes(4, 1, ITERATIONS, (i, helpers, random) -> {
+      // Every engine, context and binding left unclosed is released by the cleaners: the memory
+      // check waits for them.
+      RaceSupport.lanesCheckingGpu("GC mid-call", 4, 1, ITERATIONS, GPU_TOLERANCE, (i, helpers, random) -> {
         try {
           // The engine (and, every 8th time, the Inferer) is referenced by this frame only: once
           // the call has read what it needs, nothing keeps the object reachable but the call.
@@ -360,9 +358,8 @@ class RaceGpuTest {
       stop.set(true);
       gc.join(TimeUnit.SECONDS.toMillis(RaceSupport.HANG_SECONDS));
     }
-    o.print("GC of unreachable engines mid-call", ITERATIONS, t0, ", " + gcs.sum() + " System.gc()");
+    o.print("GC of unreachable engines mid-call", RaceSupport.WARM_ITERATIONS + ITERATIONS, t0,
+        ", " + gcs.sum() + " System.gc()");
     o.assertNoOther("GC mid-call");
-    // Every engine, context and binding left unclosed is released by the cleaners.
-    RaceSupport.assertGpuMemoryBack("GC mid-call", gpu0, GPU_TOLERANCE);
   }
 }

@@ -114,6 +114,28 @@ final class RaceSupport {
     }
   }
 
+  /** Iterations a race runs before its GPU memory baseline. */
+  static final int WARM_ITERATIONS = 1000;
+
+  /**
+   * {@link #lanes} twice: {@link #WARM_ITERATIONS} iterations, a GPU memory baseline, then
+   * {@code iterations} more, after which free memory must be back at that baseline within
+   * {@code tolerance}. The baseline comes after a warm-up of the race itself, not of one thread:
+   * the driver keeps device memory up to the high-water mark of engines alive at once (see
+   * {@link GpuMemoryDiagnostic}), and a race keeps several alive. What that first phase moved is
+   * printed; a leak is what the second phase moves, since it grows with the iterations.
+   */
+  static void lanesCheckingGpu(String what, int lanes, int helpers, int iterations, long tolerance,
+      Iteration body) throws Exception {
+    long gpu0 = steadyGpuFree();
+    lanes(lanes, helpers, WARM_ITERATIONS, body);
+    long gpu1 = steadyGpuFree();
+    System.out.printf(Locale.ROOT, "%s: GPU free memory %d -> %d MiB over %d warm-up iterations (%+.2f MiB)%n",
+        what, gpu0 / MIB, gpu1 / MIB, WARM_ITERATIONS, (gpu1 - gpu0) / (double) MIB);
+    lanes(lanes, helpers, iterations, body);
+    assertGpuMemoryBack(what + ", " + iterations + " iterations after the warm-up", gpu1, tolerance);
+  }
+
   /** The future's result; a hang or an exception fails the test and says where. */
   static <T> T get(Future<T> f, String what) throws Exception {
     return get(f, what, HANG_SECONDS);

@@ -90,7 +90,8 @@ class SoakGpuTest {
       cycle(plan, in, want, i);
     }
     Reading start = Reading.take();
-    System.out.println("2000 cycles, start after 100 warm-up cycles: " + start.since(start));
+    System.out.println("2000 cycles, start after 100 warm-up cycles (malloc_trim after close "
+        + (io.github.trt4j.internal.NativeHeap.active() ? "on" : "off") + "): " + start.since(start));
     for (int i = 0; i < 2000; i++) {
       cycle(plan, in, want, i);
       if ((i + 1) % 500 == 0) {

@@ -209,8 +209,13 @@ public final class EngineHandle {
     } while (!refs.compareAndSet(r, r + 1));
   }
 
-  /** Drops one reference; the last one deletes the engine, then the runtime. */
-  public void release() {
+  /**
+   * Drops one reference; the last one deletes the engine, then the runtime, and trims the C heap
+   * ({@link NativeHeap}).
+   *
+   * @return whether this was the last reference
+   */
+  public boolean release() {
     if (refs.decrementAndGet() == 0) {
       // The last release may run on any thread (a getter, close, the cleaner): its current
       // device is put back afterwards.
@@ -229,6 +234,9 @@ public final class EngineHandle {
           Cuda.setDevice(was);
         }
       }
+      NativeHeap.trim();
+      return true;
     }
+    return false;
   }
 }

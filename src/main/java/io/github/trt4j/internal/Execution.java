@@ -389,7 +389,10 @@ public final class Execution {
       if (shared != null) {
         shared.detach();
       }
-      engine.release();
+      if (!engine.release()) {
+        // The context's own host memory (the engine's last release trims on its own).
+        NativeHeap.trim();
+      }
     } finally {
       // The caller's current device is theirs (close() may run on any thread).
       if (was >= 0 && was != device) {

@@ -1,8 +1,11 @@
 package io.github.trt4j.kserve;
 
+import io.github.trt4j.Inferer;
+import io.github.trt4j.IoBinding;
 import io.github.trt4j.Runner;
 import io.github.trt4j.Shape;
 import io.github.trt4j.Tensor;
+import io.github.trt4j.TrtEngine;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
@@ -30,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *     [--sizes 1024,307200,3145728] [--engine PATH] [--runner URI ...] [--json]
  * </pre>
  *
- * {@code --engine} adds the local path ({@code engine:PATH}, one Inferer) for the same payloads:
+ * {@code --engine} adds the local paths for the same payloads: an IoBinding (floats into its pinned
+ * input, run, floats out) and {@code engine:PATH} (one Inferer behind run(Map)):
  * the engine needs input x and output y, FP32 [1, -1], with a profile covering every size / 4. It
  * also serves that engine over gRPC on loopback ({@link RunnerGrpcService}) for a Triton-shaped
  * remote path with real inference.
@@ -96,6 +100,12 @@ public final class KServeBenchmark {
           x[i] = r.nextFloat();
         }
         Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(Shape.of(1, x.length), x));
+        if (engine != null) {
+          long[] t = measureBinding(engine, x, warmup, requests);
+          double mean = Arrays.stream(t).average().orElse(0) / 1e3;
+          System.out.printf(Locale.ROOT, "%-24s %10d %10.1f %10.1f %10.1f %10.1f%n", "local binding (pinned)",
+              bytes, pct(t, 50), pct(t, 99), mean, 2.0 * bytes / mean);
+        }
         for (var e : runners.entrySet()) {
           long[] t = measure(e.getValue(), in, x, warmup, requests);
           double mean = Arrays.stream(t).average().orElse(0) / 1e3;
@@ -135,6 +145,32 @@ public final class KServeBenchmark {
       }
     }
     return t.stream().mapToLong(Long::longValue).sorted().toArray();
+  }
+
+  /**
+   * The binding path for the same payload: the floats written into the binding's pinned input,
+   * one run, the output read back into a float[] (what the caller of a remote runner gets).
+   */
+  private static long[] measureBinding(String engine, float[] x, int warmup, int n) throws java.io.IOException {
+    float[] y = new float[x.length];
+    long[] t = new long[n];
+    try (TrtEngine e = TrtEngine.load(java.nio.file.Path.of(engine));
+        Inferer inf = e.createInferer();
+        IoBinding b = inf.createBinding()) {
+      b.shape("x", Shape.of(1, x.length));
+      for (int i = 0; i < warmup + n; i++) {
+        long t0 = System.nanoTime();
+        b.input("x").floats().put(0, x);
+        inf.run(b);
+        b.output("y").floats().get(0, y);
+        long dt = System.nanoTime() - t0;
+        if (i >= warmup) {
+          t[i - warmup] = dt;
+        }
+      }
+    }
+    Arrays.sort(t);
+    return t;
   }
 
   private static double pct(long[] sorted, int p) {
