@@ -124,8 +124,9 @@ public final class GpuMemoryDiagnostic {
 
   private static void report(String what, long start) throws InterruptedException {
     long now = RaceSupport.steadyGpuFree();
-    System.out.printf(Locale.ROOT, "%-26s GPU free %+8.2f MiB vs start, %s%n", what,
-        (now - start) / (double) MIB, pools());
+    System.out.printf(Locale.ROOT, "%-26s GPU free %+8.2f MiB vs start, %d engines and %d contexts alive, %s%n",
+        what, (now - start) / (double) MIB, io.github.trt4j.internal.LiveNatives.engines(),
+        io.github.trt4j.internal.LiveNatives.contexts(), pools());
   }
 
   /** What device 0's default stream-ordered pool and graph-memory pool reserve. */

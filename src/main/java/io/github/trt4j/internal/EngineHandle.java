@@ -35,6 +35,7 @@ public final class EngineHandle {
     this.runtime = runtime;
     this.engine = engine;
     this.device = device;
+    LiveNatives.engineCreated();
   }
 
   /**
@@ -229,12 +230,13 @@ public final class EngineHandle {
       try {
         NativeDelete.delete(engine, NativeDelete.NO_COPY_SLOT);
         NativeDelete.delete(runtime, NativeDelete.NO_COPY_SLOT);
+        LiveNatives.engineDeleted();
       } finally {
         if (was >= 0 && was != device) {
           Cuda.setDevice(was);
         }
       }
-      NativeHeap.trim();
+      NativeHeap.trimSoon();
       return true;
     }
     return false;

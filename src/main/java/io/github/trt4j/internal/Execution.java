@@ -111,6 +111,7 @@ public final class Execution {
     firstOutput = findFirstOutput(specs);
     maxShapes = computeMaxShapes();
     launch = new Launch(context, stream, cudaGraph);
+    LiveNatives.contextCreated();
   }
 
   private static void checkSupported(EngineHandle engine, TensorSpec s) {
@@ -379,6 +380,7 @@ public final class Execution {
     }
     try {
       NativeDelete.delete(context, NativeDelete.NO_COPY_SLOT);
+      LiveNatives.contextDeleted();
       for (BytePointer p : names) {
         p.close();
       }
@@ -390,8 +392,8 @@ public final class Execution {
         shared.detach();
       }
       if (!engine.release()) {
-        // The context's own host memory (the engine's last release trims on its own).
-        NativeHeap.trim();
+        // The context's own host memory (the engine's last release asks on its own).
+        NativeHeap.trimSoon();
       }
     } finally {
       // The caller's current device is theirs (close() may run on any thread).

@@ -141,6 +141,8 @@ public final class OnnxBuild {
       NativeDelete.delete(parser, NativeDelete.PARSER_SLOT);
       NativeDelete.delete(network, NativeDelete.NO_COPY_SLOT);
       NativeDelete.delete(builder, NativeDelete.NO_COPY_SLOT);
+      // The builder's working memory (gigabytes for some networks) goes back to the system.
+      NativeHeap.trim();
     }
   }
 

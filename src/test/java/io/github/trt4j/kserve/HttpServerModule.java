@@ -12,8 +12,14 @@ final class HttpServerModule {
 
   private HttpServerModule() {}
 
+  static final String ABSENT =
+      "this Java runtime has no jdk.httpserver module, which the fake KServe REST server needs";
+
+  static boolean present() {
+    return ModuleLayer.boot().findModule("jdk.httpserver").isPresent();
+  }
+
   static void assumePresent() {
-    Assumptions.assumeTrue(ModuleLayer.boot().findModule("jdk.httpserver").isPresent(),
-        "this Java runtime has no jdk.httpserver module, which the fake KServe REST server needs");
+    Assumptions.assumeTrue(present(), ABSENT);
   }
 }

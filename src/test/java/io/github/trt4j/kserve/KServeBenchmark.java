@@ -72,11 +72,18 @@ public final class KServeBenchmark {
     Map<String, Runner> runners = new LinkedHashMap<>();
     Server servedEngine = null;
     Runner served = null;
-    try (FakeHttpServer http = new FakeHttpServer(backend)) {
+    // The REST runner's fake server needs jdk.httpserver, which a trimmed runtime may lack.
+    boolean rest = HttpServerModule.present();
+    if (!rest) {
+      System.out.println("# REST runners left out: " + HttpServerModule.ABSENT);
+    }
+    try (FakeHttpServer http = rest ? new FakeHttpServer(backend) : null) {
       runners.put("grpc in-process", GrpcRunner.over(inprocChannel, "bench", o));
       runners.put("grpc tcp (netty)", Runners.open("grpc://127.0.0.1:" + tcp.getPort() + "/bench", o));
-      runners.put("rest tcp (binary)", HttpRunner.connect(URI.create(http.base()), "bench", o));
-      if (json) {
+      if (rest) {
+        runners.put("rest tcp (binary)", HttpRunner.connect(URI.create(http.base()), "bench", o));
+      }
+      if (rest && json) {
         runners.put("rest tcp (json data)", HttpRunner.connect(URI.create(http.base()), "bench", o.withBinaryTensors(false)));
       }
       if (engine != null) {
