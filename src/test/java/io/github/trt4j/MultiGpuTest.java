@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.trt4j.internal.Cuda;
+import io.github.trt4j.internal.LiveNatives;
 import io.github.trt4j.internal.Natives;
 import java.util.List;
 import java.util.Locale;
@@ -157,17 +158,33 @@ class MultiGpuTest {
   void cleanerFreesDeviceOne() throws Exception {
     Map<String, Tensor> in = InferenceGpuTest.seedInputs();
     Cuda.setDevice(0);
-    openRunAndForget(in);
+    // Warm-up to the same peak as below, five engines open at once, closed explicitly: the driver
+    // keeps device memory at the high-water mark of engines alive at once (about 1 MiB each, see
+    // GpuMemoryDiagnostic), which would otherwise read as 4-5 MiB the cleaner did not free.
+    List<IoBinding> held = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      held.add(openRunAndForget(in));
+    }
+    for (IoBinding b : held) {
+      b.inferer().engine().close();
+    }
+    held.clear();
+    int engines0 = LiveNatives.engines();
     long free1 = steadyFree(1);
     // Held until the control below has seen their memory, then dropped unclosed.
-    List<IoBinding> held = new java.util.ArrayList<>();
     for (int i = 0; i < 5; i++) {
       held.add(openRunAndForget(in));
     }
     stays(0, "load, createInferer, run, createBinding on device 1, never closed");
     assertTrue(free1 - Cuda.memInfo(1)[0] > 0, "five unclosed engines hold device-1 memory");
+    assertEquals(engines0 + 5, LiveNatives.engines(), "engines alive with five unclosed ones held");
     held.clear();
     waitForFree(1, free1, "the cleaner", TOLERANCE);
+    for (int i = 0; i < 30 && LiveNatives.engines() > engines0; i++) {
+      System.gc();
+      Thread.sleep(300);
+    }
+    assertEquals(engines0, LiveNatives.engines(), "engines alive once the cleaner has run");
   }
 
   /**
