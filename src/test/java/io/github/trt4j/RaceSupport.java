@@ -146,6 +146,7 @@ final class RaceSupport {
    */
   static void lanesCheckingGpu(String what, int lanes, int helpers, int iterations, long tolerance,
       Iteration body) throws Exception {
+    settleLive();
     int engines0 = LiveNatives.engines();
     int contexts0 = LiveNatives.contexts();
     long gpu0 = steadyGpuFree();
@@ -164,6 +165,22 @@ final class RaceSupport {
     long allowed = tolerance + HIGH_WATER_PER_ENGINE * Math.max(0, peak2 - peak1);
     assertGpuMemoryBack(what + ", " + iterations + " iterations after the warm-up (at most " + peak2
         + " engines alive at once)", gpu1, allowed);
+  }
+
+  /**
+   * GCs until the live engine and context counts stop changing: what earlier tests left to the
+   * cleaners is released before a race counts, so that it cannot raise free memory in the middle.
+   */
+  static void settleLive() throws InterruptedException {
+    long last = -1;
+    for (int i = 0; i < 40; i++) {
+      settle();
+      long now = ((long) LiveNatives.engines() << 32) | LiveNatives.contexts();
+      if (now == last) {
+        return;
+      }
+      last = now;
+    }
   }
 
   /**
