@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Gives the C heap's free pages back to the operating system after TensorRT frees large amounts of
@@ -43,7 +44,7 @@ public final class NativeHeap {
 
   private static final MethodHandle MALLOC_TRIM = ENABLED ? find() : null;
   private static final AtomicBoolean SCHEDULED = new AtomicBoolean();
-  private static final java.util.concurrent.atomic.AtomicLong TRIMS = new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong TRIMS = new AtomicLong();
 
   /** The daemon thread of {@link #trimSoon()}, started on first use. */
   private static final class Trimmer {

@@ -8,8 +8,6 @@ import io.github.trt4j.GpuTest;
 import io.github.trt4j.Npy;
 import io.github.trt4j.Tensor;
 import io.github.trt4j.TrtEngine;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,23 +16,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 @GpuTest
 class GazeMlGpuTest {
 
   static final Path MODEL = Path.of("models", "gazeml", "elg.onnx");
 
+  /** The runner's standard output; fails with its error output unless it exits 0. */
   static String runner(String... args) {
-    CommandLine cl = new CommandLine(new GazeMlRunner());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    System.out.println(out);
-    assertEquals(0, code, err.toString());
-    return out.toString();
+    PipelineGpuTest.Run r = PipelineGpuTest.runner(args);
+    assertEquals(0, r.code(), r.err());
+    return r.out();
   }
 
   @Test
