@@ -1,6 +1,6 @@
 package io.github.trt4j;
 
-import io.github.trt4j.internal.SharedActivation;
+import io.github.trt4j.internal.trt.SharedActivation;
 
 /**
  * One block of device memory for the activations of several Inferers that never run at the same

@@ -1,6 +1,6 @@
 package io.github.trt4j;
 
-import io.github.trt4j.internal.Execution;
+import io.github.trt4j.internal.trt.Execution;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 

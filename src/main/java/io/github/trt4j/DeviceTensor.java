@@ -4,7 +4,6 @@ import io.github.trt4j.internal.Cuda;
 import io.github.trt4j.internal.HostCodec;
 import io.github.trt4j.internal.Leaks;
 import io.github.trt4j.internal.NativeBlock;
-import io.github.trt4j.internal.Pointers;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -135,7 +134,7 @@ public final class DeviceTensor implements AutoCloseable {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment tmp = a.allocate(Math.max(1, bytes));
       HostCodec.encode(t, tmp);
-      onDevice(() -> Cuda.copy(block.pointer(), Pointers.at(tmp.address(), bytes), bytes,
+      onDevice(() -> Cuda.copy(block.address(), tmp.address(), bytes,
           "copying a tensor to device tensor " + shape));
     }
   }
@@ -147,7 +146,7 @@ public final class DeviceTensor implements AutoCloseable {
     long bytes = dataType.bytesFor(s.elementCount());
     try (Arena a = Arena.ofConfined()) {
       MemorySegment tmp = a.allocate(Math.max(1, bytes));
-      onDevice(() -> Cuda.copy(Pointers.at(tmp.address(), bytes), block.pointer(), bytes,
+      onDevice(() -> Cuda.copy(tmp.address(), block.address(), bytes,
           "reading device tensor " + s));
       return HostCodec.decode(dataType, s, tmp);
     }
@@ -156,7 +155,7 @@ public final class DeviceTensor implements AutoCloseable {
   /** Fills the tensor's bytes with zeros, synchronously. */
   public void zero() {
     ensureOpen();
-    onDevice(() -> Cuda.zero(block.pointer(), block.bytes(), "zeroing a device tensor"));
+    onDevice(() -> Cuda.zero(block.address(), block.bytes(), "zeroing a device tensor"));
   }
 
   private void onDevice(Runnable r) {

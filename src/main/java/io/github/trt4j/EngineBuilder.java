@@ -1,7 +1,7 @@
 package io.github.trt4j;
 
 import io.github.trt4j.internal.AtomicFiles;
-import io.github.trt4j.internal.OnnxBuild;
+import io.github.trt4j.internal.trt.OnnxBuild;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

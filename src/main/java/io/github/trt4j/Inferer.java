@@ -1,11 +1,11 @@
 package io.github.trt4j;
 
-import io.github.trt4j.internal.BindingSlots;
-import io.github.trt4j.internal.EngineHandle;
-import io.github.trt4j.internal.Execution;
+import io.github.trt4j.internal.trt.BindingSlots;
+import io.github.trt4j.internal.trt.EngineHandle;
+import io.github.trt4j.internal.trt.Execution;
 import io.github.trt4j.internal.InputChecks;
 import io.github.trt4j.internal.Leaks;
-import io.github.trt4j.internal.PhaseTimer;
+import io.github.trt4j.internal.trt.PhaseTimer;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,6 +90,40 @@ public final class Inferer implements Runner {
       }
       slots.clear();
     }
+  }
+
+  /**
+   * Device memory for every input and output of this Inferer's engine and profile (see {@link
+   * DeviceBuffers}); the caller owns it.
+   */
+  public DeviceBuffers createDeviceBuffers() {
+    ensureOpen();
+    List<Shape> start = new java.util.ArrayList<>();
+    List<Shape> max = new java.util.ArrayList<>();
+    for (TensorSpec s : specs) {
+      Shape m = execution.maxShape(s.index());
+      max.add(m);
+      ShapeRange r = s.profile(execution.profile());
+      start.add(s.isInput() && s.shape().isDynamic() && r != null ? r.opt() : m);
+    }
+    return DeviceBuffers.allocate(execution.device(), specs, start, max);
+  }
+
+  /**
+   * A binding of every tensor to {@code buffers}: runs read inputs from and write outputs to
+   * device memory, with no copy. The buffers stay the caller's (close the binding first).
+   */
+  public IoBinding createBinding(DeviceBuffers buffers) {
+    IoBinding b = createBinding();
+    try {
+      for (TensorSpec s : specs) {
+        b.bind(s.name(), buffers.get(s.name()));
+      }
+    } catch (RuntimeException e) {
+      b.close();
+      throw e;
+    }
+    return b;
   }
 
   /** A new binding of every tensor to host memory this Inferer allocates (see {@link IoBinding}). */

@@ -1,7 +1,7 @@
 package io.github.trt4j;
 
-import io.github.trt4j.internal.BindingSlots;
-import io.github.trt4j.internal.Execution;
+import io.github.trt4j.internal.trt.BindingSlots;
+import io.github.trt4j.internal.trt.Execution;
 import io.github.trt4j.internal.InputChecks;
 import io.github.trt4j.internal.Leaks;
 import io.github.trt4j.internal.NativeBlock;

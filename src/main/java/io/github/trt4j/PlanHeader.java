@@ -150,6 +150,17 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
     }
   }
 
+  /**
+   * Throws unless {@link #compatibleWith} holds, naming both versions, where the loaded library
+   * is ({@code libraryWhere}), and both fixes.
+   */
+  public void requireCompatible(String source, int runtimeVersion, String libraryWhere) {
+    if (!compatibleWith(runtimeVersion)) {
+      throw new EngineLoadException(source, io.github.trt4j.internal.trt.LibrarySearch.planMismatch(
+          version(), versionString(runtimeVersion), libraryWhere));
+    }
+  }
+
   /** {@code 100600} as {@code 10.6.0}. */
   public static String versionString(int v) {
     return (v / 10000) + "." + ((v / 100) % 100) + "." + (v % 100);

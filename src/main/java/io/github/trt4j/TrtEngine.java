@@ -1,9 +1,9 @@
 package io.github.trt4j;
 
-import io.github.trt4j.internal.EngineHandle;
+import io.github.trt4j.internal.trt.EngineHandle;
 import io.github.trt4j.internal.Leaks;
-import io.github.trt4j.internal.Natives;
-import io.github.trt4j.internal.Pointers;
+import io.github.trt4j.internal.trt.Natives;
+import io.github.trt4j.internal.trt.Pointers;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.lang.foreign.Arena;
@@ -116,7 +116,8 @@ public final class TrtEngine implements Model, AutoCloseable {
   private static TrtEngine deserialize(String source, MemorySegment plan, long size, int device) {
     PlanHeader header = PlanHeader.parse(source, plan, size);
     Natives.requireDevice(device);
-    header.requireCompatible(source, Natives.tensorRtVersion());
+    Natives.Library lib = Natives.load();
+    header.requireCompatible(source, lib.version(), lib.where());
     header.requireComplete(source, size);
     EngineHandle h =
         EngineHandle.deserialize(Pointers.at(plan.address(), size), size, device, source);
@@ -291,9 +292,22 @@ public final class TrtEngine implements Model, AutoCloseable {
     Reference.reachabilityFence(this);
   }
 
-  /** The loaded TensorRT library's version, e.g. {@code 10.6.0}. */
+  /** The loaded TensorRT library's version, e.g. {@code 10.6.0} (loads TensorRT if needed). */
   public static String tensorRtVersion() {
     return PlanHeader.versionString(Natives.tensorRtVersion());
+  }
+
+  /**
+   * The TensorRT library trt4j runs on (loading it if needed: see {@link NativeRuntime} for the
+   * search order) and the driver's CUDA version.
+   *
+   * @throws CudaUnavailableException when no usable TensorRT of this build's major is found
+   */
+  public static NativeRuntime runtime() {
+    Natives.Library l = Natives.load();
+    int d = io.github.trt4j.internal.Cuda.driverVersion();
+    return new NativeRuntime(l.versionString(), l.path(), l.source().label(), Natives.lineMajor(),
+        d < 0 ? null : (d / 1000) + "." + (d % 1000) / 10);
   }
 
   public boolean isClosed() {

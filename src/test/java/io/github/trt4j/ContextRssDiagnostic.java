@@ -3,14 +3,13 @@ package io.github.trt4j;
 import static io.github.trt4j.ProcessMemory.MIB;
 
 import io.github.trt4j.internal.Cuda;
-import io.github.trt4j.internal.EngineHandle;
-import io.github.trt4j.internal.NativeDelete;
+import io.github.trt4j.internal.trt.EngineHandle;
+import io.github.trt4j.internal.trt.NativeDelete;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 
@@ -65,7 +64,7 @@ public final class ContextRssDiagnostic {
       throws Exception {
     Step step = switch (mode) {
       case "stream" -> () -> {
-        CUstream_st s = Cuda.createStream();
+        long s = Cuda.createStream();
         Cuda.destroyStream(s);
       };
       case "raw-context" -> rawContext(plan);

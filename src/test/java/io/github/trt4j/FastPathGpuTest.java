@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.trt4j.internal.Launch;
+import io.github.trt4j.internal.trt.Launch;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.github.trt4j;
 
-import io.github.trt4j.internal.Natives;
+import io.github.trt4j.internal.trt.Natives;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;

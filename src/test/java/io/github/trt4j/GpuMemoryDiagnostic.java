@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
-import org.bytedeco.cuda.cudart.CUmemPoolHandle_st;
-import org.bytedeco.cuda.global.cudart;
-import org.bytedeco.javacpp.LongPointer;
 
 /**
  * Where does device memory go that the race tests saw missing after everything was closed (+12 MiB
@@ -129,17 +126,8 @@ public final class GpuMemoryDiagnostic {
         io.github.trt4j.internal.LiveNatives.contexts(), pools());
   }
 
-  /** What device 0's default stream-ordered pool and graph-memory pool reserve. */
+  /** The driver-API build allocates through cuMemAlloc only: no stream-ordered or graph pools. */
   private static String pools() {
-    try (LongPointer v = new LongPointer(1)) {
-      Cuda.setDevice(0);
-      CUmemPoolHandle_st pool = new CUmemPoolHandle_st();
-      String mem = cudart.cudaDeviceGetDefaultMemPool(pool, 0) == 0
-          && cudart.cudaMemPoolGetAttribute(pool, cudart.cudaMemPoolAttrReservedMemCurrent, v) == 0
-          ? String.format(Locale.ROOT, "%.2f MiB", v.get() / (double) MIB) : "unknown";
-      String graph = cudart.cudaDeviceGetGraphMemAttribute(0, cudart.cudaGraphMemAttrReservedMemCurrent, v) == 0
-          ? String.format(Locale.ROOT, "%.2f MiB", v.get() / (double) MIB) : "unknown";
-      return "default pool reserves " + mem + ", graph memory " + graph;
-    }
+    return "no stream-ordered pools (cuMemAlloc only)";
   }
 }

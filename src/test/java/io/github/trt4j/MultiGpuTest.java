@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.trt4j.internal.Cuda;
 import io.github.trt4j.internal.LiveNatives;
-import io.github.trt4j.internal.Natives;
+import io.github.trt4j.internal.trt.Natives;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

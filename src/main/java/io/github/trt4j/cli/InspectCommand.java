@@ -65,7 +65,7 @@ final class InspectCommand implements Callable<Integer> {
       return 0;
     }
     try (TrtEngine e = TrtEngine.load(engine, device)) {
-      out.println("Runtime:  TensorRT " + TrtEngine.tensorRtVersion());
+      out.println("Runtime:  " + TrtEngine.runtime());
       out.printf("Device memory: %.1f MiB per execution context%n", e.deviceMemorySize() / 1048576.0);
       out.println("Layers:   " + e.layerCount());
       out.println("Optimization profiles: " + e.profileCount());

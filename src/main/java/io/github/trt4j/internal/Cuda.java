@@ -1,156 +1,302 @@
 package io.github.trt4j.internal;
 
 import io.github.trt4j.CudaException;
-import org.bytedeco.cuda.cudart.CUevent_st;
-import org.bytedeco.cuda.cudart.CUgraphExec_st;
-import org.bytedeco.cuda.cudart.CUgraph_st;
-import org.bytedeco.cuda.cudart.CUstream_st;
-import org.bytedeco.cuda.cudart.cudaDeviceProp;
-import org.bytedeco.cuda.global.cudart;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.SizeTPointer;
+import io.github.trt4j.CudaUnavailableException;
+import io.github.trt4j.internal.cuda.Driver;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
-/** The one funnel for CUDA runtime calls: every status goes through {@link #check}. */
+/**
+ * The one funnel for CUDA calls, all through the driver API ({@link Driver}): every status goes
+ * through {@link #check}. Each device is used through its primary context (the one the CUDA
+ * runtime inside TensorRT uses too), retained once and made current per thread; {@link
+ * #onDevice} scopes restore the caller's context afterwards. Handles and device addresses are
+ * {@code long}s.
+ */
 public final class Cuda {
 
   private Cuda() {}
 
+  /** The oldest driver the TensorRT line needs, as the driver reports it (e.g. 12000). */
+  private static volatile int minimumDriver = 12000;
+  private static volatile String minimumDriverName = "CUDA 12 (r525 or newer)";
+
+  private static final Object LOCK = new Object();
+  private static volatile long[] primary;
+  private static volatile CudaUnavailableException initFailure;
+
+  /** Sets the oldest driver the loaded TensorRT line supports (called by the TensorRT loader). */
+  public static void minimumDriver(int cudaVersion, String name) {
+    minimumDriver = cudaVersion;
+    minimumDriverName = name;
+  }
+
   /** Throws a {@link CudaException} naming the call and what it was for unless status is 0. */
   public static void check(int status, String call, String what) {
-    if (status != cudart.cudaSuccess) {
-      String name = errorName(status);
-      throw new CudaException(
-          call + " failed for " + what + ": " + name + " (" + errorString(status) + ")",
-          status,
-          name);
+    if (status != Driver.SUCCESS) {
+      throw error(status, call, what);
     }
   }
 
-  static String errorName(int status) {
-    BytePointer p = cudart.cudaGetErrorName(status);
-    return p == null ? "cudaError " + status : p.getString();
+  public static CudaException error(int status, String call, String what) {
+    String name = Driver.errorName(status);
+    return new CudaException(
+        call + " failed for " + what + ": " + name + " (" + Driver.errorString(status) + ")",
+        status, name);
   }
 
-  static String errorString(int status) {
-    BytePointer p = cudart.cudaGetErrorString(status);
-    return p == null ? "unknown" : p.getString();
+  public static String errorName(int status) {
+    return Driver.errorName(status);
   }
 
-  public static void setDevice(int device) {
-    check(cudart.cudaSetDevice(device), "cudaSetDevice", "device " + device);
-  }
-
-  /** Device memory of {@code bytes} (at least 1 byte, so that the address is never null). */
-  public static Pointer malloc(long bytes, String what) {
-    Pointer p = new Pointer();
-    check(cudart.cudaMalloc(p, Math.max(1, bytes)), "cudaMalloc", what + " (" + bytes + " bytes)");
-    return p;
-  }
-
-  public static void free(Pointer p) {
-    if (p != null && !p.isNull()) {
-      cudart.cudaFree(p);
-    }
-  }
-
-  /** Page-locked host memory of {@code bytes} (at least 1 byte). */
-  public static Pointer mallocHost(long bytes, String what) {
-    Pointer p = new Pointer();
-    check(
-        cudart.cudaMallocHost(p, Math.max(1, bytes)),
-        "cudaMallocHost",
-        what + " (" + bytes + " bytes)");
-    return p;
-  }
-
-  public static void freeHost(Pointer p) {
-    if (p != null && !p.isNull()) {
-      cudart.cudaFreeHost(p);
-    }
-  }
-
-  public static CUstream_st createStream() {
-    CUstream_st s = new CUstream_st();
-    check(
-        cudart.cudaStreamCreateWithFlags(s, cudart.cudaStreamNonBlocking),
-        "cudaStreamCreateWithFlags",
-        "a non-blocking stream");
-    return s;
-  }
-
-  public static void destroyStream(CUstream_st s) {
-    if (s != null && !s.isNull()) {
-      cudart.cudaStreamDestroy(s);
-    }
-  }
-
-  public static void copyToDevice(Pointer dst, Pointer src, long bytes, CUstream_st s, String what) {
-    check(
-        cudart.cudaMemcpyAsync(dst, src, bytes, cudart.cudaMemcpyHostToDevice, s),
-        "cudaMemcpyAsync(H2D)",
-        what);
-  }
-
-  public static void copyToHost(Pointer dst, Pointer src, long bytes, CUstream_st s, String what) {
-    check(
-        cudart.cudaMemcpyAsync(dst, src, bytes, cudart.cudaMemcpyDeviceToHost, s),
-        "cudaMemcpyAsync(D2H)",
-        what);
-  }
-
-  public static void synchronize(CUstream_st s, String what) {
-    check(cudart.cudaStreamSynchronize(s), "cudaStreamSynchronize", what);
-  }
-
-  /** {free, total} device memory in bytes on the current device. */
-  public static long[] memInfo() {
-    try (SizeTPointer free = new SizeTPointer(1);
-        SizeTPointer total = new SizeTPointer(1)) {
-      check(cudart.cudaMemGetInfo(free, total), "cudaMemGetInfo", "the current device");
-      return new long[] {free.get(), total.get()};
-    }
-  }
-
-  /** Name and compute capability, e.g. {@code NVIDIA H100 80GB HBM3 (compute 9.0)}. */
-  public static String deviceDescription(int device) {
-    try (cudaDeviceProp p = new cudaDeviceProp()) {
-      check(cudart.cudaGetDeviceProperties(p, device), "cudaGetDeviceProperties", "device " + device);
-      return p.name().getString() + " (compute " + p.major() + "." + p.minor() + ")";
-    }
-  }
-
-  /** The calling thread's current device. */
-  public static int currentDevice() {
-    return currentDevice(new int[1]);
-  }
+  // ---- the driver and its devices -------------------------------------------------------------
 
   /**
-   * Makes {@code device} the calling thread's current device until {@link DeviceScope#close()},
-   * which puts the caller's device back: the caller's current device is theirs. For set-up and
-   * tear-down; the run path keeps its own allocation-free check.
+   * Initializes the driver once and checks that device {@code device} exists.
+   *
+   * @throws CudaUnavailableException naming what is missing: the driver, a new enough one, a GPU
    */
-  public static DeviceScope onDevice(int device) {
-    int was = currentDevice();
-    if (was != device) {
-      setDevice(device);
+  public static void requireDevice(int device) {
+    if (device < 0) {
+      throw new IllegalArgumentException("CUDA device index must be >= 0; got " + device);
     }
-    return new DeviceScope(was, device);
+    long[] p = primaryContexts();
+    if (device >= p.length) {
+      throw new CudaUnavailableException(
+          "CUDA device " + device + " does not exist: this machine has " + p.length + " device(s)");
+    }
   }
 
-  /** See {@link #onDevice(int)}. */
-  public record DeviceScope(int was, int device) implements AutoCloseable {
-    @Override
-    public void close() {
-      if (was != device) {
-        setDevice(was);
+  /** The number of CUDA devices; throws when the driver is not usable. */
+  public static int deviceCount() {
+    return primaryContexts().length;
+  }
+
+  /** Whether a CUDA device is usable, without throwing; the reason when not. */
+  public static String unavailableReason() {
+    try {
+      requireDevice(0);
+      return null;
+    } catch (CudaUnavailableException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static long[] primaryContexts() {
+    long[] p = primary;
+    if (p != null) {
+      return p;
+    }
+    synchronized (LOCK) {
+      if (primary != null) {
+        return primary;
+      }
+      if (initFailure != null) {
+        throw initFailure;
+      }
+      try {
+        primary = initialize();
+        return primary;
+      } catch (CudaUnavailableException e) {
+        initFailure = e;
+        throw e;
       }
     }
   }
 
+  private static long[] initialize() {
+    String missing = Driver.unavailable();
+    if (missing != null) {
+      throw new CudaUnavailableException(noDriverMessage(missing));
+    }
+    int[] v = new int[1];
+    int st = Driver.driverVersion(v);
+    if (st == Driver.SUCCESS && v[0] < minimumDriver) {
+      throw new CudaUnavailableException(oldDriverMessage(v[0], minimumDriver, minimumDriverName));
+    }
+    st = Driver.init();
+    if (st != Driver.SUCCESS) {
+      throw new CudaUnavailableException(initMessage(st, Driver.errorName(st), Driver.errorString(st)));
+    }
+    st = Driver.deviceCount(v);
+    if (st != Driver.SUCCESS) {
+      throw new CudaUnavailableException(initMessage(st, Driver.errorName(st), Driver.errorString(st)));
+    }
+    if (v[0] == 0) {
+      throw new CudaUnavailableException("No CUDA-capable GPU found (the NVIDIA driver reports 0 devices)");
+    }
+    long[] ctx = new long[v[0]];
+    long[] out = new long[1];
+    for (int d = 0; d < ctx.length; d++) {
+      st = Driver.primaryContextRetain(d, out);
+      if (st != Driver.SUCCESS) {
+        throw new CudaUnavailableException("CUDA device " + d + " cannot be used: cuDevicePrimaryCtxRetain"
+            + " failed with " + Driver.errorName(st) + " (" + Driver.errorString(st) + ")");
+      }
+      ctx[d] = out[0];
+    }
+    return ctx;
+  }
+
+  static String noDriverMessage(String detail) {
+    return "No NVIDIA driver: " + detail + ". Install the NVIDIA driver for your GPU.";
+  }
+
+  static String oldDriverMessage(int found, int minimum, String minimumName) {
+    return "The NVIDIA driver is too old: it supports CUDA " + versionString(found) + ", and the"
+        + " TensorRT line trt4j runs needs " + minimumName + ". Update the NVIDIA driver.";
+  }
+
+  static String initMessage(int status, String name, String text) {
+    return switch (status) {
+      case Driver.ERROR_NO_DEVICE -> "No CUDA-capable GPU found (" + name + ")";
+      case Driver.ERROR_INSUFFICIENT_DRIVER ->
+          "The NVIDIA driver does not match its kernel module or is too old (" + name + ": " + text
+              + "). Reinstall or update the NVIDIA driver.";
+      default -> "CUDA is not usable here: cuInit failed with " + name + " (" + text + ")";
+    };
+  }
+
+  /** 12060 -> "12.6". */
+  static String versionString(int cudaVersion) {
+    return (cudaVersion / 1000) + "." + (cudaVersion % 1000) / 10;
+  }
+
+  /** The driver's CUDA version (e.g. 13000), or -1 when no driver loads. */
+  public static int driverVersion() {
+    int[] v = new int[1];
+    return Driver.driverVersion(v) == Driver.SUCCESS ? v[0] : -1;
+  }
+
+  /** Device {@code device}'s primary context; the device must exist. */
+  public static long primaryContext(int device) {
+    long[] p = primaryContexts();
+    if (device < 0 || device >= p.length) {
+      throw new CudaUnavailableException(
+          "CUDA device " + device + " does not exist: this machine has " + p.length + " device(s)");
+    }
+    return p[device];
+  }
+
+  // ---- the calling thread's context -----------------------------------------------------------
+
+  private static final ThreadLocal<MemorySegment> SCRATCH =
+      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ValueLayout.JAVA_LONG));
+  private static final ThreadLocal<long[]> OUT = ThreadLocal.withInitial(() -> new long[1]);
+
+  /** The calling thread's current context, 0 for none; allocation-free after a thread's first. */
+  public static long currentContext() {
+    long[] out = OUT.get();
+    check(Driver.currentContext(SCRATCH.get(), out), "cuCtxGetCurrent", "the calling thread");
+    return out[0];
+  }
+
+  public static void setContext(long context) {
+    check(Driver.setCurrentContext(context), "cuCtxSetCurrent", "the calling thread");
+  }
+
+  /** Makes device {@code device}'s primary context the calling thread's current one. */
+  public static void setDevice(int device) {
+    setContext(primaryContext(device));
+  }
+
+  /**
+   * The device whose primary context is current on the calling thread; 0 when none is (as the
+   * CUDA runtime would pick), -1 for a context trt4j did not make.
+   */
+  public static int currentDevice() {
+    long c = currentContext();
+    if (c == 0) {
+      return 0;
+    }
+    long[] p = primaryContexts();
+    for (int d = 0; d < p.length; d++) {
+      if (p[d] == c) {
+        return d;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Makes {@code device}'s primary context current until {@link DeviceScope#close()}, which puts
+   * the caller's context back (none included): the caller's current context is theirs.
+   */
+  public static DeviceScope onDevice(int device) {
+    long want = primaryContext(device);
+    long was = currentContext();
+    if (was != want) {
+      setContext(want);
+    }
+    return new DeviceScope(was, want);
+  }
+
+  /** See {@link #onDevice(int)}. */
+  public record DeviceScope(long was, long context) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (was != context) {
+        setContext(was);
+      }
+    }
+  }
+
+  // ---- memory -----------------------------------------------------------------------------------
+
+  /** Device memory of {@code bytes} (at least 1 byte) in the current context. */
+  public static long malloc(long bytes, String what) {
+    long[] out = new long[1];
+    check(Driver.memAlloc(Math.max(1, bytes), out), "cuMemAlloc", what + " (" + bytes + " bytes)");
+    return out[0];
+  }
+
+  public static void free(long address) {
+    if (address != 0) {
+      Driver.memFree(address);
+    }
+  }
+
+  /** Page-locked host memory of {@code bytes} (at least 1 byte), seen by every context. */
+  public static long mallocHost(long bytes, String what) {
+    long[] out = new long[1];
+    try (DeviceScope _ = anyContext()) {
+      check(Driver.memHostAlloc(Math.max(1, bytes), out), "cuMemHostAlloc", what + " (" + bytes + " bytes)");
+    }
+    return out[0];
+  }
+
+  public static void freeHost(long address) {
+    if (address != 0) {
+      try (DeviceScope _ = anyContext()) {
+        Driver.memFreeHost(address);
+      }
+    }
+  }
+
+  /** The caller's context if they have one, else device 0's, for calls that need some context. */
+  private static DeviceScope anyContext() {
+    long was = currentContext();
+    if (was != 0) {
+      return new DeviceScope(was, was);
+    }
+    long want = primaryContext(0);
+    setContext(want);
+    return new DeviceScope(was, want);
+  }
+
+  /** {free, total} device memory in bytes on the current device. */
+  public static long[] memInfo() {
+    long[] out = new long[2];
+    try (DeviceScope _ = anyContext()) {
+      check(Driver.memInfo(out), "cuMemGetInfo", "the current device");
+    }
+    return out;
+  }
+
   /**
    * {free, total} device memory in bytes on {@code device}, leaving the calling thread's current
-   * device as it was.
+   * context as it was.
    */
   public static long[] memInfo(int device) {
     try (DeviceScope _ = onDevice(device)) {
@@ -158,69 +304,103 @@ public final class Cuda {
     }
   }
 
-  /** The calling thread's current device, read into {@code out[0]} (no allocation). */
-  public static int currentDevice(int[] out) {
-    check(cudart.cudaGetDevice(out), "cudaGetDevice", "the calling thread");
+  /** Name and compute capability, e.g. {@code NVIDIA H200 (compute 9.0)}. */
+  public static String deviceDescription(int device) {
+    requireDevice(device);
+    String[] name = new String[1];
+    check(Driver.deviceName(device, name), "cuDeviceGetName", "device " + device);
+    int[] major = new int[1];
+    int[] minor = new int[1];
+    check(Driver.deviceAttribute(Driver.ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device, major),
+        "cuDeviceGetAttribute", "device " + device);
+    check(Driver.deviceAttribute(Driver.ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device, minor),
+        "cuDeviceGetAttribute", "device " + device);
+    return name[0] + " (compute " + major[0] + "." + minor[0] + ")";
+  }
+
+  /** Device-to-device (or any direction unified addressing tells) copy, synchronous. */
+  public static void copy(long dst, long src, long bytes, String what) {
+    check(Driver.copy(dst, src, bytes), "cuMemcpy", what);
+  }
+
+  /** Fills {@code bytes} of device memory with zeros, synchronously. */
+  public static void zero(long address, long bytes, String what) {
+    check(Driver.memset(address, 0, bytes), "cuMemsetD8", what);
+  }
+
+  // ---- streams, events, graphs --------------------------------------------------------------
+
+  /** A non-blocking stream in the current context. */
+  public static long createStream() {
+    long[] out = new long[1];
+    check(Driver.streamCreate(Driver.STREAM_NON_BLOCKING, out), "cuStreamCreate", "a non-blocking stream");
     return out[0];
   }
 
-  /** An event for ordering only ({@code timing}: also for elapsed-time measurements). */
-  public static CUevent_st createEvent(boolean timing) {
-    CUevent_st e = new CUevent_st();
-    check(
-        cudart.cudaEventCreateWithFlags(e, timing ? cudart.cudaEventDefault : cudart.cudaEventDisableTiming),
-        "cudaEventCreateWithFlags",
-        "an event");
-    return e;
+  public static void destroyStream(long s) {
+    if (s != 0) {
+      Driver.streamDestroy(s);
+    }
   }
 
-  public static void destroyEvent(CUevent_st e) {
-    if (e != null && !e.isNull()) {
-      cudart.cudaEventDestroy(e);
+  public static void synchronize(long s, String what) {
+    check(Driver.streamSynchronize(s), "cuStreamSynchronize", what);
+  }
+
+  /** An event for ordering only ({@code timing}: also for elapsed-time measurements). */
+  public static long createEvent(boolean timing) {
+    long[] out = new long[1];
+    check(Driver.eventCreate(timing ? Driver.EVENT_DEFAULT : Driver.EVENT_DISABLE_TIMING, out),
+        "cuEventCreate", "an event");
+    return out[0];
+  }
+
+  public static void destroyEvent(long e) {
+    if (e != 0) {
+      Driver.eventDestroy(e);
+    }
+  }
+
+  public static void record(long event, long stream, String what) {
+    int st = Driver.eventRecord(event, stream);
+    if (st != Driver.SUCCESS) {
+      throw error(st, "cuEventRecord", what);
     }
   }
 
   /** Milliseconds between two recorded, completed timing events. */
-  public static float elapsedMs(CUevent_st from, CUevent_st to, float[] out) {
-    check(cudart.cudaEventElapsedTime(out, from, to), "cudaEventElapsedTime", "phase timing");
+  public static float elapsedMs(long from, long to, MemorySegment scratch, float[] out) {
+    check(Driver.eventElapsed(from, to, scratch, out), "cuEventElapsedTime", "phase timing");
     return out[0];
   }
 
-  /** Ends a capture on {@code s}; the graph, or null when the capture was invalidated. */
-  public static CUgraph_st endCapture(CUstream_st s) {
-    CUgraph_st g = new CUgraph_st();
-    int status = cudart.cudaStreamEndCapture(s, g);
-    if (status != cudart.cudaSuccess || g.isNull()) {
-      cudart.cudaGetLastError();
-      return null;
+  /** Ends a capture on {@code s}; the graph, or 0 when the capture was invalidated. */
+  public static long endCapture(long s) {
+    long[] g = new long[1];
+    int status = Driver.endCapture(s, g);
+    if (status != Driver.SUCCESS || g[0] == 0) {
+      if (g[0] != 0) {
+        Driver.graphDestroy(g[0]);
+      }
+      return 0;
     }
-    return g;
+    return g[0];
   }
 
   /** Instantiates {@code g} and destroys it; the executable graph. */
-  public static CUgraphExec_st instantiate(CUgraph_st g) {
-    CUgraphExec_st exec = new CUgraphExec_st();
+  public static long instantiate(long g) {
+    long[] exec = new long[1];
     try {
-      check(cudart.cudaGraphInstantiate(exec, g, 0L), "cudaGraphInstantiate", "a captured inference");
+      check(Driver.graphInstantiate(g, exec), "cuGraphInstantiate", "a captured inference");
     } finally {
-      cudart.cudaGraphDestroy(g);
+      Driver.graphDestroy(g);
     }
-    return exec;
+    return exec[0];
   }
 
-  public static void destroyGraph(CUgraphExec_st exec) {
-    if (exec != null && !exec.isNull()) {
-      cudart.cudaGraphExecDestroy(exec);
+  public static void destroyGraph(long exec) {
+    if (exec != 0) {
+      Driver.graphExecDestroy(exec);
     }
-  }
-
-  /** Device-to-device (or any direction the driver infers) copy, synchronous. */
-  public static void copy(Pointer dst, Pointer src, long bytes, String what) {
-    check(cudart.cudaMemcpy(dst, src, bytes, cudart.cudaMemcpyDefault), "cudaMemcpy", what);
-  }
-
-  /** Fills {@code bytes} of device memory with zeros, synchronously. */
-  public static void zero(Pointer p, long bytes, String what) {
-    check(cudart.cudaMemset(p, 0, bytes), "cudaMemset", what);
   }
 }

@@ -16,20 +16,20 @@ public final class LiveNatives {
 
   private LiveNatives() {}
 
-  static void engineCreated() {
+  public static void engineCreated() {
     int now = ENGINES.incrementAndGet();
     PEAK_ENGINES.accumulateAndGet(now, Math::max);
   }
 
-  static void engineDeleted() {
+  public static void engineDeleted() {
     ENGINES.decrementAndGet();
   }
 
-  static void contextCreated() {
+  public static void contextCreated() {
     CONTEXTS.incrementAndGet();
   }
 
-  static void contextDeleted() {
+  public static void contextDeleted() {
     CONTEXTS.decrementAndGet();
   }
 

@@ -1,44 +1,40 @@
 package io.github.trt4j.internal;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * One block of native memory: device memory or page-locked host memory that trt4j allocated (and
- * frees, once, in {@link #free()}), or device memory a caller owns and trt4j only points at. The
- * JavaCPP pointer is made once here, so that copies and {@code setTensorAddress} on the hot path
- * create no objects.
+ * frees, once, in {@link #free()}), or device memory a caller owns and trt4j only points at. An
+ * address and a size: the driver calls take addresses, so the hot path creates no objects.
  */
 public final class NativeBlock {
 
   /** Where the memory lives and who frees it. */
   public enum Kind {
-    /** {@code cudaMalloc} by trt4j; freed by {@link #free()}. */
+    /** {@code cuMemAlloc} by trt4j; freed by {@link #free()}. */
     DEVICE,
-    /** {@code cudaMallocHost} by trt4j; freed by {@link #free()}. */
+    /** {@code cuMemHostAlloc} (portable) by trt4j; freed by {@link #free()}. */
     PINNED,
     /** Device memory the caller owns; {@link #free()} does nothing. */
     FOREIGN_DEVICE
   }
 
   private final Kind kind;
-  private final Pointer pointer;
   private final long address;
   private final long bytes;
   private final int device;
   private final AtomicBoolean freed = new AtomicBoolean();
 
-  private NativeBlock(Kind kind, Pointer pointer, long bytes, int device) {
+  private NativeBlock(Kind kind, long address, long bytes, int device) {
     this.kind = kind;
-    this.pointer = pointer;
-    this.address = pointer.address();
+    this.address = address;
     this.bytes = bytes;
     this.device = device;
   }
 
   /** {@code bytes} of device memory on {@code device} (at least 1 byte, never a null address). */
   public static NativeBlock device(int device, long bytes, String what) {
-    Natives.requireDevice(device);
+    Cuda.requireDevice(device);
     try (Cuda.DeviceScope _ = Cuda.onDevice(device)) {
       return new NativeBlock(Kind.DEVICE, Cuda.malloc(bytes, what), Math.max(1, bytes), device);
     }
@@ -46,13 +42,13 @@ public final class NativeBlock {
 
   /** {@code bytes} of page-locked host memory (at least 1 byte). */
   public static NativeBlock pinned(long bytes, String what) {
-    Natives.load();
+    Cuda.requireDevice(0);
     return new NativeBlock(Kind.PINNED, Cuda.mallocHost(bytes, what), Math.max(1, bytes), -1);
   }
 
   /** Device memory the caller owns at {@code address}; trt4j never frees it. */
   public static NativeBlock foreign(int device, long address, long bytes) {
-    return new NativeBlock(Kind.FOREIGN_DEVICE, Pointers.at(address, bytes), bytes, device);
+    return new NativeBlock(Kind.FOREIGN_DEVICE, address, bytes, device);
   }
 
   public Kind kind() {
@@ -61,10 +57,6 @@ public final class NativeBlock {
 
   public boolean onDevice() {
     return kind != Kind.PINNED;
-  }
-
-  public Pointer pointer() {
-    return pointer;
   }
 
   public long address() {
@@ -92,10 +84,10 @@ public final class NativeBlock {
     switch (kind) {
       case DEVICE -> {
         try (Cuda.DeviceScope _ = Cuda.onDevice(device)) {
-          Cuda.free(pointer);
+          Cuda.free(address);
         }
       }
-      case PINNED -> Cuda.freeHost(pointer);
+      case PINNED -> Cuda.freeHost(address);
       case FOREIGN_DEVICE -> { }
     }
   }

@@ -1,4 +1,4 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.trt;
 
 import io.github.trt4j.DataType;
 import io.github.trt4j.EngineLoadException;
@@ -6,6 +6,9 @@ import io.github.trt4j.Shape;
 import io.github.trt4j.ShapeRange;
 import io.github.trt4j.TensorSpec;
 import io.github.trt4j.TrtException;
+import io.github.trt4j.internal.Cuda;
+import io.github.trt4j.internal.LiveNatives;
+import io.github.trt4j.internal.NativeHeap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -220,9 +223,9 @@ public final class EngineHandle {
     if (refs.decrementAndGet() == 0) {
       // The last release may run on any thread (a getter, close, the cleaner): its current
       // device is put back afterwards.
-      int was = -1;
+      long was = -1;
       try {
-        was = Cuda.currentDevice();
+        was = Cuda.currentContext();
         Cuda.setDevice(device);
       } catch (RuntimeException ignored) {
         // Deleting still works on the current device for a single-GPU process.
@@ -232,8 +235,8 @@ public final class EngineHandle {
         NativeDelete.delete(runtime, NativeDelete.NO_COPY_SLOT);
         LiveNatives.engineDeleted();
       } finally {
-        if (was >= 0 && was != device) {
-          Cuda.setDevice(was);
+        if (was != -1) {
+          Cuda.setContext(was);
         }
       }
       NativeHeap.trimSoon();

@@ -1,11 +1,11 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.trt;
 
 import io.github.trt4j.DataType;
 import io.github.trt4j.Shape;
 import io.github.trt4j.TensorSpec;
+import io.github.trt4j.internal.Cuda;
+import io.github.trt4j.internal.NativeBlock;
 import java.util.List;
-import org.bytedeco.cuda.cudart.CUevent_st;
-import org.bytedeco.cuda.cudart.CUgraphExec_st;
 
 /**
  * The per-tensor state of one I/O binding, in arrays indexed by the engine's tensor index, so
@@ -36,14 +36,16 @@ public final class BindingSlots {
   int[] hostOutputs = new int[0];
 
   // CUDA-graph state: valid for one execution and one version.
-  CUgraphExec_st graph;
+  /** The executable graph ({@code CUgraphExec}), 0 for none. */
+  long graph;
   Object graphOwner;
   int graphVersion = -1;
   int warmRunsAtVersion;
   int lastRunVersion = -1;
 
   // Async completion.
-  CUevent_st done;
+  /** The completion event ({@code CUevent}), 0 until the first async run. */
+  long done;
   int doneDevice;
   volatile boolean inFlight;
 
@@ -162,9 +164,9 @@ public final class BindingSlots {
    */
   public synchronized void free() {
     Cuda.destroyGraph(graph);
-    graph = null;
+    graph = 0;
     Cuda.destroyEvent(done);
-    done = null;
+    done = 0;
     for (int i = 0; i < count; i++) {
       releaseDevice(i);
     }

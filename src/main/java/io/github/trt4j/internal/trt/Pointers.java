@@ -1,4 +1,4 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.trt;
 
 import org.bytedeco.javacpp.Pointer;
 

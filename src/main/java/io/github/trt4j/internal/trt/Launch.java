@@ -1,9 +1,9 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.trt;
 
 import io.github.trt4j.TrtException;
-import org.bytedeco.cuda.cudart.CUgraph_st;
+import io.github.trt4j.internal.Cuda;
+import io.github.trt4j.internal.cuda.Driver;
 import org.bytedeco.cuda.cudart.CUstream_st;
-import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 public final class Launch {
 
   private final IExecutionContext context;
-  private final CUstream_st stream;
+  /** The stream for the driver calls, and the same stream as TensorRT's API takes it. */
+  private final long stream;
+  private final CUstream_st trtStream;
   private final boolean graphMode;
   private boolean graphFailed;
   private String graphFailure;
@@ -26,9 +28,10 @@ public final class Launch {
   /** Test hook: make the next capture fail the way a non-capturable engine does. */
   static volatile boolean failNextCapture;
 
-  Launch(IExecutionContext context, CUstream_st stream, boolean graphMode) {
+  Launch(IExecutionContext context, long stream, boolean graphMode) {
     this.context = context;
     this.stream = stream;
+    this.trtStream = new CUstream_st(Pointers.at(stream, 0));
     this.graphMode = graphMode;
   }
 
@@ -49,7 +52,7 @@ public final class Launch {
 
   void execute(BindingSlots b, PhaseTimer timer, Object owner) {
     if (graphMode && !graphFailed) {
-      if (b.graph != null && b.graphOwner == owner && b.graphVersion == b.version) {
+      if (b.graph != 0 && b.graphOwner == owner && b.graphVersion == b.version) {
         replay(b, timer);
         return;
       }
@@ -71,7 +74,10 @@ public final class Launch {
     if (timer != null) {
       timer.record(0, stream);
     }
-    Cuda.check(cudart.cudaGraphLaunch(b.graph, stream), "cudaGraphLaunch", "a captured inference");
+    int st = Driver.graphLaunch(b.graph, stream);
+    if (st != 0) {
+      throw Cuda.error(st, "cuGraphLaunch", "a captured inference");
+    }
     if (timer != null) {
       timer.record(3, stream);
     }
@@ -85,10 +91,9 @@ public final class Launch {
     for (int k = 0; k < in.length; k++) {
       int i = in[k];
       if (b.bytes[i] > 0) {
-        int st = cudart.cudaMemcpyAsync(b.device[i].pointer(), b.host[i].pointer(), b.bytes[i],
-            cudart.cudaMemcpyHostToDevice, stream);
+        int st = Driver.copyHtoDAsync(b.device[i].address(), b.host[i].address(), b.bytes[i], stream);
         if (st != 0) {
-          Cuda.check(st, "cudaMemcpyAsync(H2D)", "input '" + b.names[i] + "'");
+          throw Cuda.error(st, "cuMemcpyHtoDAsync", "input '" + b.names[i] + "'");
         }
       }
     }
@@ -96,7 +101,7 @@ public final class Launch {
       timer.record(1, stream);
     }
     long mark = TrtLog.errorMark();
-    if (!context.enqueueV3(stream)) {
+    if (!context.enqueueV3(trtStream)) {
       throw new TrtException("enqueueV3 failed: " + TrtLog.errorsSince(mark, "TensorRT gave no reason"));
     }
     if (timer != null) {
@@ -106,10 +111,9 @@ public final class Launch {
     for (int k = 0; k < out.length; k++) {
       int i = out[k];
       if (b.bytes[i] > 0) {
-        int st = cudart.cudaMemcpyAsync(b.host[i].pointer(), b.device[i].pointer(), b.bytes[i],
-            cudart.cudaMemcpyDeviceToHost, stream);
+        int st = Driver.copyDtoHAsync(b.host[i].address(), b.device[i].address(), b.bytes[i], stream);
         if (st != 0) {
-          Cuda.check(st, "cudaMemcpyAsync(D2H)", "output '" + b.names[i] + "'");
+          throw Cuda.error(st, "cuMemcpyDtoHAsync", "output '" + b.names[i] + "'");
         }
       }
     }
@@ -121,26 +125,26 @@ public final class Launch {
   /** Captures b's copies and enqueue; false (and plain mode from now on) if that fails. */
   private boolean capture(BindingSlots b, Object owner) {
     Cuda.destroyGraph(b.graph);
-    b.graph = null;
+    b.graph = 0;
     String why = null;
     long mark = TrtLog.errorMark();
-    int st = cudart.cudaStreamBeginCapture(stream, cudart.cudaStreamCaptureModeThreadLocal);
+    int st = Driver.beginCapture(stream, Driver.STREAM_CAPTURE_MODE_THREAD_LOCAL);
     if (st != 0) {
-      why = "cudaStreamBeginCapture: " + Cuda.errorName(st);
+      why = "cuStreamBeginCapture: " + Cuda.errorName(st);
     } else {
       try {
         if (failNextCapture) {
           failNextCapture = false;
           // An operation that is illegal while capturing invalidates the capture, as a
           // non-capturable engine's synchronous work inside enqueueV3 does.
-          cudart.cudaStreamSynchronize(stream);
+          Driver.streamSynchronize(stream);
         }
         plain(b, null);
       } catch (RuntimeException e) {
         why = e.getMessage();
       }
-      CUgraph_st g = Cuda.endCapture(stream);
-      if (g == null && why == null) {
+      long g = Cuda.endCapture(stream);
+      if (g == 0 && why == null) {
         why = "the capture was invalidated: " + TrtLog.errorsSince(mark, "an operation in enqueueV3 cannot be captured");
       }
       if (why == null) {
@@ -149,12 +153,13 @@ public final class Launch {
         } catch (RuntimeException e) {
           why = e.getMessage();
         }
+      } else if (g != 0) {
+        Driver.graphDestroy(g);
       }
     }
     if (why != null) {
       graphFailed = true;
       graphFailure = why;
-      cudart.cudaGetLastError();
       LoggerFactory.getLogger(Launch.class).warn(
           "CUDA graph capture failed ({}); running with plain enqueueV3 from now on", why);
       return false;

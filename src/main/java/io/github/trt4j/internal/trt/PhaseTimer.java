@@ -1,8 +1,9 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.trt;
 
-import org.bytedeco.cuda.cudart.CUevent_st;
-import org.bytedeco.cuda.cudart.CUstream_st;
-import org.bytedeco.cuda.global.cudart;
+import io.github.trt4j.internal.Cuda;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Four timing events around the phases of one launch (before the host-to-device copies, before
@@ -11,7 +12,8 @@ import org.bytedeco.cuda.global.cudart;
  */
 public final class PhaseTimer implements AutoCloseable {
 
-  private final CUevent_st[] events = new CUevent_st[4];
+  private final long[] events = new long[4];
+  private final MemorySegment scratch = Arena.ofAuto().allocate(ValueLayout.JAVA_FLOAT);
   private final boolean[] recorded = new boolean[4];
   private final float[] ms = new float[1];
 
@@ -21,8 +23,8 @@ public final class PhaseTimer implements AutoCloseable {
     }
   }
 
-  void record(int phase, CUstream_st stream) {
-    Cuda.check(cudart.cudaEventRecord(events[phase], stream), "cudaEventRecord", "phase timing");
+  void record(int phase, long stream) {
+    Cuda.record(events[phase], stream, "phase timing");
     recorded[phase] = true;
   }
 
@@ -36,15 +38,15 @@ public final class PhaseTimer implements AutoCloseable {
    * launch did not record the phase (a graph replay has only the total).
    */
   public void read(double[] out) {
-    out[0] = recorded[1] ? Cuda.elapsedMs(events[0], events[1], ms) : -1;
-    out[1] = recorded[2] ? Cuda.elapsedMs(events[1], events[2], ms) : -1;
-    out[2] = recorded[2] ? Cuda.elapsedMs(events[2], events[3], ms) : -1;
-    out[3] = recorded[3] ? Cuda.elapsedMs(events[0], events[3], ms) : -1;
+    out[0] = recorded[1] ? Cuda.elapsedMs(events[0], events[1], scratch, ms) : -1;
+    out[1] = recorded[2] ? Cuda.elapsedMs(events[1], events[2], scratch, ms) : -1;
+    out[2] = recorded[2] ? Cuda.elapsedMs(events[2], events[3], scratch, ms) : -1;
+    out[3] = recorded[3] ? Cuda.elapsedMs(events[0], events[3], scratch, ms) : -1;
   }
 
   @Override
   public void close() {
-    for (CUevent_st e : events) {
+    for (long e : events) {
       Cuda.destroyEvent(e);
     }
   }

@@ -1,14 +1,21 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.trt;
 
 import io.github.trt4j.Shape;
 import io.github.trt4j.ShapeRange;
 import io.github.trt4j.TensorSpec;
 import io.github.trt4j.TrtException;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import io.github.trt4j.internal.Cuda;
+import io.github.trt4j.internal.LiveNatives;
+import io.github.trt4j.internal.NativeBlock;
+import io.github.trt4j.internal.NativeHeap;
+import io.github.trt4j.internal.cuda.Driver;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.bytedeco.cuda.cudart.CUstream_st;
-import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 
@@ -33,15 +40,20 @@ public final class Execution {
   private final int profile;
   private final int device;
   private final IExecutionContext context;
-  private final CUstream_st stream;
+  /** The non-blocking stream ({@code CUstream}) and the context's device's primary context. */
+  private final long stream;
+  private final long cudaContext;
   private final BytePointer[] names;
   private final Dims64[] dims;
   /** Input shapes as the context has them (null: unknown), and output shapes it resolved. */
   private final Shape[] contextShapes;
   private final long[] contextAddresses;
+  /** JavaCPP views of the bound addresses, made only when an address changes. */
+  private final Pointer[] addressViews;
   private final Shape[] maxShapes;
   private final int firstOutput;
-  private final int[] currentDevice = new int[1];
+  private final MemorySegment ctxScratch = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
+  private final long[] ctxOut = new long[1];
   private final Launch launch;
   private final SharedActivation shared;
   private BindingSlots applied;
@@ -56,8 +68,8 @@ public final class Execution {
       Activation activation, SharedActivation shared) {
     engine.retain();
     IExecutionContext c = null;
-    CUstream_st s = null;
-    int was = -1;
+    long s = 0;
+    Cuda.DeviceScope scope = null;
     try {
       for (TensorSpec t : specs) {
         checkSupported(engine, t);
@@ -67,15 +79,14 @@ public final class Execution {
             "Optimization profile " + profile + " does not exist; the engine has "
                 + engine.profileCount());
       }
-      was = Cuda.currentDevice();
-      Cuda.setDevice(engine.device());
+      scope = Cuda.onDevice(engine.device());
       c = engine.createContext(activation.ordinal());
       s = Cuda.createStream();
       if (activation == Activation.USER_MANAGED) {
         long need = engine.engine().getDeviceMemorySizeForProfileV2(profile);
         shared.attach(c, need);
       }
-      if (profile != 0 && !c.setOptimizationProfileAsync(profile, s)) {
+      if (profile != 0 && !c.setOptimizationProfileAsync(profile, new CUstream_st(Pointers.at(s, 0)))) {
         throw new TrtException("setOptimizationProfileAsync(" + profile + ") failed");
       }
       Cuda.synchronize(s, "selecting profile " + profile);
@@ -87,9 +98,9 @@ public final class Execution {
       engine.release();
       throw e;
     } finally {
-      // The caller's current device is theirs.
-      if (was >= 0 && was != engine.device()) {
-        Cuda.setDevice(was);
+      // The caller's current context is theirs.
+      if (scope != null) {
+        scope.close();
       }
     }
     this.engine = engine;
@@ -98,12 +109,14 @@ public final class Execution {
     this.device = engine.device();
     this.context = c;
     this.stream = s;
+    this.cudaContext = Cuda.primaryContext(engine.device());
     this.shared = shared;
     int n = specs.size();
     names = new BytePointer[n];
     dims = new Dims64[n];
     contextShapes = new Shape[n];
     contextAddresses = new long[n];
+    addressViews = new Pointer[n];
     for (TensorSpec t : specs) {
       names[t.index()] = new BytePointer(t.name());
       dims[t.index()] = new Dims64();
@@ -193,9 +206,13 @@ public final class Execution {
    * applied. {@code timer} (bench only) records phase events; null otherwise.
    */
   public void run(BindingSlots b, boolean sync, PhaseTimer timer) {
-    int was = Cuda.currentDevice(currentDevice);
-    if (was != device) {
-      Cuda.setDevice(device);
+    int st = Driver.currentContext(ctxScratch, ctxOut);
+    if (st != 0) {
+      throw Cuda.error(st, "cuCtxGetCurrent", "the calling thread");
+    }
+    long was = ctxOut[0];
+    if (was != cudaContext) {
+      Cuda.setContext(cudaContext);
     }
     if (shared != null) {
       shared.lock().lock();
@@ -207,18 +224,18 @@ public final class Execution {
         Cuda.synchronize(stream, "inference");
       } else {
         b.doneDevice = device;
-        if (b.done == null) {
+        if (b.done == 0) {
           b.done = Cuda.createEvent(false);
         }
-        Cuda.check(cudart.cudaEventRecord(b.done, stream), "cudaEventRecord", "a completion");
+        Cuda.record(b.done, stream, "a completion");
         b.inFlight = true;
       }
     } finally {
       if (shared != null) {
         shared.lock().unlock();
       }
-      if (was != device) {
-        Cuda.setDevice(was);
+      if (was != cudaContext) {
+        Cuda.setContext(was);
       }
     }
   }
@@ -234,7 +251,7 @@ public final class Execution {
         return;
       }
       try {
-        Cuda.check(cudart.cudaEventSynchronize(b.done), "cudaEventSynchronize", "an inference");
+        Cuda.check(Driver.eventSynchronize(b.done), "cuEventSynchronize", "an inference");
       } finally {
         b.inFlight = false;
       }
@@ -247,12 +264,12 @@ public final class Execution {
       if (!b.inFlight) {
         return true;
       }
-      int st = cudart.cudaEventQuery(b.done);
-      if (st == cudart.cudaErrorNotReady) {
+      int st = Driver.eventQuery(b.done);
+      if (st == Driver.ERROR_NOT_READY) {
         return false;
       }
       b.inFlight = false;
-      Cuda.check(st, "cudaEventQuery", "an inference");
+      Cuda.check(st, "cuEventQuery", "an inference");
       return true;
     }
   }
@@ -296,7 +313,12 @@ public final class Execution {
       }
       if (mem.address() != contextAddresses[i]) {
         long mark = TrtLog.errorMark();
-        if (!context.setTensorAddress(names[i], mem.pointer())) {
+        Pointer view = addressViews[i];
+        if (view == null || view.address() != mem.address()) {
+          view = Pointers.at(mem.address(), mem.bytes());
+          addressViews[i] = view;
+        }
+        if (!context.setTensorAddress(names[i], view)) {
           contextAddresses[i] = 0;
           throw new TrtException("setTensorAddress failed for '" + b.names[i] + "': "
               + TrtLog.errorsSince(mark, "no reason given"));
@@ -370,10 +392,10 @@ public final class Execution {
       return;
     }
     released = true;
-    int was = -1;
+    long was = -1;
     try {
-      was = Cuda.currentDevice();
-      Cuda.setDevice(device);
+      was = Cuda.currentContext();
+      Cuda.setContext(cudaContext);
       Cuda.synchronize(stream, "closing");
     } catch (RuntimeException ignored) {
       // A failed stream still has to be torn down.
@@ -396,9 +418,9 @@ public final class Execution {
         NativeHeap.trimSoon();
       }
     } finally {
-      // The caller's current device is theirs (close() may run on any thread).
-      if (was >= 0 && was != device) {
-        Cuda.setDevice(was);
+      // The caller's current context is theirs (close() may run on any thread).
+      if (was != -1 && was != cudaContext) {
+        Cuda.setContext(was);
       }
     }
   }

@@ -1,4 +1,4 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.trt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,27 +47,6 @@ class NativeGlueTest {
         List.of(Map.of("k", ShapeRange.parse("4")))));
     assertEquals("Profile 0 has no range for dynamic input 'x' [-1, 16]", e.getMessage());
     OnnxBuild.checkProfiles(inputs, List.of(Map.of("x", ShapeRange.parse("1x16/8x16/16x16"))));
-  }
-
-  @Test
-  void loadFailureMessageSaysHowToFix() {
-    String m = Natives.loadFailureMessage("the CUDA runtime (libcudart.so.12)",
-        new UnsatisfiedLinkError("no jnicudart in java.library.path"));
-    assertTrue(m.startsWith("Cannot load the CUDA runtime (libcudart.so.12): no jnicudart"), m);
-    assertTrue(m.contains("-Predist") && m.contains("cuDNN 9"), m);
-  }
-
-  @Test
-  void missingDriverIsNamed() {
-    String m = Natives.loadFailureMessage("the CUDA runtime (libcudart.so.12)",
-        new UnsatisfiedLinkError("libjnicudart.so: libcuda.so.1: cannot open shared object file"));
-    assertTrue(m.startsWith("No NVIDIA driver: libcuda.so.1"), m);
-  }
-
-  @Test
-  void deviceCountMessages() {
-    assertTrue(Natives.deviceCountMessage(100, "cudaErrorNoDevice").startsWith("No CUDA-capable GPU"));
-    assertTrue(Natives.deviceCountMessage(35, "cudaErrorInsufficientDriver").contains("NVIDIA driver"));
   }
 
   @Test

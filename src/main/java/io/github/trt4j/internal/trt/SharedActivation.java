@@ -1,5 +1,6 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.trt;
 
+import io.github.trt4j.internal.NativeBlock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 
@@ -41,7 +42,7 @@ public final class SharedActivation {
           "The execution context needs " + needed + " bytes of activation memory; the shared block"
               + " holds " + block.bytes());
     }
-    context.setDeviceMemoryV2(block.pointer(), block.bytes());
+    context.setDeviceMemoryV2(Pointers.at(block.address(), block.bytes()), block.bytes());
     users++;
   }
 

@@ -1,4 +1,4 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.trt;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -27,13 +27,8 @@ public final class NativeDelete {
    */
   public static final int NO_COPY_SLOT = 1;
 
-  /**
-   * Deleting-destructor slot of {@code nvonnxparser::IParser} in TensorRT 10.6: its destructor is
-   * declared after eight pure virtual methods (parse, parseFromFile, supportsModel,
-   * parseWithWeightDescriptors, supportsOperator, getNbErrors, getError, clearErrors), so the two
-   * destructor entries are slots 8 and 9.
-   */
-  public static final int PARSER_SLOT = 9;
+  /** Deleting-destructor slot of {@code nvonnxparser::IParser}: the line's ({@link Line}). */
+  public static final int PARSER_SLOT = Line.PARSER_DELETE_SLOT;
 
   private static final boolean ITANIUM_ABI =
       System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");

@@ -1,4 +1,4 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.trt;
 
 import io.github.trt4j.OnnxParseException;
 import io.github.trt4j.Shape;
@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.github.trt4j.internal.AtomicFiles;
+import io.github.trt4j.internal.Cuda;
+import io.github.trt4j.internal.NativeHeap;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorrt.global.nvinfer;
@@ -57,6 +60,7 @@ public final class OnnxBuild {
     }
     Natives.requireDevice(o.device());
     Natives.loadParser();
+    Natives.loadBuilderResource();
     try (Cuda.DeviceScope _ = Cuda.onDevice(o.device())) {
       return buildOnDevice(o, onnx, cacheIn);
     }
@@ -87,7 +91,7 @@ public final class OnnxBuild {
       config = builder.createBuilderConfig();
       requireNonNull(config, "createBuilderConfig", capture);
       if (o.fp16()) {
-        config.setFlag(nvinfer.BuilderFlag.kFP16);
+        Line.allowFp16(config);
       }
       if (!o.tf32()) {
         config.clearFlag(nvinfer.BuilderFlag.kTF32);
