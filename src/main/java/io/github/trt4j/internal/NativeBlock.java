@@ -24,6 +24,8 @@ public final class NativeBlock {
   private final long bytes;
   private final int device;
   private final AtomicBoolean freed = new AtomicBoolean();
+  /** A view of this memory made once by the TensorRT glue (a JavaCPP pointer), or null. */
+  private volatile Object view;
 
   private NativeBlock(Kind kind, long address, long bytes, int device) {
     this.kind = kind;
@@ -61,6 +63,19 @@ public final class NativeBlock {
 
   public long address() {
     return address;
+  }
+
+  /** The TensorRT glue's cached view of this block, or null (see {@link #view(Object)}). */
+  public Object view() {
+    return view;
+  }
+
+  /**
+   * Caches {@code v}, a view of this block made by the TensorRT glue, so that binding the block
+   * again (a binding switch on the hot path) creates no object.
+   */
+  public void view(Object v) {
+    view = v;
   }
 
   public long bytes() {

@@ -48,8 +48,6 @@ public final class Execution {
   /** Input shapes as the context has them (null: unknown), and output shapes it resolved. */
   private final Shape[] contextShapes;
   private final long[] contextAddresses;
-  /** JavaCPP views of the bound addresses, made only when an address changes. */
-  private final Pointer[] addressViews;
   private final Shape[] maxShapes;
   private final int firstOutput;
   private final MemorySegment ctxScratch = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
@@ -116,7 +114,6 @@ public final class Execution {
     dims = new Dims64[n];
     contextShapes = new Shape[n];
     contextAddresses = new long[n];
-    addressViews = new Pointer[n];
     for (TensorSpec t : specs) {
       names[t.index()] = new BytePointer(t.name());
       dims[t.index()] = new Dims64();
@@ -313,10 +310,11 @@ public final class Execution {
       }
       if (mem.address() != contextAddresses[i]) {
         long mark = TrtLog.errorMark();
-        Pointer view = addressViews[i];
-        if (view == null || view.address() != mem.address()) {
+        // One JavaCPP view per block, made once: switching bindings allocates nothing.
+        Pointer view = mem.view() instanceof Pointer p ? p : null;
+        if (view == null) {
           view = Pointers.at(mem.address(), mem.bytes());
-          addressViews[i] = view;
+          mem.view(view);
         }
         if (!context.setTensorAddress(names[i], view)) {
           contextAddresses[i] = 0;
