@@ -1,8 +1,8 @@
 package io.github.trt4j;
 
 import io.github.trt4j.internal.HostCodec;
-import io.github.trt4j.internal.NpyHeader;
-import io.github.trt4j.internal.NpzArchive;
+import io.github.trt4j.internal.format.NpyHeader;
+import io.github.trt4j.internal.format.NpzArchive;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
