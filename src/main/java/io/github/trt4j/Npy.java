@@ -115,7 +115,11 @@ public final class Npy {
   }
 
   private static String shapeText(long[] dims) {
-    return java.util.Arrays.toString(dims);
+    if (dims.length <= 16) {
+      return java.util.Arrays.toString(dims);
+    }
+    String head = java.util.Arrays.toString(java.util.Arrays.copyOf(dims, 16));
+    return head.substring(0, head.length() - 1) + ", … (" + dims.length + " dimensions)]";
   }
 
   private static void swapBytes(byte[] a, int size) {
