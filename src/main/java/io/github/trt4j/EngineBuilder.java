@@ -110,9 +110,7 @@ public final class EngineBuilder {
    * @throws IllegalArgumentException for a profile that names no input or misses a dynamic input
    */
   public byte[] build() throws IOException {
-    if (!Files.isRegularFile(model)) {
-      throw new java.nio.file.NoSuchFileException(model.toString(), null, "ONNX model not found");
-    }
+    io.github.trt4j.internal.format.InputFiles.requireReadable(model, "ONNX model");
     requireWritableCache(timingCache);
     return OnnxBuild.build(
         new OnnxBuild.Options(

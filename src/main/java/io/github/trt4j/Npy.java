@@ -1,8 +1,9 @@
 package io.github.trt4j;
 
 import io.github.trt4j.internal.HostCodec;
-import io.github.trt4j.internal.NpyHeader;
-import io.github.trt4j.internal.NpzArchive;
+import io.github.trt4j.internal.format.NpyHeader;
+import io.github.trt4j.internal.format.NpzArchive;
+import io.github.trt4j.internal.format.NpyReader;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -34,8 +35,6 @@ import java.util.Map;
 public final class Npy {
 
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  /** Java arrays hold at most about 2^31 elements. */
-  private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
   private Npy() {}
 
@@ -63,98 +62,7 @@ public final class Npy {
    *     arrives, so a header claiming gigabytes cannot make this allocate more than what is there
    */
   static Tensor read(InputStream in, String source, long size) throws IOException {
-    NpyHeader h = NpyHeader.read(in, source);
-    DataType type = h.type();
-    long count = elementCount(h.dims(), source, h);
-    long bytes = count * type.byteSize();
-    String what = "header says " + shapeText(h.dims()) + " " + h.descr() + " (" + bytes + " bytes)";
-    if (size >= 0 && size - h.dataOffset() < bytes) {
-      throw new IOException(source + ": truncated: " + what + ", the file has "
-          + Math.max(0, size - h.dataOffset()) + " bytes of data");
-    }
-    if (bytes > MAX_ELEMENTS) {
-      throw new IOException(source + ": " + what + ": more bytes than a Java array holds");
-    }
-    if (h.dims().length > Shape.MAX_RANK) {
-      throw new IOException(source + ": " + what + ": rank " + h.dims().length
-          + ", trt4j tensors have at most " + Shape.MAX_RANK + " dimensions");
-    }
-    byte[] data = in.readNBytes((int) bytes);
-    if (data.length < bytes) {
-      throw new IOException(source + ": truncated: " + what + ", got " + data.length + " bytes of data");
-    }
-    if (in.read() != -1) {
-      throw new IOException(source + ": data continues after the array (" + what
-          + "); the file is damaged or not one NPY array");
-    }
-    if (h.bigEndian() && type.byteSize() > 1) {
-      swapBytes(data, type.byteSize());
-    }
-    if (h.fortranOrder() && h.dims().length > 1 && count > 0) {
-      data = fortranToC(data, h.dims(), type.byteSize());
-    }
-    return HostCodec.decode(type, new Shape(h.dims()), MemorySegment.ofArray(data));
-  }
-
-  /** The product of the dimensions; 0 if one is 0, as NumPy counts; refused if it overflows. */
-  private static long elementCount(long[] dims, String source, NpyHeader h) throws IOException {
-    long n = 1;
-    boolean zero = false;
-    for (long d : dims) {
-      if (d == 0) {
-        zero = true;
-        continue;
-      }
-      if (n > Long.MAX_VALUE / d / 8) {
-        throw new IOException(source + ": NPY shape " + shapeText(dims) + " of " + h.descr()
-            + " is too large to exist");
-      }
-      n *= d;
-    }
-    return zero ? 0 : n;
-  }
-
-  private static String shapeText(long[] dims) {
-    return java.util.Arrays.toString(dims);
-  }
-
-  private static void swapBytes(byte[] a, int size) {
-    for (int i = 0; i + size <= a.length; i += size) {
-      for (int j = 0; j < size / 2; j++) {
-        byte t = a[i + j];
-        a[i + j] = a[i + size - 1 - j];
-        a[i + size - 1 - j] = t;
-      }
-    }
-  }
-
-  /** Column-major (first index fastest) elements to row-major (last index fastest). */
-  static byte[] fortranToC(byte[] f, long[] dims, int size) {
-    int rank = dims.length;
-    int n = f.length / size;
-    // Fortran stride of each dimension, in elements.
-    long[] stride = new long[rank];
-    long s = 1;
-    for (int k = 0; k < rank; k++) {
-      stride[k] = s;
-      s *= dims[k];
-    }
-    byte[] c = new byte[f.length];
-    long[] idx = new long[rank];
-    long src = 0;
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(f, (int) (src * size), c, i * size, size);
-      // Advance the row-major counter (last dimension fastest), keeping src in step.
-      for (int k = rank - 1; k >= 0; k--) {
-        if (++idx[k] < dims[k]) {
-          src += stride[k];
-          break;
-        }
-        src -= stride[k] * (dims[k] - 1);
-        idx[k] = 0;
-      }
-    }
-    return c;
+    return NpyReader.read(in, source, size);
   }
 
   static DataType typeOf(String descr, String source) throws IOException {

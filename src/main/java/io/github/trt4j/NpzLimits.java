@@ -19,9 +19,14 @@ public record NpzLimits(int maxEntries, long maxEntryBytes, long maxTotalBytes) 
     }
   }
 
-  /** 10 000 arrays, 1 GiB per array, 1 GiB in all. */
+  /**
+   * 10 000 arrays, 128 MiB per array, 128 MiB in all: safe for a 512 MB heap. Reading holds each
+   * array once (a float16 array as floats, twice its file bytes) plus a 64 KiB buffer, so an
+   * archive within these limits needs at most 256 MiB of heap for its tensors, however small the
+   * archive is and whatever its entries declare. Raise them for larger trusted archives.
+   */
   public static NpzLimits defaults() {
-    return new NpzLimits(10_000, 1L << 30, 1L << 30);
+    return new NpzLimits(10_000, 128L << 20, 128L << 20);
   }
 
   public NpzLimits maxEntries(int n) {

@@ -1,6 +1,7 @@
 package io.github.trt4j;
 
 import io.github.trt4j.internal.AtomicFiles;
+import io.github.trt4j.internal.format.InputFiles;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -72,9 +73,17 @@ public final class PlanDigest {
     }
   }
 
-  /** The {@code sha256sum} line for {@code engine} with digest {@code hex}. */
+  /**
+   * The {@code sha256sum} line for {@code engine} with digest {@code hex}. A name holding a
+   * backslash, line feed or carriage return is escaped as GNU {@code sha256sum} escapes it
+   * ({@code \\}, {@code \n}, {@code \r}, and a backslash before the line).
+   */
   public static String line(Path engine, String hex) {
-    return hex + "  " + engine.getFileName() + "\n";
+    String name = engine.getFileName().toString();
+    if (name.indexOf('\\') < 0 && name.indexOf('\n') < 0 && name.indexOf('\r') < 0) {
+      return hex + "  " + name + "\n";
+    }
+    return "\\" + hex + "  " + name.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r") + "\n";
   }
 
   /**
@@ -106,7 +115,9 @@ public final class PlanDigest {
    */
   public static Optional<String> read(Path engine) throws IOException {
     Path file = digestFile(engine);
-    if (!Files.exists(file)) {
+    // Only "nothing there" means no digest: a dangling or looping link, a directory or an
+    // unreadable file in its place is an error, or the check could be skipped by breaking it.
+    if (!InputFiles.present(file, "digest")) {
       return Optional.empty();
     }
     requireRegularFile(file, "digest");
@@ -116,27 +127,90 @@ public final class PlanDigest {
     return Optional.of(parse(engine, file, Files.readAllBytes(file)));
   }
 
+  /**
+   * The digest in a digest file's content: the one line for {@code engine} in any form {@code
+   * sha256sum -c} reads (LF or CRLF line ends; {@code #} comment and blank lines skipped; text
+   * {@code "HEX  NAME"}, binary {@code "HEX *NAME"}, {@code "HEX NAME"}; the tagged {@code "SHA256
+   * (NAME) = HEX"}; a leading backslash for an escaped name).
+   */
   static String parse(Path engine, Path file, byte[] content) {
     String text = new String(content, StandardCharsets.UTF_8);
-    if (text.endsWith("\n")) {
-      text = text.substring(0, text.length() - 1);
+    String found = null;
+    int lines = 0;
+    for (String raw : text.split("\n", -1)) {
+      String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      if (++lines > 1) {
+        throw malformed(engine, file, "more than one digest line");
+      }
+      found = digestLine(engine, file, line);
     }
-    if (text.isEmpty()) {
+    if (found == null) {
       throw malformed(engine, file, "it is empty");
     }
-    if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
-      throw malformed(engine, file, "more than one line");
+    return found;
+  }
+
+  private static String digestLine(Path engine, Path file, String line) {
+    String want = engine.getFileName().toString();
+    boolean escaped = line.startsWith("\\");
+    String s = escaped ? line.substring(1) : line;
+    String hex;
+    String name;
+    if (s.startsWith("SHA256 (") && s.lastIndexOf("= ") > 8) {
+      // The tagged form "SHA256 (NAME) = HEX" (the space before '=' optional, as GNU reads it).
+      int eq = s.lastIndexOf("= ");
+      String head = s.substring(0, eq).endsWith(" ") ? s.substring(0, eq - 1) : s.substring(0, eq);
+      if (!head.endsWith(")")) {
+        throw malformed(engine, file, "not 'SHA256 (" + want + ") = <64 hex digits>'");
+      }
+      name = head.substring(8, head.length() - 1);
+      hex = s.substring(eq + 2);
+    } else {
+      // "<64 hex><space or tab>[<space> or *]<name>": sha256sum's text, binary and untagged modes.
+      if (s.length() < 66 || (s.charAt(64) != ' ' && s.charAt(64) != '\t')) {
+        throw malformed(engine, file, "not '<64 hex digits>  " + want + "'");
+      }
+      hex = s.substring(0, 64);
+      int at = s.charAt(65) == ' ' || s.charAt(65) == '*' ? 66 : 65;
+      name = s.substring(at);
     }
-    // "<64 hex><space><space or *><name>": sha256sum's text and binary modes.
-    if (text.length() < 67 || !isHex64(text.substring(0, 64)) || text.charAt(64) != ' '
-        || (text.charAt(65) != ' ' && text.charAt(65) != '*')) {
-      throw malformed(engine, file, "not '<64 hex digits>  " + engine.getFileName() + "'");
+    if (!isHex64(hex)) {
+      throw malformed(engine, file, "not '<64 hex digits>  " + want + "'");
     }
-    String name = text.substring(66);
-    if (!name.equals(engine.getFileName().toString())) {
-      throw malformed(engine, file, "it is for '" + name + "', not '" + engine.getFileName() + "'");
+    if (escaped) {
+      name = unescape(engine, file, name);
     }
-    return text.substring(0, 64).toLowerCase(java.util.Locale.ROOT);
+    if (!name.equals(want)) {
+      throw malformed(engine, file, "it is for '" + clip(name) + "', not '" + want + "'");
+    }
+    return hex.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** GNU sha256sum's name escapes: {@code \\}, {@code \n}, {@code \r}. */
+  private static String unescape(Path engine, Path file, String name) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c != '\\') {
+        b.append(c);
+        continue;
+      }
+      char e = ++i < name.length() ? name.charAt(i) : 0;
+      switch (e) {
+        case '\\' -> b.append('\\');
+        case 'n' -> b.append('\n');
+        case 'r' -> b.append('\r');
+        default -> throw malformed(engine, file, "a bad escape in the name at character " + i);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String clip(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "…";
   }
 
   /**
@@ -175,14 +249,7 @@ public final class PlanDigest {
   }
 
   static void requireRegularFile(Path file, String what) throws IOException {
-    if (!Files.exists(file)) {
-      throw new java.nio.file.NoSuchFileException(file.toString(), null, what + " file not found");
-    }
-    // A FIFO or device would block or never end: refuse anything but a regular file up front.
-    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new IOException(
-          "Cannot read " + what + " file " + file + ": not a readable regular file");
-    }
+    InputFiles.requireReadable(file, what);
   }
 
   private static MessageDigest newDigest() {

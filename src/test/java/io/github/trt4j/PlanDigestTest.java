@@ -93,12 +93,13 @@ class PlanDigestTest {
     Path d = PlanDigest.digestFile(e);
     String[][] cases = {
       {"", "it is empty"},
-      {ABC + "  m.engine\n" + ABC + "  m.engine\n", "more than one line"},
+      {ABC + "  m.engine\n" + ABC + "  m.engine\n", "more than one digest line"},
       {ABC.substring(1) + "  m.engine\n", "not '<64 hex digits>  m.engine'"},
       {ABC.replace('a', 'g') + "  m.engine\n", "not '<64 hex digits>  m.engine'"},
-      {ABC + "\tm.engine\n", "not '<64 hex digits>  m.engine'"},
+      {ABC + "m.engine\n", "not '<64 hex digits>  m.engine'"},
       {ABC + "  other.engine\n", "it is for 'other.engine', not 'm.engine'"},
-      {"SHA256 (m.engine) = " + ABC + "\n", "not '<64 hex digits>  m.engine'"},
+      {"SHA1 (m.engine) = " + ABC + "\n", "not '<64 hex digits>  m.engine'"},
+      {"SHA256 (m.engine) = " + ABC.substring(2) + "\n", "not '<64 hex digits>  m.engine'"},
     };
     for (String[] c : cases) {
       Files.writeString(d, c[0]);

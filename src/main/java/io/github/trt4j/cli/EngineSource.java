@@ -73,9 +73,7 @@ final class EngineSource {
     if (!isOnnx(model)) {
       return TrtEngine.load(model, device);
     }
-    if (!Files.isRegularFile(model)) {
-      throw new java.nio.file.NoSuchFileException(model.toString(), null, "ONNX model not found");
-    }
+    io.github.trt4j.internal.format.InputFiles.requireReadable(model, "ONNX model");
     Path plan = cachedEngine(model, shapes, fp16, TrtEngine.tensorRtVersion());
     if (Files.exists(plan)) {
       try {

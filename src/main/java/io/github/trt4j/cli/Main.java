@@ -34,12 +34,44 @@ public final class Main implements Runnable {
           // Some JDK exceptions carry no message; never print "trt4j: null".
           String m = ex.getMessage() == null ? ex.toString() : ex.getMessage();
           cmd.getErr().println(cmd.getColorScheme().errorText("trt4j: " + m));
+          String hint = pathEncodingHint(ex);
+          if (hint != null) {
+            cmd.getErr().println(hint);
+          }
           if (Boolean.getBoolean("trt4j.stacktrace")) {
             ex.printStackTrace(cmd.getErr());
           }
           return 1;
         });
+    CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((ex, args) -> {
+      int code = usage.handleParseException(ex, args);
+      String hint = pathEncodingHint(ex);
+      if (hint != null) {
+        ex.getCommandLine().getErr().println(hint);
+      }
+      return code;
+    });
     return cl;
+  }
+
+  /**
+   * A hint for a path the JVM could not encode as a file name: under {@code LC_ALL=C} (or any
+   * non-UTF-8 locale) the JDK encodes file names as ASCII and reports only "Malformed input or
+   * input contains unmappable characters"; null for any other failure.
+   */
+  static String pathEncodingHint(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (t instanceof java.nio.file.InvalidPathException
+          || m.contains("Malformed input or input contains unmappable characters")) {
+        String enc = System.getProperty("sun.jnu.encoding", "?");
+        return "hint: a path holds characters that the file-name encoding " + enc
+            + " (from the locale: LC_ALL, LC_CTYPE, LANG) cannot represent; run under a UTF-8"
+            + " locale, e.g. LC_ALL=C.UTF-8";
+      }
+    }
+    return null;
   }
 
   @Override

@@ -59,6 +59,8 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Path> files = parseInputs(inputs);
+    // Where the outputs go is checked (and made) before anything slow or GPU-bound happens.
+    prepareOutputDir(outputDir);
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Tensor> raw = new LinkedHashMap<>();
     for (Map.Entry<String, Path> f : files.entrySet()) {
@@ -79,7 +81,6 @@ final class RunCommand implements Callable<Integer> {
         feed.put(f.getKey(), coerce(raw.get(f.getKey()), s, f.getValue()));
       }
       Map<String, Tensor> result = inferer.run(feed);
-      Files.createDirectories(outputDir);
       Map<String, String> names = fileNames(List.copyOf(result.keySet()));
       for (Map.Entry<String, String> n : names.entrySet()) {
         if (!n.getValue().equals(fileName(n.getKey()))) {
@@ -107,6 +108,42 @@ final class RunCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * Makes {@code dir} (and its parents) if needed and requires it to be a writable directory.
+   *
+   * @throws IOException naming the directory and why: a file, a dangling or looping link, a
+   *     location under a file, or no permission
+   */
+  static void prepareOutputDir(Path dir) throws java.io.IOException {
+    String prefix = "Cannot write outputs to --output-dir " + dir + ": ";
+    if (io.github.trt4j.internal.format.InputFiles.present(dir, "output")) {
+      java.nio.file.attribute.BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new java.io.IOException(prefix + "it is a dangling symbolic link", e);
+      } catch (java.io.IOException e) {
+        throw new java.io.IOException(prefix + io.github.trt4j.internal.format.InputFiles.reason(e), e);
+      }
+      if (!a.isDirectory()) {
+        throw new java.io.IOException(prefix + "it exists and is not a directory");
+      }
+    } else {
+      try {
+        Files.createDirectories(dir);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        throw new java.io.IOException(prefix + "cannot create it: " + e.getFile()
+            + " exists and is not a directory", e);
+      } catch (java.io.IOException e) {
+        throw new java.io.IOException(prefix + "cannot create it: "
+            + io.github.trt4j.internal.format.InputFiles.reason(e), e);
+      }
+    }
+    if (!Files.isWritable(dir)) {
+      throw new java.io.IOException(prefix + "permission denied");
+    }
   }
 
   static long pct(long[] sorted, int p) {

@@ -53,7 +53,9 @@ final class TritonExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(engine)) {
+    try {
+      io.github.trt4j.internal.format.InputFiles.requireReadable(engine, "engine");
+    } catch (java.nio.file.NoSuchFileException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "No engine file " + engine);
     }
     // Options are checked before the (slow, GPU-needing) engine load.

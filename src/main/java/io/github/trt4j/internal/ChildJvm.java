@@ -72,6 +72,11 @@ public final class ChildJvm {
 
   /** The child's command line: JVM options, class path, main class and its arguments. */
   public static List<String> command(String mainClass, List<String> args) {
+    return command(List.of(), mainClass, args);
+  }
+
+  /** The child's command line, with extra JVM options (e.g. {@code -Xmx256m}) before the class path. */
+  public static List<String> command(List<String> jvmOptions, String mainClass, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaCommand());
     cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -86,6 +91,7 @@ public final class ChildJvm {
         cmd.add("-D" + key + "=" + System.getProperty(key));
       }
     }
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(classPath());
     cmd.add(mainClass);
@@ -95,11 +101,17 @@ public final class ChildJvm {
 
   /** Runs {@code mainClass} with {@code args} in a child JVM for at most {@code timeout}. */
   public static Outcome run(String mainClass, List<String> args, Duration timeout) throws IOException {
+    return run(List.of(), mainClass, args, timeout);
+  }
+
+  /** Runs {@code mainClass} with extra JVM options, e.g. a heap bound for a test that must not OOM. */
+  public static Outcome run(List<String> jvmOptions, String mainClass, List<String> args, Duration timeout)
+      throws IOException {
     Path dir = Files.createTempDirectory("trt4j-child");
     Path out = dir.resolve("stdout");
     Path err = dir.resolve("stderr");
     long start = System.nanoTime();
-    Process p = new ProcessBuilder(command(mainClass, args))
+    Process p = new ProcessBuilder(command(jvmOptions, mainClass, args))
         .redirectOutput(out.toFile()).redirectError(err.toFile())
         .start();
     p.getOutputStream().close(); // the child reads nothing

@@ -56,8 +56,8 @@ public final class GrpcRunner implements Runner {
     this.ownsChannel = ownsChannel;
     this.target = target;
     this.options = options;
+    // Each call sets its own inbound cap (see call()); this one only bounds what is sent.
     this.stub = GRPCInferenceServiceGrpc.newBlockingStub(channel)
-        .withMaxInboundMessageSize(Integer.MAX_VALUE)
         .withMaxOutboundMessageSize(Integer.MAX_VALUE);
     this.model = fetchModel(modelName);
   }
@@ -78,7 +78,7 @@ public final class GrpcRunner implements Runner {
       creds = b.build();
     }
     ManagedChannel ch = Grpc.newChannelBuilder(hostPort, creds)
-        .maxInboundMessageSize(Integer.MAX_VALUE)
+        .maxInboundMessageSize((int) options.maxResponseBytes())
         .build();
     try {
       return new GrpcRunner(ch, true, hostPort, model, options);
@@ -93,15 +93,20 @@ public final class GrpcRunner implements Runner {
     return new GrpcRunner(channel, false, channel.authority(), model, options);
   }
 
+  /** The longest protobuf varint: the most bytes one typed element of a response can take. */
+  static final int GRPC_BYTES_PER_ELEMENT = 10;
+
   private RemoteModel fetchModel(String name) {
     String v = options.modelVersion();
-    boolean ready = call("ModelReady", name,
+    long metaCap = Math.min(Requests.METADATA_CAP, options.maxResponseBytes());
+    java.util.function.Supplier<String> metaText = () -> "metadata answers are at most " + metaCap + " bytes";
+    boolean ready = call("ModelReady", name, metaCap, metaText,
         s -> s.modelReady(ModelReadyRequest.newBuilder().setName(name).setVersion(v).build())).getReady();
     if (!ready) {
       throw new KServeException(KServeException.Reason.MODEL_NOT_READY,
           "Model '" + name + "'" + (v.isEmpty() ? "" : " version " + v) + " is not ready on " + target);
     }
-    ModelMetadataResponse m = call("ModelMetadata", name,
+    ModelMetadataResponse m = call("ModelMetadata", name, metaCap, metaText,
         s -> s.modelMetadata(ModelMetadataRequest.newBuilder().setName(name).setVersion(v).build()));
     return RemoteModel.of(name, v, m.getPlatform(), meta(m.getInputsList()), meta(m.getOutputsList()));
   }
@@ -135,7 +140,10 @@ public final class GrpcRunner implements Runner {
       // The array is ours alone (freshly encoded), so wrapping it without a copy is safe.
       req.addRawInputContents(UnsafeByteOperations.unsafeWrap(RawTensors.encode(t)));
     }
-    ModelInferResponse resp = call("ModelInfer", model.name(), s -> s.modelInfer(req.build()));
+    long limit = Requests.responseLimit(model, GRPC_BYTES_PER_ELEMENT, options.maxResponseBytes());
+    ModelInferResponse resp = call("ModelInfer", model.name(), limit,
+        () -> Requests.limitText(model, GRPC_BYTES_PER_ELEMENT, options.maxResponseBytes()),
+        s -> s.modelInfer(req.build()));
     return decode(resp);
   }
 
@@ -204,17 +212,31 @@ public final class GrpcRunner implements Runner {
     return (byte) v;
   }
 
-  /** One RPC with the deadline, retried with backoff while the server is UNAVAILABLE. */
-  private <T> T call(String rpc, String modelName, Function<GRPCInferenceServiceBlockingStub, T> f) {
+  /**
+   * One RPC with the deadline and an inbound cap of {@code limit} bytes (gRPC refuses a longer
+   * message from its length prefix, before reading it), retried with backoff while the server is
+   * UNAVAILABLE.
+   */
+  private <T> T call(String rpc, String modelName, long limit, java.util.function.Supplier<String> limitText,
+      Function<GRPCInferenceServiceBlockingStub, T> f) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return f.apply(stub.withDeadlineAfter(options.timeout().toNanos(), TimeUnit.NANOSECONDS));
+        return f.apply(stub.withDeadlineAfter(options.timeout().toNanos(), TimeUnit.NANOSECONDS)
+            .withMaxInboundMessageSize((int) limit));
       } catch (StatusRuntimeException e) {
         String where = rpc + " for model '" + modelName + "' on " + target;
-        String desc = e.getStatus().getDescription();
+        // A server's status text can be any length: cut as the REST runner cuts error bodies.
+        String desc = Requests.clip(e.getStatus().getDescription());
         if (e.getCause() != null) {
           // gRPC says "io exception"; say which.
-          desc = (desc == null ? "" : desc + " ") + "(" + e.getCause().getMessage() + ")";
+          desc = (desc == null ? "" : desc + " ") + "(" + Requests.clip(e.getCause().getMessage()) + ")";
+        }
+        if (e.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED && desc != null
+            && desc.contains("exceeds maximum size")) {
+          // grpc-java's own words for a message over the inbound cap: "... maximum size L: N".
+          throw new KServeException(KServeException.Reason.BAD_RESPONSE, where + ": the answer is"
+              + " larger than the " + limit + " bytes it may have (" + limitText.get() + "); gRPC: "
+              + desc + "; refused unread", e);
         }
         switch (e.getStatus().getCode()) {
           case UNAVAILABLE -> {

@@ -35,6 +35,11 @@ public final class HttpRunner implements Runner {
   /** The binary extension's header: the JSON part's length in bytes. */
   public static final String HEADER_LENGTH = "Inference-Header-Content-Length";
 
+  /** The longest JSON text of one number ("-1.2345678901234567E-308,"), bounding any encoding. */
+  static final int JSON_BYTES_PER_ELEMENT = 32;
+  /** How much of an error body is kept for the message (the rest is discarded as it arrives). */
+  private static final int ERROR_BODY_KEPT = 64 * 1024;
+
   private final HttpClient http;
   private final URI modelUri;
   private final KServeOptions options;
@@ -84,12 +89,15 @@ public final class HttpRunner implements Runner {
   }
 
   private RemoteModel fetchModel(String name) {
-    HttpResponse<byte[]> ready = send("ready", HttpRequest.newBuilder(URI.create(modelUri + "/ready")).GET());
+    long metaCap = Math.min(Requests.METADATA_CAP, options.maxResponseBytes());
+    HttpResponse<byte[]> ready = send("ready", HttpRequest.newBuilder(URI.create(modelUri + "/ready")).GET(),
+        metaCap, () -> "a readiness answer is at most " + metaCap + " bytes");
     if (ready.statusCode() != 200) {
       throw new KServeException(KServeException.Reason.MODEL_NOT_READY, "Model '" + name + "' is not ready at "
           + modelUri + " (HTTP " + ready.statusCode() + errorText(ready) + ")");
     }
-    HttpResponse<byte[]> r = send("metadata", HttpRequest.newBuilder(modelUri).GET());
+    HttpResponse<byte[]> r = send("metadata", HttpRequest.newBuilder(modelUri).GET(),
+        metaCap, () -> "model metadata is at most " + metaCap + " bytes");
     if (r.statusCode() != 200) {
       throw failure("metadata", r);
     }
@@ -156,7 +164,9 @@ public final class HttpRunner implements Runner {
     } else {
       req.header("Content-Type", "application/json");
     }
-    HttpResponse<byte[]> r = send("infer", req);
+    long limit = Requests.responseLimit(model, JSON_BYTES_PER_ELEMENT, options.maxResponseBytes());
+    HttpResponse<byte[]> r = send("infer", req, limit,
+        () -> Requests.limitText(model, JSON_BYTES_PER_ELEMENT, options.maxResponseBytes()));
     if (r.statusCode() != 200) {
       throw failure("infer", r);
     }
@@ -193,8 +203,12 @@ public final class HttpRunner implements Runner {
         Shape shape = Shape.of(dims(out.get("shape"), what + " shape", false));
         Object size = out.get("parameters") instanceof Map<?, ?> p ? p.get("binary_data_size") : null;
         if (size != null) {
-          if (!(size instanceof Long n) || n < 0 || n > body.length - offset) {
-            throw new IllegalArgumentException(what + " has binary_data_size " + size + " but "
+          if (!(size instanceof Long n)) {
+            throw new IllegalArgumentException(what + " has binary_data_size " + Requests.clip(Json.write(size))
+                + ", which is not a JSON integer");
+          }
+          if (n < 0 || n > body.length - offset) {
+            throw new IllegalArgumentException(what + " has binary_data_size " + n + " but "
                 + (body.length - offset) + " bytes remain in the body");
           }
           t = RawTensors.decode(what, type, shape, ByteBuffer.wrap(body, offset, (int) (long) n));
@@ -216,24 +230,49 @@ public final class HttpRunner implements Runner {
     return Requests.inModelOrder(model, got);
   }
 
-  /** Sends with the timeout; retries with backoff on connection failures and HTTP 503. */
-  private HttpResponse<byte[]> send(String what, HttpRequest.Builder b) {
+  /**
+   * Sends with one deadline per attempt covering connect, headers and the whole body; a 200 body
+   * longer than {@code limit} is refused as it arrives (an error body is cut to its first 64 KiB).
+   * Retries with backoff on connection failures and HTTP 503.
+   */
+  private HttpResponse<byte[]> send(String what, HttpRequest.Builder b, long limit,
+      java.util.function.Supplier<String> limitText) {
     HttpRequest req = b.timeout(options.timeout()).build();
     String where = what + " for model '" + modelLabel() + "' at " + req.uri();
     for (int attempt = 1; ; attempt++) {
       Exception failure;
+      java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
+          http.sendAsync(req, info -> new CappedBody(info.statusCode() == 200 ? limit : ERROR_BODY_KEPT,
+              info.statusCode() != 200, info.headers().firstValueAsLong("Content-Length").orElse(-1)));
       try {
-        HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = call.get(options.timeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         if (r.statusCode() != 503) {
           return r;
         }
         failure = new IOException("HTTP 503" + errorText(r));
-      } catch (HttpTimeoutException e) {
+      } catch (java.util.concurrent.TimeoutException e) {
+        call.cancel(true);
         throw new KServeException(KServeException.Reason.TIMEOUT,
-            where + ": no answer within " + options.timeout().toMillis() + " ms", e);
-      } catch (IOException e) {
-        failure = e;  // refused, reset or closed mid-answer: the server is unavailable for now
+            where + ": no complete answer within " + options.timeout().toMillis() + " ms", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable c = e.getCause();
+        for (Throwable t = c; t != null; t = t.getCause()) {
+          if (t instanceof TooLarge big) {
+            throw new KServeException(KServeException.Reason.BAD_RESPONSE, where + ": the answer has "
+                + big.sizeText() + ", more than the " + limit + " bytes it may have (" + limitText.get()
+                + "); refused unread", big);
+          }
+        }
+        if (c instanceof HttpTimeoutException) {
+          throw new KServeException(KServeException.Reason.TIMEOUT,
+              where + ": no answer within " + options.timeout().toMillis() + " ms", c);
+        }
+        if (!(c instanceof IOException)) {
+          throw new KServeException(KServeException.Reason.UNAVAILABLE, where + ": " + c, c);
+        }
+        failure = (IOException) c;  // refused, reset or closed mid-answer: unavailable for now
       } catch (InterruptedException e) {
+        call.cancel(true);
         Thread.currentThread().interrupt();
         throw new KServeException(KServeException.Reason.UNAVAILABLE, where + ": interrupted", e);
       }
@@ -242,6 +281,98 @@ public final class HttpRunner implements Runner {
             where + ": server unavailable after " + attempt + " attempt(s): " + failure, failure);
       }
       Backoff.sleep(options.backoff(attempt), where, failure);
+    }
+  }
+
+  /** A body longer than its cap: how long it said it was, or how much had come when it was cut. */
+  private static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+    final long declared;
+    final long received;
+
+    TooLarge(long declared, long received) {
+      super("response body over its cap");
+      this.declared = declared;
+      this.received = received;
+    }
+
+    String sizeText() {
+      return declared >= 0 ? "Content-Length " + declared + " bytes"
+          : "more than " + (received - 1) + " bytes (no Content-Length; cut at " + received + ")";
+    }
+  }
+
+  /**
+   * Collects a body up to {@code cap} bytes. Past the cap it cancels the exchange (closing the
+   * connection, so nothing more is read) and fails with {@link TooLarge}, or, for an error body
+   * ({@code keepPrefix}), completes with the first {@code cap} bytes.
+   */
+  private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final long cap;
+    private final boolean keepPrefix;
+    private final long declared;
+    private final java.util.concurrent.CompletableFuture<byte[]> body = new java.util.concurrent.CompletableFuture<>();
+    private final java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    private java.util.concurrent.Flow.Subscription subscription;
+    private long count;
+
+    CappedBody(long cap, boolean keepPrefix, long declared) {
+      this.cap = cap;
+      this.keepPrefix = keepPrefix;
+      this.declared = declared;
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+      subscription = s;
+      if (!keepPrefix && declared > cap) {
+        s.cancel();
+        body.completeExceptionally(new TooLarge(declared, 0));
+        return;
+      }
+      s.request(1);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      if (body.isDone()) {
+        return;
+      }
+      for (ByteBuffer b : items) {
+        int n = b.remaining();
+        if (count + n > cap) {
+          subscription.cancel();
+          if (keepPrefix) {
+            byte[] part = new byte[(int) (cap - count)];
+            b.get(part);
+            got.writeBytes(part);
+            body.complete(got.toByteArray());
+          } else {
+            body.completeExceptionally(new TooLarge(declared, count + n));
+          }
+          return;
+        }
+        byte[] part = new byte[n];
+        b.get(part);
+        got.writeBytes(part);
+        count += n;
+      }
+      subscription.request(1);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      body.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(got.toByteArray());
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<byte[]> getBody() {
+      return body;
     }
   }
 

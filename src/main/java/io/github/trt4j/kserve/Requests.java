@@ -95,6 +95,48 @@ final class Requests {
     return Shape.of(d);
   }
 
+  /** Room for a response's header (JSON or protobuf) beyond its outputs' data. */
+  static final long HEADER_MARGIN = 64 * 1024;
+  /** Metadata and readiness answers are small; this (or the absolute cap, if smaller) bounds them. */
+  static final long METADATA_CAP = 16L << 20;
+
+  /**
+   * The most bytes a response to an inference call may have: per output of fixed shape,
+   * {@code perElement} bytes per element; plus {@link #HEADER_MARGIN}; never more than {@code cap}.
+   * An output with a dynamic dimension leaves only {@code cap}.
+   */
+  static long responseLimit(Model model, int perElement, long cap) {
+    long sum = HEADER_MARGIN;
+    for (TensorSpec o : model.outputs()) {
+      if (o.shape().isDynamic()) {
+        return cap;
+      }
+      sum += Math.min(cap, o.shape().elementCount() * perElement);
+      if (sum >= cap) {
+        return cap;
+      }
+    }
+    return sum;
+  }
+
+  /** How {@link #responseLimit} came about, naming each output, for messages. */
+  static String limitText(Model model, int perElement, long cap) {
+    List<String> parts = new ArrayList<>();
+    for (TensorSpec o : model.outputs()) {
+      parts.add("output '" + o.name() + "' " + V2Types.name(o.dataType()) + " " + o.shape()
+          + (o.shape().isDynamic() ? " (dynamic: no bound of its own)"
+              : ": " + o.shape().elementCount() * perElement + " bytes at " + perElement + " per element"));
+    }
+    return String.join(", ", parts) + ", plus " + HEADER_MARGIN + " bytes of header; at most "
+        + cap + " (KServeOptions.maxResponseBytes)";
+  }
+
+  /** A remote error text cut as the REST runner cuts it. */
+  static String clip(String text) {
+    return text == null || text.length() <= 2000 ? text
+        : text.substring(0, 2000) + "… (" + text.length() + " characters)";
+  }
+
   static KServeException bad(Model model, String what) {
     return new KServeException(KServeException.Reason.BAD_RESPONSE,
         "Bad response from model '" + model.name() + "': " + what);

@@ -104,6 +104,13 @@ public final class TritonConfig {
     }
     for (TensorSpec t : tensors) {
       String what = t.direction().label() + " '" + t.name() + "'";
+      int bad = loneSurrogate(t.name());
+      if (bad >= 0) {
+        what = t.direction().label() + " '" + visible(t.name()) + "'";
+        why.add(what + " has a name that cannot be written as UTF-8 (a lone UTF-16 surrogate"
+            + String.format(" U+%04X", (int) t.name().charAt(bad)) + " at index " + bad
+            + "); config.pbtxt would name another tensor");
+      }
       if (tritonType(t.dataType()) == null) {
         why.add(what + " is " + t.dataType().displayName() + ", which Triton has no data type for");
       }
@@ -178,6 +185,36 @@ public final class TritonConfig {
       b.append(i == 0 ? "" : ", ").append(dims[i]);
     }
     return b.append(" ]").toString();
+  }
+
+  /** The index of the first surrogate that is not half of a pair, or -1. */
+  static int loneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The name with lone surrogates shown as a backslash-u escape, for messages. */
+  private static String visible(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+      if (paired) {
+        b.append(c).append(s.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        b.append(String.format("\\u%04X", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   /** Escapes a tensor name for a text-format string (TensorRT names may hold any character). */

@@ -35,6 +35,10 @@ class TritonExportTest {
 
   /** A TensorRT-10-shaped plan: tag, declared size, version 10.6; random body. */
   Path plan(int bytes) throws Exception {
+    return planIn(dir, bytes);
+  }
+
+  Path planIn(Path dir, int bytes) throws Exception {
     byte[] b = new byte[bytes];
     new Random(7).nextBytes(b);
     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,4 +1,4 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.format;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -70,6 +70,12 @@ public final class PyLiteral {
     char c = s.charAt(pos);
     if (c == '-' || c == '+') {
       pos++;
+      skipSpace();
+      // Python's literal_eval takes one sign on a number ("--1" is refused), so this recursion is
+      // at most one level deep per sign and never follows a run of signs.
+      if (pos < s.length() && (s.charAt(pos) == '-' || s.charAt(pos) == '+')) {
+        throw error("more than one unary sign");
+      }
       Object v = value();
       if (v instanceof BigInteger b) {
         return c == '-' ? b.negate() : b;
@@ -109,7 +115,7 @@ public final class PyLiteral {
         case "True" -> Boolean.TRUE;
         case "False" -> Boolean.FALSE;
         case "None" -> None.NONE;
-        default -> throw error("'" + name + "' is not a literal");
+        default -> throw error("'" + abbreviate(name) + "' is not a literal");
       };
     }
     throw error("unexpected " + describeHere());
@@ -168,7 +174,7 @@ public final class PyLiteral {
         throw error("unhashable dict key at offset " + keyAt);
       }
       if (m.containsKey(key)) {
-        throw error("the key " + repr(key) + " appears twice (NumPy would silently keep the last)");
+        throw error("the key " + abbreviate(repr(key)) + " appears twice (NumPy would silently keep the last)");
       }
       m.put(key, v);
       skipSpace();
@@ -289,28 +295,115 @@ public final class PyLiteral {
     if (longSuffix && (t.endsWith("L") || t.endsWith("l")) && t.length() > 1) {
       t = t.substring(0, t.length() - 1);
     }
-    if (!t.matches("\\d+(_\\d+)*|0[xX](_?[0-9a-fA-F])+|0[oO](_?[0-7])+|0[bB](_?[01])+")) {
-      if (t.matches("(\\d+(_\\d+)*)?\\.?(\\d+(_\\d+)*)?([eE][+-]?\\d+(_\\d+)*)?") && !t.equals(".")) {
+    // Scanned by hand, not by regular expressions: Java's regex engine recurses once per repeated
+    // group, so a long digit run in a hostile header would overflow the stack.
+    int radix = radixOf(t);
+    if (radix == 0) {
+      if (isFloat(t)) {
         return Double.parseDouble(t.replace("_", ""));
       }
-      throw error("'" + t + "' is not a number literal");
+      throw error("'" + abbreviate(t) + "' is not a number literal");
     }
     String digits = t.replace("_", "");
-    if (digits.length() > 2 && digits.charAt(0) == '0' && Character.isLetter(digits.charAt(1))) {
-      int radix = switch (Character.toLowerCase(digits.charAt(1))) {
-        case 'x' -> 16;
-        case 'o' -> 8;
-        default -> 2;
-      };
+    if (radix != 10) {
       return new BigInteger(digits.substring(2), radix);
     }
-    if (digits.length() > 1 && digits.charAt(0) == '0' && !digits.matches("0+")) {
-      throw error("'" + t + "': leading zeros are not allowed in Python 3 integers");
+    if (digits.length() > 1 && digits.charAt(0) == '0' && !allZeros(digits)) {
+      throw error("'" + abbreviate(t) + "': leading zeros are not allowed in Python 3 integers");
     }
     if (digits.length() > 4300) {
       throw error("integer literal of " + digits.length() + " digits");
     }
     return new BigInteger(digits);
+  }
+
+  /**
+   * The radix of an integer literal as Python writes it ({@code 1_000}, {@code 0x_ff},
+   * {@code 0o17}, {@code 0b1}), or 0 when {@code t} is not one.
+   */
+  static int radixOf(String t) {
+    if (t.length() > 2 && t.charAt(0) == '0' && "xXoObB".indexOf(t.charAt(1)) >= 0) {
+      int radix = switch (Character.toLowerCase(t.charAt(1))) {
+        case 'x' -> 16;
+        case 'o' -> 8;
+        default -> 2;
+      };
+      // (_? digit)+
+      int i = 2;
+      while (i < t.length()) {
+        if (t.charAt(i) == '_') {
+          i++;
+        }
+        if (i >= t.length() || !isDigit(t.charAt(i), radix)) {
+          return 0;
+        }
+        i++;
+      }
+      return radix;
+    }
+    return !t.isEmpty() && digitPart(t, 0) == t.length() ? 10 : 0;
+  }
+
+  /** Whether {@code t} is a Python float literal: {@code 1.}, {@code .5}, {@code 1_0.2e-3}, ... */
+  static boolean isFloat(String t) {
+    int i = digitPart(t, 0);
+    boolean whole = i > 0;
+    boolean fraction = false;
+    if (i < t.length() && t.charAt(i) == '.') {
+      int f = digitPart(t, i + 1);
+      fraction = f > i + 1;
+      i = f;
+    }
+    if (!whole && !fraction) {
+      return false;
+    }
+    if (i < t.length() && (t.charAt(i) == 'e' || t.charAt(i) == 'E')) {
+      i++;
+      if (i < t.length() && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
+        i++;
+      }
+      int e = digitPart(t, i);
+      if (e == i) {
+        return false;
+      }
+      i = e;
+    }
+    return i == t.length();
+  }
+
+  /** The end of {@code digit (_? digit)*} (ASCII decimal digits) at {@code i}; {@code i} if none. */
+  private static int digitPart(String t, int i) {
+    if (i >= t.length() || !isDigit(t.charAt(i), 10)) {
+      return i;
+    }
+    int j = i + 1;
+    while (j < t.length()) {
+      if (isDigit(t.charAt(j), 10)) {
+        j++;
+      } else if (t.charAt(j) == '_' && j + 1 < t.length() && isDigit(t.charAt(j + 1), 10)) {
+        j += 2;
+      } else {
+        break;
+      }
+    }
+    return j;
+  }
+
+  private static boolean isDigit(char c, int radix) {
+    return c < 0x80 && Character.digit(c, radix) >= 0;
+  }
+
+  private static boolean allZeros(String digits) {
+    for (int i = 0; i < digits.length(); i++) {
+      if (digits.charAt(i) != '0') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String abbreviate(String t) {
+    return t.length() <= 40 ? t : t.substring(0, 40) + "… (" + t.length() + " characters)";
   }
 
   private boolean isDecimalFloatStart(int start) {

@@ -1,4 +1,4 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.format;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,7 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The ZIP consistency checks Python's {@code zipfile} makes and {@link java.util.zip.ZipFile}
@@ -28,7 +30,13 @@ final class ZipDirectory {
 
   private ZipDirectory() {}
 
-  static void check(Path file) throws IOException {
+  /**
+   * Checks the archive and returns its entry names in central directory order, as this reading
+   * of the end record found them; the caller compares them with what {@link
+   * java.util.zip.ZipFile} lists, so that the entries checked are the entries read.
+   */
+  static List<String> check(Path file) throws IOException {
+    List<String> names = new ArrayList<>();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       int tailLen = (int) Math.min(size, 22 + 65535);
@@ -41,7 +49,19 @@ final class ZipDirectory {
         }
       }
       if (at < 0) {
-        return; // ZipFile reports the missing end record in its own words
+        return names; // ZipFile reports the missing end record in its own words
+      }
+      // Readers disagree on which end record counts when the last one found does not end the
+      // file: Python takes the last signature, ZipFile the last whose comment reaches the end
+      // (or one that its own checks accept), so a decoy record inside an archive comment or in
+      // trailing bytes would show different entries to different readers. Refuse, as strict
+      // ZIP readers do.
+      int comment = Short.toUnsignedInt(tail.getShort(at + 20));
+      if (at + 22 + comment != tailLen) {
+        throw new IOException(file + ": not a readable NPZ (zip) archive: ambiguous end record (the"
+            + " last end-of-central-directory record, at offset " + (size - tailLen + at)
+            + ", declares a " + comment + "-byte comment but " + (tailLen - at - 22)
+            + " bytes follow it); readers would disagree on its entries");
       }
       long eocdPos = size - tailLen + at;
       long entries = Short.toUnsignedInt(tail.getShort(at + 10));
@@ -77,14 +97,14 @@ final class ZipDirectory {
       int p = 0;
       for (long n = 0; n < entries && p + 46 <= cdSize; n++) {
         if (cd.getInt(p) != CEN) {
-          return; // ZipFile refuses a broken directory itself
+          return names; // ZipFile refuses a broken directory itself; the names will differ
         }
         int extractVersion = Byte.toUnsignedInt(cd.get(p + 6));
         int nameLen = Short.toUnsignedInt(cd.getShort(p + 28));
         int extraLen = Short.toUnsignedInt(cd.getShort(p + 30));
         int commentLen = Short.toUnsignedInt(cd.getShort(p + 32));
         if (p + 46 + nameLen + extraLen > cdSize) {
-          return;
+          return names;
         }
         byte[] name = new byte[nameLen];
         cd.get(p + 46, name);
@@ -108,9 +128,11 @@ final class ZipDirectory {
           throw new IOException(file + "[" + shown + "]: the local header names it '"
               + new String(localName, StandardCharsets.UTF_8) + "'; the archive is damaged");
         }
+        names.add(shown);
         p += 46 + nameLen + extraLen + commentLen;
       }
     }
+    return names;
   }
 
   /** The local header offset, from the ZIP64 extra field when the 32-bit field says 0xFFFFFFFF. */

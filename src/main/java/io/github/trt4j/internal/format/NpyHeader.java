@@ -1,4 +1,4 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.format;
 
 import io.github.trt4j.DataType;
 import java.io.DataInputStream;
@@ -113,9 +113,10 @@ public record NpyHeader(
     Object v;
     try {
       v = PyLiteral.parse(text, major < 3);
-    } catch (PyLiteral.SyntaxError e) {
-      throw new IOException(source + ": NPY header is not a Python literal (" + e.getMessage()
-          + "): " + abbreviate(text));
+    } catch (PyLiteral.SyntaxError | RuntimeException e) {
+      // A RuntimeException here would be a parser bug; the caller still gets the file's name.
+      throw new IOException(source + ": NPY header is not a Python literal ("
+          + clip(e.getMessage(), 300) + "): " + abbreviate(text));
     }
     if (!(v instanceof Map<?, ?> m)) {
       throw new IOException(source + ": NPY header is not a dict: " + abbreviate(text));
@@ -123,7 +124,7 @@ public record NpyHeader(
     Set<String> keys = new TreeSet<>();
     for (Object k : m.keySet()) {
       if (!(k instanceof String ks)) {
-        throw new IOException(source + ": NPY header has a non-string key " + PyLiteral.repr(k));
+        throw new IOException(source + ": NPY header has a non-string key " + repr(k));
       }
       keys.add(ks);
     }
@@ -138,12 +139,12 @@ public record NpyHeader(
     }
     if (!(m.get("fortran_order") instanceof Boolean fortran)) {
       throw new IOException(source + ": NPY 'fortran_order' is "
-          + PyLiteral.repr(m.get("fortran_order")) + ", not True or False");
+          + repr(m.get("fortran_order")) + ", not True or False");
     }
     long[] dims = shape(m.get("shape"), source);
     Object d = m.get("descr");
     if (!(d instanceof String descr)) {
-      throw new IOException(source + ": NPY descr " + PyLiteral.repr(d) + " is not supported"
+      throw new IOException(source + ": NPY descr " + repr(d) + " is not supported"
           + " (structured or non-string dtypes); trt4j reads " + SUPPORTED);
     }
     return new NpyHeader(typeOf(descr, source), bigEndian(descr), fortran, dims, descr, dataOffset);
@@ -151,7 +152,7 @@ public record NpyHeader(
 
   private static long[] shape(Object s, String source) throws IOException {
     if (!(s instanceof PyLiteral.Tuple t)) {
-      throw new IOException(source + ": NPY 'shape' is " + PyLiteral.repr(s) + ", not a tuple");
+      throw new IOException(source + ": NPY 'shape' is " + repr(s) + ", not a tuple");
     }
     List<Object> items = t.items();
     long[] dims = new long[items.size()];
@@ -159,12 +160,12 @@ public record NpyHeader(
       Object o = items.get(i);
       // Booleans are ints to Python; a shape of True is a damaged header, not a length of 1.
       if (!(o instanceof BigInteger b)) {
-        throw new IOException(source + ": NPY 'shape' " + PyLiteral.repr(s)
-            + " holds " + PyLiteral.repr(o) + ", not an integer");
+        throw new IOException(source + ": NPY 'shape' " + repr(s)
+            + " holds " + repr(o) + ", not an integer");
       }
       if (b.signum() < 0 || b.bitLength() > 63) {
-        throw new IOException(source + ": NPY 'shape' " + PyLiteral.repr(s)
-            + " has dimension " + b + (b.signum() < 0 ? " (negative)" : " (too large)"));
+        throw new IOException(source + ": NPY 'shape' " + repr(s)
+            + " has dimension " + clip(b.toString(), 40) + (b.signum() < 0 ? " (negative)" : " (too large)"));
       }
       dims[i] = b.longValue();
     }
@@ -188,7 +189,7 @@ public record NpyHeader(
       default -> null;
     };
     if (t == null) {
-      throw new IOException(source + ": NPY type '" + descr + "' is not supported; trt4j reads "
+      throw new IOException(source + ": NPY type '" + clip(descr, 40) + "' is not supported; trt4j reads "
           + SUPPORTED);
     }
     return t;
@@ -196,6 +197,15 @@ public record NpyHeader(
 
   private static boolean bigEndian(String descr) {
     return descr.startsWith(">");
+  }
+
+  /** Python's repr of a header value, cut so that a hostile header cannot make a huge message. */
+  private static String repr(Object v) {
+    return clip(PyLiteral.repr(v), 100);
+  }
+
+  private static String clip(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max) + "… (" + s.length() + " characters)";
   }
 
   private static String abbreviate(String text) {

@@ -1,6 +1,5 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.format;
 
-import io.github.trt4j.Npy;
 import io.github.trt4j.NpzLimits;
 import io.github.trt4j.Tensor;
 import java.io.FilterInputStream;
@@ -9,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -31,10 +31,16 @@ public final class NpzArchive {
     Map<String, Tensor> out = new LinkedHashMap<>();
     String current = null;
     try (ZipFile zip = new ZipFile(file.toFile())) {
-      ZipDirectory.check(file);
       if (zip.size() > limits.maxEntries()) {
         throw new IOException(file + ": " + zip.size() + " entries, more than the limit of "
             + limits.maxEntries() + " (NpzLimits.maxEntries)");
+      }
+      List<String> checked = ZipDirectory.check(file);
+      List<String> listed = zip.stream().map(ZipEntry::getName).toList();
+      if (!checked.equals(listed)) {
+        throw new IOException(file + ": not a readable NPZ (zip) archive: its central directory"
+            + " reads as " + clip(checked) + " one way and " + clip(listed) + " another; the"
+            + " archive is damaged or built to show different readers different entries");
       }
       long total = 0;
       Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -55,12 +61,12 @@ public final class NpzArchive {
           throw new IOException(source + ": " + e.getSize() + " bytes uncompressed; " + limitText(limits, total));
         }
         CountingInput counted = new CountingInput(zip.getInputStream(e), room, source, limits, total);
-        CheckedInputStream checked = new CheckedInputStream(counted, new CRC32());
-        out.put(name, Npy.read(checked, source));
-        if (e.getCrc() != -1 && checked.getChecksum().getValue() != e.getCrc()) {
+        CheckedInputStream crc = new CheckedInputStream(counted, new CRC32());
+        out.put(name, NpyReader.read(crc, source, e.getSize()));
+        if (e.getCrc() != -1 && crc.getChecksum().getValue() != e.getCrc()) {
           throw new IOException(source + ": CRC-32 mismatch (the archive records "
               + Long.toHexString(e.getCrc()) + ", the data has "
-              + Long.toHexString(checked.getChecksum().getValue()) + "): the archive is damaged");
+              + Long.toHexString(crc.getChecksum().getValue()) + "): the archive is damaged");
         }
         if (e.getSize() >= 0 && counted.count != e.getSize()) {
           throw new IOException(source + ": " + counted.count + " bytes inflated, the archive records "
@@ -82,6 +88,11 @@ public final class NpzArchive {
       throw new IOException(where(file, current) + ": cannot read the archive: " + io, io);
     }
     return out;
+  }
+
+  private static String clip(List<String> names) {
+    String s = names.toString();
+    return s.length() <= 300 ? s : s.substring(0, 300) + "… (" + names.size() + " names)";
   }
 
   private static String where(Path file, String entry) {
