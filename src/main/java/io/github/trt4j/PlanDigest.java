@@ -1,6 +1,6 @@
 package io.github.trt4j;
 
-import io.github.trt4j.internal.AtomicFiles;
+import io.github.trt4j.internal.format.AtomicFiles;
 import io.github.trt4j.internal.format.InputFiles;
 import java.io.IOException;
 import java.lang.foreign.Arena;

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.github.trt4j.internal.AtomicFiles;
+import io.github.trt4j.internal.format.AtomicFiles;
 import io.github.trt4j.internal.Cuda;
 import io.github.trt4j.internal.NativeHeap;
 import org.bytedeco.javacpp.BytePointer;

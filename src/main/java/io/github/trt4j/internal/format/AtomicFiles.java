@@ -1,4 +1,4 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.format;
 
 import java.io.IOException;
 import java.io.OutputStream;

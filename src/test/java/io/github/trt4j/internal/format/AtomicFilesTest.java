@@ -1,4 +1,4 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
