@@ -1,5 +1,6 @@
 package io.github.trt4j.internal;
 
+import io.github.trt4j.internal.format.Fp16;
 import io.github.trt4j.DataType;
 import io.github.trt4j.Shape;
 import io.github.trt4j.Tensor;

@@ -1,5 +1,6 @@
 package io.github.trt4j.internal;
 
+import io.github.trt4j.internal.format.Fp16;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -3,7 +3,6 @@ package io.github.trt4j.internal.format;
 import io.github.trt4j.DataType;
 import io.github.trt4j.Shape;
 import io.github.trt4j.Tensor;
-import io.github.trt4j.internal.Fp16;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.github.trt4j.internal;
+package io.github.trt4j.internal.format;
 
 /**
  * float32 to and from IEEE half and bfloat16, rounding to nearest even. NaN payloads survive a

@@ -1,0 +1,98 @@
+package io.github.trt4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.constantpool.ClassEntry;
+import java.lang.classfile.constantpool.PoolEntry;
+import java.lang.classfile.constantpool.Utf8Entry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layout, read from the compiled classes: the CUDA driver layer ({@code internal.cuda})
+ * imports only the JDK; the file formats ({@code internal.format}) only the JDK and the API's value
+ * types; the shared runtime ({@code internal}) never the TensorRT glue; and only the TensorRT glue
+ * ({@code internal.trt}) touches bytedeco (the GazeML sample uses OpenCV/FFmpeg through it too).
+ */
+class LayeringTest {
+
+  private static final Pattern TYPE = Pattern.compile("L?([a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)+)/[A-Z][A-Za-z0-9_$]*");
+
+  /** Packages (dotted) each class of {@code pkg} refers to. */
+  static TreeSet<String> references(String pkg) throws Exception {
+    Path classes = Path.of(TrtEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path dir = classes.resolve(pkg.replace('.', '/'));
+    TreeSet<String> out = new TreeSet<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(f -> f.toString().endsWith(".class")).toList()) {
+        ClassModel m = ClassFile.of().parse(p);
+        for (PoolEntry e : m.constantPool()) {
+          String text = e instanceof ClassEntry c ? c.asInternalName()
+              : e instanceof Utf8Entry u ? u.stringValue() : null;
+          if (text == null) {
+            continue;
+          }
+          Matcher x = TYPE.matcher(text);
+          while (x.find()) {
+            out.add(x.group(1).replace('/', '.'));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static void only(String pkg, Predicate<String> allowed) throws Exception {
+    List<String> bad = new ArrayList<>();
+    for (String r : references(pkg)) {
+      if (!allowed.test(r)) {
+        bad.add(r);
+      }
+    }
+    assertEquals(List.of(), bad, pkg + " refers to packages outside its layer");
+  }
+
+  static boolean jdk(String p) {
+    return p.startsWith("java.") || p.startsWith("jdk.internal.") || p.startsWith("javax.");
+  }
+
+  @Test
+  void theDriverLayerImportsOnlyTheJdk() throws Exception {
+    only("io.github.trt4j.internal.cuda", p -> jdk(p) || p.equals("io.github.trt4j.internal.cuda"));
+  }
+
+  @Test
+  void fileFormatsImportTheJdkAndTheApisValueTypesOnly() throws Exception {
+    only("io.github.trt4j.internal.format", p -> jdk(p) || p.equals("io.github.trt4j.internal.format")
+        || p.equals("io.github.trt4j"));
+  }
+
+  @Test
+  void theSharedRuntimeNeverReachesIntoTheTensorRtGlue() throws Exception {
+    only("io.github.trt4j.internal", p -> !p.startsWith("io.github.trt4j.internal.trt")
+        && !p.startsWith("org.bytedeco"));
+  }
+
+  @Test
+  void onlyTheTensorRtGlueTouchesBytedeco() throws Exception {
+    for (String pkg : List.of("io.github.trt4j", "io.github.trt4j.internal", "io.github.trt4j.internal.cuda",
+        "io.github.trt4j.internal.format", "io.github.trt4j.cli", "io.github.trt4j.kserve",
+        "io.github.trt4j.triton")) {
+      TreeSet<String> r = references(pkg);
+      assertTrue(r.stream().noneMatch(p -> p.startsWith("org.bytedeco")), pkg + " refers to " + r);
+    }
+    assertTrue(references("io.github.trt4j.internal.trt").contains("org.bytedeco.tensorrt.nvinfer"));
+  }
+
+}
