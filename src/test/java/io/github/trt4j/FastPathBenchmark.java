@@ -27,7 +27,26 @@ public final class FastPathBenchmark {
     if (modes.contains("load")) {
       long n0 = System.nanoTime();
       String v = TrtEngine.tensorRtVersion();
-      System.out.printf(Locale.ROOT, "java natives_load_us=%.0f tensorrt=%s%n", (System.nanoTime() - n0) / 1e3, v);
+      System.out.printf(Locale.ROOT, "java natives_load_us=%.0f tensorrt=%s %s%n", (System.nanoTime() - n0) / 1e3, v,
+          io.github.trt4j.internal.trt.Natives.stepTimes());
+      if (modes.contains("steps")) {
+        // The first load's steps one by one: the driver, deserialization, the context, the binding.
+        long s0 = System.nanoTime();
+        io.github.trt4j.internal.Cuda.requireDevice(0);
+        long s1 = System.nanoTime();
+        try (TrtEngine e = TrtEngine.load(plan)) {
+          long s2 = System.nanoTime();
+          try (Inferer i = e.createInferer()) {
+            long s3 = System.nanoTime();
+            try (IoBinding b = i.createBinding()) {
+              long s4 = System.nanoTime();
+              System.out.printf(Locale.ROOT, "java engine=%s mode=steps driver_us=%.0f (%s) deserialize_us=%.0f"
+                  + " context_us=%.0f binding_us=%.0f%n", name, (s1 - s0) / 1e3,
+                  io.github.trt4j.internal.Cuda.initTimes(), (s2 - s1) / 1e3, (s3 - s2) / 1e3, (s4 - s3) / 1e3);
+            }
+          }
+        }
+      }
       long t0 = System.nanoTime();
       try (TrtEngine e = TrtEngine.load(plan); Inferer i = e.createInferer(); IoBinding b = i.createBinding()) {
         long first = System.nanoTime() - t0;

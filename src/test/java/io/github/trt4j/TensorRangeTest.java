@@ -73,7 +73,7 @@ class TensorRangeTest {
   void float16NanPayloadsSurviveARoundTrip() {
     for (int bits : new int[] {0x7c01, 0x7d00, 0xfe00, 0x7fff, 0x7e55}) {
       short h = (short) bits;
-      assertEquals(h, io.github.trt4j.internal.format.Fp16.toHalf(io.github.trt4j.internal.Fp16.fromHalf(h)),
+      assertEquals(h, io.github.trt4j.internal.format.Fp16.toHalf(io.github.trt4j.internal.format.Fp16.fromHalf(h)),
           Integer.toHexString(bits));
     }
   }

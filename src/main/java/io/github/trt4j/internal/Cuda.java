@@ -105,8 +105,27 @@ public final class Cuda {
     }
   }
 
+  private static volatile long initNanos;
+  private static volatile long bindNanos;
+
+  /** Milliseconds of the driver's start, for benchmarks: binding the functions, cuInit + contexts. */
+  public static String initTimes() {
+    return String.format(java.util.Locale.ROOT, "driver_bind_ms=%.1f driver_init_ms=%.1f",
+        bindNanos / 1e6, initNanos / 1e6);
+  }
+
   private static long[] initialize() {
+    long t0 = System.nanoTime();
     String missing = Driver.unavailable();
+    bindNanos = System.nanoTime() - t0;
+    try {
+      return initializeDriver(missing);
+    } finally {
+      initNanos = System.nanoTime() - t0 - bindNanos;
+    }
+  }
+
+  private static long[] initializeDriver(String missing) {
     if (missing != null) {
       throw new CudaUnavailableException(noDriverMessage(missing));
     }

@@ -60,6 +60,9 @@ public final class Natives {
   private static volatile boolean builderLoaded;
   private static volatile boolean pluginsLoaded;
 
+  /** Nanoseconds of the load's steps: locate (find, open, version), glue (JNI libraries), classes. */
+  private static final long[] STEP_NANOS = new long[3];
+
   static final String LOAD_LIBRARIES = "org.bytedeco.javacpp.loadlibraries";
   static final String LOAD_LIBRARIES_CAMEL = "org.bytedeco.javacpp.loadLibraries";
 
@@ -80,7 +83,9 @@ public final class Natives {
       }
       try {
         Cuda.minimumDriver(Line.MINIMUM_DRIVER, Line.MINIMUM_DRIVER_NAME);
+        long t0 = System.nanoTime();
         Library found = locate();
+        STEP_NANOS[0] = System.nanoTime() - t0;
         loadGlue(found);
         library = found;
         LoggerFactory.getLogger(Natives.class).debug("TensorRT {} from {}", found.versionString(),
@@ -116,6 +121,15 @@ public final class Natives {
   /** TensorRT's library version as {@code major*10000 + minor*100 + patch}, e.g. 100600. */
   public static int tensorRtVersion() {
     return load().version();
+  }
+
+  /**
+   * Milliseconds of the load's steps, for benchmarks: finding and opening libnvinfer (with its
+   * version check), loading the JNI glue, initializing the glue's classes.
+   */
+  public static String stepTimes() {
+    return String.format(java.util.Locale.ROOT, "locate_ms=%.1f glue_ms=%.1f classes_ms=%.1f",
+        STEP_NANOS[0] / 1e6, STEP_NANOS[1] / 1e6, STEP_NANOS[2] / 1e6);
   }
 
   /** The TensorRT major this build of trt4j drives. */
@@ -364,10 +378,14 @@ public final class Natives {
     Path javacpp = glue("javacpp", "jnijavacpp");
     Path nvinfer = glue("tensorrt", "jninvinfer");
     withoutJavaCppLoading(() -> {
+      long t0 = System.nanoTime();
       System.load(javacpp.toString());
       System.load(l.path().toString());
       System.load(nvinfer.toString());
+      long t1 = System.nanoTime();
       initialize(GlueClasses.RUNTIME);
+      STEP_NANOS[1] = t1 - t0;
+      STEP_NANOS[2] = System.nanoTime() - t1;
       return null;
     });
   }
