@@ -29,8 +29,10 @@ for eng in seed elg conv; do
     say "# load $eng round $round"
     { time bash $G cpp-ref "$E/$eng.engine" 1 1 0 1 2>/dev/null; } 2>&1 | tr '\n' ' ' | tee -a "$OUTF"; say ""
     { time bash $G run io.github.trt4j.FastPathBenchmark "$E/$eng.engine" 1 load 2>&1 | grep -v '^\[' ; } 2>&1 | tr '\n' ' ' | tee -a "$OUTF"; say ""
+    bash $G run io.github.trt4j.FastPathBenchmark "$E/$eng.engine" 1 load,steps 2>&1 | grep 'mode=steps' | tee -a "$OUTF"
   done
 done
+[ "${NATIVE_PERCALL:-1}" = 1 ] || exit 0
 for eng in seed conv elg; do
   for round in 1 2; do
     say "# per call $eng round $round"
