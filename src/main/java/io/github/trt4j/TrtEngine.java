@@ -3,7 +3,6 @@ package io.github.trt4j;
 import io.github.trt4j.internal.trt.EngineHandle;
 import io.github.trt4j.internal.Leaks;
 import io.github.trt4j.internal.trt.Natives;
-import io.github.trt4j.internal.trt.Pointers;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.lang.foreign.Arena;
@@ -120,7 +119,7 @@ public final class TrtEngine implements Model, AutoCloseable {
     header.requireCompatible(source, lib.version(), lib.where());
     header.requireComplete(source, size);
     EngineHandle h =
-        EngineHandle.deserialize(Pointers.at(plan.address(), size), size, device, source);
+        EngineHandle.deserialize(plan.address(), size, device, source);
     try {
       return new TrtEngine(source, h, header);
     } catch (RuntimeException e) {

@@ -126,7 +126,7 @@ public final class ContextRssDiagnostic {
   /** createExecutionContext and C++ delete straight on TensorRT: no stream, no trt4j object. */
   private static Step rawContext(byte[] plan) {
     BytePointer bytes = new BytePointer(plan);
-    EngineHandle h = EngineHandle.deserialize(bytes, plan.length, 0, "raw-context");
+    EngineHandle h = EngineHandle.deserialize(bytes.address(), plan.length, 0, "raw-context");
     return () -> {
       IExecutionContext c = h.createContext(0);
       NativeDelete.delete(c, NativeDelete.NO_COPY_SLOT);

@@ -46,8 +46,9 @@ public final class EngineHandle {
    *
    * @throws EngineLoadException with TensorRT's reason when it refuses the plan
    */
-  public static EngineHandle deserialize(Pointer data, long size, int device, String source) {
+  public static EngineHandle deserialize(long address, long size, int device, String source) {
     Natives.requireDevice(device);
+    Pointer data = Pointers.at(address, size);
     // The caller's current device is theirs: it is restored after the load on `device`.
     try (Cuda.DeviceScope _ = Cuda.onDevice(device)) {
       IRuntime runtime = nvinfer.createInferRuntime(TrtLogger.get());

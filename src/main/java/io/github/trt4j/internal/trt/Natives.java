@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.LoggerFactory;
@@ -102,10 +104,48 @@ public final class Natives {
     }
   }
 
-  /** Checks the driver and device first (the common failure), then loads TensorRT. */
+  /**
+   * Checks the driver and device and loads TensorRT. The first time, the driver starts (binding
+   * its functions, cuInit, the primary contexts) on a thread of its own while libnvinfer and the
+   * JNI glue load on this one: the two are independent and each takes a few hundred
+   * milliseconds. A driver problem is reported first, being the more common.
+   */
   public static void requireDevice(int device) {
-    Cuda.requireDevice(device);
-    load();
+    Cuda.minimumDriver(Line.MINIMUM_DRIVER, Line.MINIMUM_DRIVER_NAME);
+    if (library != null || loadFailure != null) {
+      Cuda.requireDevice(device);
+      load();
+      return;
+    }
+    CompletableFuture<Void> driver = new CompletableFuture<>();
+    Thread.ofPlatform().daemon().name("trt4j-driver-start").start(() -> {
+      try {
+        Cuda.requireDevice(device);
+        driver.complete(null);
+      } catch (Throwable t) {
+        driver.completeExceptionally(t);
+      }
+    });
+    RuntimeException trt = null;
+    try {
+      load();
+    } catch (RuntimeException e) {
+      trt = e;
+    }
+    try {
+      driver.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error r) {
+        throw r;
+      }
+      throw e;
+    }
+    if (trt != null) {
+      throw trt;
+    }
   }
 
   /** Whether a CUDA device and TensorRT are usable, without throwing; the reason when not. */
