@@ -18,19 +18,10 @@ public final class Cuda {
 
   private Cuda() {}
 
-  /** The oldest driver the TensorRT line needs, as the driver reports it (e.g. 12000). */
-  private static volatile int minimumDriver = 12000;
-  private static volatile String minimumDriverName = "CUDA 12 (r525 or newer)";
 
   private static final Object LOCK = new Object();
   private static volatile long[] primary;
   private static volatile CudaUnavailableException initFailure;
-
-  /** Sets the oldest driver the loaded TensorRT line supports (called by the TensorRT loader). */
-  public static void minimumDriver(int cudaVersion, String name) {
-    minimumDriver = cudaVersion;
-    minimumDriverName = name;
-  }
 
   /** Throws a {@link CudaException} naming the call and what it was for unless status is 0. */
   public static void check(int status, String call, String what) {
@@ -131,8 +122,8 @@ public final class Cuda {
     }
     int[] v = new int[1];
     int st = Driver.driverVersion(v);
-    if (st == Driver.SUCCESS && v[0] < minimumDriver) {
-      throw new CudaUnavailableException(oldDriverMessage(v[0], minimumDriver, minimumDriverName));
+    if (st == Driver.SUCCESS && v[0] < DriverLine.MINIMUM) {
+      throw new CudaUnavailableException(oldDriverMessage(v[0], DriverLine.MINIMUM, DriverLine.NAME));
     }
     st = Driver.init();
     if (st != Driver.SUCCESS) {

@@ -84,8 +84,7 @@ public final class Natives {
         throw loadFailure;
       }
       try {
-        Cuda.minimumDriver(Line.MINIMUM_DRIVER, Line.MINIMUM_DRIVER_NAME);
-        long t0 = System.nanoTime();
+            long t0 = System.nanoTime();
         Library found = locate();
         STEP_NANOS[0] = System.nanoTime() - t0;
         loadGlue(found);
@@ -111,7 +110,6 @@ public final class Natives {
    * milliseconds. A driver problem is reported first, being the more common.
    */
   public static void requireDevice(int device) {
-    Cuda.minimumDriver(Line.MINIMUM_DRIVER, Line.MINIMUM_DRIVER_NAME);
     if (library != null || loadFailure != null) {
       Cuda.requireDevice(device);
       load();

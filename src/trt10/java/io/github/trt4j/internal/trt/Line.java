@@ -18,9 +18,7 @@ final class Line {
   /** The glue's own TensorRT version, for messages. */
   static final String GLUE = "org.bytedeco:tensorrt:10.6-1.5.11";
   static final String REDIST = "org.bytedeco:tensorrt:10.6-1.5.11:linux-x86_64-redist";
-  /** CUDA 12 drivers: TensorRT 10 is built with CUDA 12. */
-  static final int MINIMUM_DRIVER = 12000;
-  static final String MINIMUM_DRIVER_NAME = "a driver for CUDA 12 or newer (r525+)";
+  // The driver each line needs: io.github.trt4j.internal.DriverLine, beside this class.
 
   /**
    * Deleting-destructor slot of {@code nvonnxparser::IParser}: its destructor follows eight pure

@@ -16,9 +16,7 @@ final class Line {
   static final int MINIMUM = 110200;
   static final String GLUE = "org.bytedeco:tensorrt:11.2-1.5.14";
   static final String REDIST = "org.bytedeco:tensorrt:11.2-1.5.14:linux-x86_64-redist";
-  /** TensorRT 11 is built with CUDA 13: drivers r580 and newer. */
-  static final int MINIMUM_DRIVER = 13000;
-  static final String MINIMUM_DRIVER_NAME = "a driver for CUDA 13 or newer (r580+)";
+  // The driver each line needs: io.github.trt4j.internal.DriverLine, beside this class.
 
   /**
    * Deleting-destructor slot of {@code nvonnxparser::IParser}, as in TensorRT 10: its destructor
