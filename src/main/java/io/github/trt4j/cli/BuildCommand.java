@@ -39,7 +39,8 @@ final class BuildCommand implements Callable<Integer> {
       paramLabel = "NAME:MIN/OPT/MAX",
       description = {
         "Optimization profile ranges, e.g. x:1x8/8x8/16x8 (repeat or comma-separate for",
-        "several inputs; all together form one profile)."
+        "several inputs; all together form one profile). Without it, dynamic dimensions are",
+        "built as 1, with a warning naming the inputs (as trtexec does)."
       })
   List<String> shapes = List.of();
 

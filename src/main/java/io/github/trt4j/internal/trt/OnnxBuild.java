@@ -183,9 +183,14 @@ public final class OnnxBuild {
         .filter(e -> e.getValue().isDynamic()).map(Map.Entry::getKey).toList();
     checkProfiles(inputs, profiles);
     if (profiles.isEmpty() && !dynamic.isEmpty()) {
-      throw new IllegalArgumentException(
-          "Input(s) " + dynamic + " have dynamic shapes " + dynamic.stream().map(inputs::get).toList()
-              + "; give their MIN/OPT/MAX shapes in an optimization profile");
+      // As trtexec does without --shapes: every dynamic dimension becomes 1, with a warning.
+      Map<String, ShapeRange> fixed = defaultProfile(inputs);
+      LOG.warn("Input(s) {} have dynamic shapes {} and no optimization profile was given: building"
+              + " for {} (each dynamic dimension set to 1, as trtexec does). Give MIN/OPT/MAX shapes"
+              + " (EngineBuilder.profile, trt4j build --shapes) for other sizes.", dynamic,
+          dynamic.stream().map(inputs::get).toList(),
+          fixed.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue().opt().joined()).toList());
+      profiles = List.of(fixed);
     }
     for (Map<String, ShapeRange> ranges : profiles) {
       IOptimizationProfile p = builder.createOptimizationProfile();
@@ -207,6 +212,26 @@ public final class OnnxBuild {
         throw new IllegalArgumentException("TensorRT rejected optimization profile " + ranges);
       }
     }
+  }
+
+  /**
+   * trtexec's profile for a network given none: each dynamic input at its shape with every dynamic
+   * dimension set to 1 (min = opt = max); fixed inputs are left out.
+   */
+  static Map<String, ShapeRange> defaultProfile(Map<String, Shape> inputs) {
+    Map<String, ShapeRange> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Shape> e : inputs.entrySet()) {
+      Shape s = e.getValue();
+      if (s.isDynamic()) {
+        long[] d = new long[s.rank()];
+        for (int k = 0; k < d.length; k++) {
+          d[k] = s.dim(k) < 0 ? 1 : s.dim(k);
+        }
+        Shape one = Shape.of(d);
+        out.put(e.getKey(), new ShapeRange(one, one, one));
+      }
+    }
+    return out;
   }
 
   /** Pure-Java checks of profiles against the network's inputs (names, ranks, fixed dims). */

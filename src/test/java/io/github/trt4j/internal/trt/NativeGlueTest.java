@@ -50,6 +50,20 @@ class NativeGlueTest {
   }
 
   @Test
+  void withoutAProfileDynamicDimensionsBecomeOneAsInTrtexec() {
+    Map<String, Shape> inputs = new LinkedHashMap<>();
+    inputs.put("input_ids", Shape.of(-1, -1));
+    inputs.put("k", Shape.of(4));
+    inputs.put("img", Shape.of(-1, 3, -1, 224));
+    Map<String, ShapeRange> p = OnnxBuild.defaultProfile(inputs);
+    assertEquals(List.of("input_ids", "img"), List.copyOf(p.keySet()), "fixed inputs are left out");
+    assertEquals(ShapeRange.parse("1x1/1x1/1x1"), p.get("input_ids"));
+    assertEquals(ShapeRange.parse("1x3x1x224/1x3x1x224/1x3x1x224"), p.get("img"));
+    // The default profile passes the same checks as one the user gives.
+    OnnxBuild.checkProfiles(inputs, List.of(p));
+  }
+
+  @Test
   void captureCollectsOnlyErrorsOnThisThread() throws Exception {
     try (TrtLog.Capture c = TrtLog.capture()) {
       TrtLog.route(1, "bad thing");
