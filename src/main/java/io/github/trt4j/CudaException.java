@@ -1,6 +1,6 @@
 package io.github.trt4j;
 
-/** A CUDA runtime call returned an error status. */
+/** A CUDA driver call returned an error status ({@code CUresult}), named as the driver names it. */
 public class CudaException extends TrtException {
   private static final long serialVersionUID = 1L;
 
@@ -13,12 +13,12 @@ public class CudaException extends TrtException {
     this.statusName = statusName;
   }
 
-  /** The {@code cudaError_t} value. */
+  /** The {@code CUresult} value. */
   public int status() {
     return status;
   }
 
-  /** The status's name, e.g. {@code cudaErrorMemoryAllocation}. */
+  /** The status's name, e.g. {@code CUDA_ERROR_OUT_OF_MEMORY}. */
   public String statusName() {
     return statusName;
   }

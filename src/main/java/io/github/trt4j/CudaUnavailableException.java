@@ -1,8 +1,9 @@
 package io.github.trt4j;
 
 /**
- * No usable CUDA device: no NVIDIA driver, no GPU, or missing CUDA, cuDNN or TensorRT libraries.
- * The message says which, and how to get it.
+ * No usable GPU or TensorRT: no NVIDIA driver or one too old for the TensorRT line, no GPU, no
+ * TensorRT library (or one of the other major, or older than the line's), or a TensorRT home
+ * without one. The message says what was found, what is needed, and how to get it.
  */
 public class CudaUnavailableException extends TrtException {
   private static final long serialVersionUID = 1L;

@@ -49,7 +49,7 @@ public final class EngineHandle {
   public static EngineHandle deserialize(long address, long size, int device, String source) {
     Natives.requireDevice(device);
     Pointer data = Pointers.at(address, size);
-    // The caller's current device is theirs: it is restored after the load on `device`.
+    // The caller's current context is theirs: it is restored after the load on `device`.
     try (Cuda.DeviceScope _ = Cuda.onDevice(device)) {
       IRuntime runtime = nvinfer.createInferRuntime(TrtLogger.get());
       if (runtime == null || runtime.isNull()) {
@@ -229,7 +229,7 @@ public final class EngineHandle {
         was = Cuda.currentContext();
         Cuda.setDevice(device);
       } catch (RuntimeException ignored) {
-        // Deleting still works on the current device for a single-GPU process.
+        // Deleting still works in the current context for a single-GPU process.
       }
       try {
         NativeDelete.delete(engine, NativeDelete.NO_COPY_SLOT);
