@@ -35,6 +35,8 @@ public final class EngineBuilder {
   private long workspaceBytes;
   private final List<Map<String, ShapeRange>> profiles = new ArrayList<>();
   private Path timingCache;
+  private boolean standardPlugins;
+  private java.util.List<Path> pluginLibraries = java.util.List.of();
   private int device;
   private int optimizationLevel = -1;
 
@@ -102,6 +104,21 @@ public final class EngineBuilder {
   }
 
   /**
+   * Registers TensorRT's standard plugins (libnvinfer_plugin) before parsing, for models whose
+   * ONNX nodes map to them (e.g. {@code EfficientNMS_TRT}); default false.
+   */
+  public EngineBuilder standardPlugins(boolean load) {
+    this.standardPlugins = load;
+    return this;
+  }
+
+  /** Registers the plugin libraries {@code paths} before parsing (trtexec's --dynamicPlugins). */
+  public EngineBuilder pluginLibraries(Path... paths) {
+    this.pluginLibraries = java.util.List.of(paths);
+    return this;
+  }
+
+  /**
    * Parses the model and builds the engine.
    *
    * @return the serialized engine
@@ -112,6 +129,7 @@ public final class EngineBuilder {
   public byte[] build() throws IOException {
     io.github.trt4j.internal.format.InputFiles.requireReadable(model, "ONNX model");
     requireWritableCache(timingCache);
+    io.github.trt4j.internal.trt.Plugins.ensure(standardPlugins, pluginLibraries);
     return OnnxBuild.build(
         new OnnxBuild.Options(
             model, fp16, tf32, workspaceBytes, profiles, timingCache, device, optimizationLevel));

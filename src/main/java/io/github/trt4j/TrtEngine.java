@@ -72,8 +72,8 @@ public final class TrtEngine implements Model, AutoCloseable {
    *
    * @throws IOException if the file is missing or unreadable (the message names it)
    * @throws EngineLoadException if its digest does not match (naming both digests), its digest
-   *     file is malformed or required but missing, or it is not a plan TensorRT 10.6 on this GPU
-   *     can load
+   *     file is malformed or required but missing, or it is not a plan the loaded TensorRT can
+   *     load on this GPU (another version, another GPU, a plugin that is not registered)
    * @throws CudaUnavailableException if there is no driver, GPU or CUDA/TensorRT library
    */
   public static TrtEngine load(Path file, LoadOptions options) throws IOException {
@@ -94,6 +94,7 @@ public final class TrtEngine implements Model, AutoCloseable {
         PlanDigest.requireMatch(
             file, recorded.get(), size == 0 ? PlanDigest.sha256(new byte[0]) : PlanDigest.sha256(plan));
       }
+      io.github.trt4j.internal.trt.Plugins.ensure(options.standardPlugins(), options.pluginLibraries());
       return deserialize(source, plan, size, options.device());
     }
   }

@@ -73,6 +73,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE}).")
   int device;
 
+  @CommandLine.Mixin PluginOption plugins = new PluginOption();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** One stream's per-iteration timings (ms). */
@@ -96,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
     List<Double> pcts = BenchStats.parsePercentiles(percentile);
     Map<String, Shape> given = EngineSource.parseShapes(shapes);
     PrintWriter out = spec.commandLine().getOut();
-    try (TrtEngine e = EngineSource.load(model, given, fp16, device, out);
+    try (TrtEngine e = EngineSource.load(model, given, fp16, device, out, plugins);
         InfererPool pool = InfererPool.create(e, streams,
             InfererOptions.defaults().withCudaGraphs(cudaGraph))) {
       for (String name : given.keySet()) {

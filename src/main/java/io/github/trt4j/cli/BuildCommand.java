@@ -50,11 +50,13 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE}).")
   int device;
 
+  @CommandLine.Mixin PluginOption plugins = new PluginOption();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    EngineBuilder b = EngineBuilder.fromOnnx(model).fp16(fp16).tf32(!noTf32).device(device)
+    EngineBuilder b = plugins.apply(EngineBuilder.fromOnnx(model)).fp16(fp16).tf32(!noTf32).device(device)
         .workspace(workspaceBytes(workspaceMib)).timingCache(timingCache);
     Map<String, ShapeRange> profile = parseShapes(shapes);
     if (!profile.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.github.trt4j.cli;
 
 import io.github.trt4j.EngineBuilder;
+import io.github.trt4j.LoadOptions;
 import io.github.trt4j.EngineLoadException;
 import io.github.trt4j.Shape;
 import io.github.trt4j.ShapeRange;
@@ -70,14 +71,21 @@ final class EngineSource {
    */
   static TrtEngine load(Path model, Map<String, Shape> shapes, boolean fp16, int device, PrintWriter log)
       throws IOException {
+    return load(model, shapes, fp16, device, log, new PluginOption());
+  }
+
+  /** As above, with TensorRT plugins registered first. */
+  static TrtEngine load(Path model, Map<String, Shape> shapes, boolean fp16, int device, PrintWriter log,
+      PluginOption plugins)
+      throws IOException {
     if (!isOnnx(model)) {
-      return TrtEngine.load(model, device);
+      return TrtEngine.load(model, plugins.apply(LoadOptions.defaults().device(device)));
     }
     io.github.trt4j.internal.format.InputFiles.requireReadable(model, "ONNX model");
     Path plan = cachedEngine(model, shapes, fp16, TrtEngine.tensorRtVersion());
     if (Files.exists(plan)) {
       try {
-        return TrtEngine.load(plan, device);
+        return TrtEngine.load(plan, plugins.apply(LoadOptions.defaults().device(device)));
       } catch (EngineLoadException e) {
         log.printf("cached engine %s does not load (%s); rebuilding%n", plan, e.getMessage());
       }
@@ -85,7 +93,7 @@ final class EngineSource {
     Files.createDirectories(plan.getParent());
     Map<String, ShapeRange> profile = new LinkedHashMap<>();
     shapes.forEach((k, v) -> profile.put(k, ShapeRange.fixed(v)));
-    EngineBuilder b = EngineBuilder.fromOnnx(model).fp16(fp16).device(device);
+    EngineBuilder b = plugins.apply(EngineBuilder.fromOnnx(model).fp16(fp16).device(device));
     if (!profile.isEmpty()) {
       b.profile(profile);
     }
@@ -94,7 +102,7 @@ final class EngineSource {
     log.printf("built %s from %s in %.1f s (%d bytes)%s%n", plan, model, (System.nanoTime() - t0) / 1e9,
         bytes, profile.isEmpty() ? "" : ", profile " + profile);
     log.flush();
-    return TrtEngine.load(plan, device);
+    return TrtEngine.load(plan, plugins.apply(LoadOptions.defaults().device(device)));
   }
 
   /** Parses trtexec's {@code --shapes NAME:DIMS} entries (e.g. {@code x:7x16}). */

@@ -31,6 +31,8 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE}).")
   int device;
 
+  @CommandLine.Mixin PluginOption plugins = new PluginOption();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Whether the engine's sha256sum file is there and matches, in words. */
@@ -64,7 +66,7 @@ final class InspectCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    try (TrtEngine e = TrtEngine.load(engine, device)) {
+    try (TrtEngine e = TrtEngine.load(engine, plugins.apply(io.github.trt4j.LoadOptions.defaults().device(device)))) {
       out.println("Runtime:  " + TrtEngine.runtime());
       out.printf("Device memory: %.1f MiB per execution context%n", e.deviceMemorySize() / 1048576.0);
       out.println("Layers:   " + e.layerCount());

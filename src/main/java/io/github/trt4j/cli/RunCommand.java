@@ -54,6 +54,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--repeat", defaultValue = "0", paramLabel = "N", description = "Also time N more runs and print latency percentiles.")
   int repeat;
 
+  @CommandLine.Mixin PluginOption plugins = new PluginOption();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -70,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
     if (buildShapes.isEmpty()) {
       raw.forEach((k, v) -> buildShapes.put(k, v.shape()));
     }
-    try (TrtEngine e = EngineSource.load(engine, buildShapes, fp16, device, out);
+    try (TrtEngine e = EngineSource.load(engine, buildShapes, fp16, device, out, plugins);
         Inferer inferer = e.createInferer(profile)) {
       Map<String, Tensor> feed = new LinkedHashMap<>();
       for (Map.Entry<String, Path> f : files.entrySet()) {

@@ -45,6 +45,24 @@ class CliTest {
   }
 
   @Test
+  void pluginsAreOfferedWhereEnginesLoadOrBuild() {
+    for (String c : List.of("build", "run", "bench", "inspect")) {
+      Result h = run(c, "--help");
+      assertTrue(h.out.contains("--plugins=std|LIB.so"), c + ": " + h.out);
+    }
+    PluginOption p = new PluginOption();
+    new CommandLine(new Object() {
+      @CommandLine.Mixin PluginOption o = p;
+    }).parseArgs("--plugins", "std,/opt/lib/libmy.so", "--plugins", "x.so");
+    assertTrue(p.standard());
+    assertEquals(List.of(java.nio.file.Path.of("/opt/lib/libmy.so"), java.nio.file.Path.of("x.so")),
+        List.of(p.libraries()));
+    io.github.trt4j.LoadOptions o = p.apply(io.github.trt4j.LoadOptions.defaults());
+    assertTrue(o.standardPlugins());
+    assertEquals(2, o.pluginLibraries().size());
+  }
+
+  @Test
   void gazemlNeedsSomethingToDo() {
     Result r = run("gazeml");
     assertEquals(2, r.code);

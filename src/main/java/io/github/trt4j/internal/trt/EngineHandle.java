@@ -83,6 +83,10 @@ public final class EngineHandle {
         || lower.contains("different device") || lower.contains("different gpu")) {
       return "built for another GPU; this GPU is " + thisGpu + ". TensorRT: " + said;
     }
+    String plugin = Plugins.missingPlugin(String.join(" | ", errors));
+    if (plugin != null) {
+      return plugin + " TensorRT: " + said;
+    }
     if (lower.contains("version")) {
       return "built with another TensorRT version. TensorRT: " + said;
     }

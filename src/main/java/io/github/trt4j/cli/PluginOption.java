@@ -1,0 +1,48 @@
+package io.github.trt4j.cli;
+
+import io.github.trt4j.EngineBuilder;
+import io.github.trt4j.LoadOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code --plugins std,LIB.so,...}: TensorRT plugins to register before loading or building. */
+public final class PluginOption {
+
+  @Option(
+      names = "--plugins",
+      split = ",",
+      paramLabel = "std|LIB.so",
+      description = {
+        "TensorRT plugins to register first: 'std' for TensorRT's standard plugins",
+        "(libnvinfer_plugin: EfficientNMS_TRT, BatchedNMS_TRT, ...) and/or paths of plugin",
+        "libraries (repeat or comma-separate)."
+      })
+  List<String> plugins = List.of();
+
+  boolean standard() {
+    return plugins.stream().anyMatch(p -> p.equals("std"));
+  }
+
+  Path[] libraries() {
+    List<Path> out = new ArrayList<>();
+    for (String p : plugins) {
+      if (!p.equals("std")) {
+        if (p.isBlank()) {
+          throw new IllegalArgumentException("--plugins has an empty entry");
+        }
+        out.add(Path.of(p));
+      }
+    }
+    return out.toArray(Path[]::new);
+  }
+
+  LoadOptions apply(LoadOptions o) {
+    return o.standardPlugins(standard()).pluginLibraries(libraries());
+  }
+
+  EngineBuilder apply(EngineBuilder b) {
+    return b.standardPlugins(standard()).pluginLibraries(libraries());
+  }
+}
