@@ -39,6 +39,9 @@ public final class EngineBuilder {
   private java.util.List<Path> pluginLibraries = java.util.List.of();
   private int device;
   private int optimizationLevel = -1;
+  private HardwareCompatibility hardware = HardwareCompatibility.NONE;
+  private boolean versionCompatible;
+  private boolean excludeLeanRuntime;
 
   private EngineBuilder(Path model) {
     this.model = Objects.requireNonNull(model, "model");
@@ -104,6 +107,33 @@ public final class EngineBuilder {
   }
 
   /**
+   * Builds a plan that runs on other GPUs too ({@link HardwareCompatibility}); default {@code
+   * NONE}, the building GPU's compute capability only.
+   */
+  public EngineBuilder hardwareCompatibility(HardwareCompatibility level) {
+    this.hardware = Objects.requireNonNull(level, "level");
+    return this;
+  }
+
+  /**
+   * Builds a version-compatible plan (TensorRT's {@code kVERSION_COMPATIBLE}): later TensorRT
+   * releases of the same major can run it, through the lean runtime the plan carries unless
+   * {@code excludeLeanRuntime}. Loading such a plan executes code from the file, so it needs
+   * {@link LoadOptions#allowHostCode(boolean)}. Building one needs {@code libnvinfer_lean} beside
+   * libnvinfer, which bytedeco's 10.6 redist lacks: use a full TensorRT installation.
+   */
+  public EngineBuilder versionCompatible(boolean on) {
+    this.versionCompatible = on;
+    return this;
+  }
+
+  /** With {@link #versionCompatible}, leaves the lean runtime out of the plan (smaller). */
+  public EngineBuilder excludeLeanRuntime(boolean on) {
+    this.excludeLeanRuntime = on;
+    return this;
+  }
+
+  /**
    * Registers TensorRT's standard plugins (libnvinfer_plugin) before parsing, for models whose
    * ONNX nodes map to them (e.g. {@code EfficientNMS_TRT}); default false.
    */
@@ -132,7 +162,8 @@ public final class EngineBuilder {
     io.github.trt4j.internal.trt.Plugins.ensure(standardPlugins, pluginLibraries);
     return OnnxBuild.build(
         new OnnxBuild.Options(
-            model, fp16, tf32, workspaceBytes, profiles, timingCache, device, optimizationLevel));
+            model, fp16, tf32, workspaceBytes, profiles, timingCache, device, optimizationLevel,
+            hardware.value(), versionCompatible, excludeLeanRuntime));
   }
 
   /**

@@ -21,9 +21,13 @@ import java.util.List;
  *     libnvinfer) before deserializing (default false), as trtexec's {@code --staticPlugins}
  * @param pluginLibraries plugin libraries to register before deserializing, as trtexec's {@code
  *     --dynamicPlugins}; each is loaded once per process and stays registered
+ * @param allowHostCode let TensorRT run host code the plan carries (default false): needed for
+ *     version-compatible plans ({@link EngineBuilder#versionCompatible}), whose lean runtime is
+ *     code from the file, so only for plans you trust; also lets a later TensorRT of the same
+ *     major load a plan an earlier one built (TensorRT decides)
  */
 public record LoadOptions(int device, boolean requireDigest, boolean standardPlugins,
-    List<Path> pluginLibraries) {
+    List<Path> pluginLibraries, boolean allowHostCode) {
 
   public LoadOptions {
     if (device < 0) {
@@ -32,9 +36,9 @@ public record LoadOptions(int device, boolean requireDigest, boolean standardPlu
     pluginLibraries = List.copyOf(pluginLibraries);
   }
 
-  /** Device and digest only (no plugins): the options before plugins existed. */
+  /** Device and digest only (no plugins, no host code): the options before those existed. */
   public LoadOptions(int device, boolean requireDigest) {
-    this(device, requireDigest, false, List.of());
+    this(device, requireDigest, false, List.of(), false);
   }
 
   /** Device 0; the digest checked when present; no plugins. */
@@ -44,21 +48,29 @@ public record LoadOptions(int device, boolean requireDigest, boolean standardPlu
 
   /** These options on CUDA device {@code device}. */
   public LoadOptions device(int device) {
-    return new LoadOptions(device, requireDigest, standardPlugins, pluginLibraries);
+    return new LoadOptions(device, requireDigest, standardPlugins, pluginLibraries, allowHostCode);
   }
 
   /** These options, refusing a plan without a digest file when {@code require} is true. */
   public LoadOptions requireDigest(boolean require) {
-    return new LoadOptions(device, require, standardPlugins, pluginLibraries);
+    return new LoadOptions(device, require, standardPlugins, pluginLibraries, allowHostCode);
   }
 
   /** These options, registering TensorRT's standard plugins first when {@code load} is true. */
   public LoadOptions standardPlugins(boolean load) {
-    return new LoadOptions(device, requireDigest, load, pluginLibraries);
+    return new LoadOptions(device, requireDigest, load, pluginLibraries, allowHostCode);
   }
 
   /** These options, registering the plugin libraries {@code paths} first. */
   public LoadOptions pluginLibraries(Path... paths) {
-    return new LoadOptions(device, requireDigest, standardPlugins, List.of(paths));
+    return new LoadOptions(device, requireDigest, standardPlugins, List.of(paths), allowHostCode);
+  }
+
+  /**
+   * These options, letting TensorRT run host code from the plan when {@code allow} is true
+   * (version-compatible plans). It executes code from the file: only for plans you trust.
+   */
+  public LoadOptions allowHostCode(boolean allow) {
+    return new LoadOptions(device, requireDigest, standardPlugins, pluginLibraries, allow);
   }
 }

@@ -161,6 +161,14 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
     }
   }
 
+  /**
+   * This plan's version against {@code runtimeVersion} ({@code major*10000 + minor*100 + patch}):
+   * negative when the plan is older, 0 when equal, positive when newer.
+   */
+  public int compareTo(int runtimeVersion) {
+    return Integer.compare(major * 10000 + minor * 100 + patch, runtimeVersion);
+  }
+
   /** {@code 100600} as {@code 10.6.0}. */
   public static String versionString(int v) {
     return (v / 10000) + "." + ((v / 100) % 100) + "." + (v % 100);

@@ -95,7 +95,7 @@ public final class TrtEngine implements Model, AutoCloseable {
             file, recorded.get(), size == 0 ? PlanDigest.sha256(new byte[0]) : PlanDigest.sha256(plan));
       }
       io.github.trt4j.internal.trt.Plugins.ensure(options.standardPlugins(), options.pluginLibraries());
-      return deserialize(source, plan, size, options.device());
+      return deserialize(source, plan, size, options.device(), options.allowHostCode());
     }
   }
 
@@ -114,13 +114,23 @@ public final class TrtEngine implements Model, AutoCloseable {
   }
 
   private static TrtEngine deserialize(String source, MemorySegment plan, long size, int device) {
+    return deserialize(source, plan, size, device, false);
+  }
+
+  private static TrtEngine deserialize(
+      String source, MemorySegment plan, long size, int device, boolean allowHostCode) {
     PlanHeader header = PlanHeader.parse(source, plan, size);
     Natives.requireDevice(device);
     Natives.Library lib = Natives.load();
-    header.requireCompatible(source, lib.version(), lib.where());
+    // A version-compatible plan (host code allowed) may come from an earlier release of the
+    // major: TensorRT decides. Otherwise the versions must match exactly.
+    if (!(allowHostCode && header.major() == lib.version() / 10000
+        && header.compareTo(lib.version()) <= 0)) {
+      header.requireCompatible(source, lib.version(), lib.where());
+    }
     header.requireComplete(source, size);
     EngineHandle h =
-        EngineHandle.deserialize(plan.address(), size, device, source);
+        EngineHandle.deserialize(plan.address(), size, device, source, allowHostCode);
     try {
       return new TrtEngine(source, h, header);
     } catch (RuntimeException e) {
@@ -258,6 +268,19 @@ public final class TrtEngine implements Model, AutoCloseable {
     enter();
     try {
       return handle.profileCount();
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * The GPUs the plan runs on besides the building GPU's kind, as trtexec spells it: {@code none},
+   * {@code ampere+} or {@code same-compute-capability} (see {@link HardwareCompatibility}).
+   */
+  public String hardwareCompatibility() {
+    enter();
+    try {
+      return HardwareCompatibility.describe(handle.hardwareCompatibility());
     } finally {
       exit();
     }

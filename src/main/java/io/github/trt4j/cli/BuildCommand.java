@@ -52,11 +52,33 @@ final class BuildCommand implements Callable<Integer> {
 
   @CommandLine.Mixin PluginOption plugins = new PluginOption();
 
+  @Option(
+      names = "--hardwareCompatibilityLevel",
+      paramLabel = "none|ampere+|same-compute-capability",
+      description = "GPUs the plan may run on besides this one's kind (default none).")
+  String hardwareCompatibility = "none";
+
+  @Option(
+      names = "--versionCompatible",
+      description = {
+        "Build a plan later TensorRT releases of this major can run (loading it needs",
+        "--allow-host-code; needs libnvinfer_lean, which bytedeco's 10.6 redist lacks)."
+      })
+  boolean versionCompatible;
+
+  @Option(names = "--excludeLeanRuntime", description = "With --versionCompatible: leave the lean runtime out.")
+  boolean excludeLeanRuntime;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    if (excludeLeanRuntime && !versionCompatible) {
+      throw new IllegalArgumentException("--excludeLeanRuntime needs --versionCompatible");
+    }
     EngineBuilder b = plugins.apply(EngineBuilder.fromOnnx(model)).fp16(fp16).tf32(!noTf32).device(device)
+        .hardwareCompatibility(io.github.trt4j.HardwareCompatibility.parse(hardwareCompatibility))
+        .versionCompatible(versionCompatible).excludeLeanRuntime(excludeLeanRuntime)
         .workspace(workspaceBytes(workspaceMib)).timingCache(timingCache);
     Map<String, ShapeRange> profile = parseShapes(shapes);
     if (!profile.isEmpty()) {

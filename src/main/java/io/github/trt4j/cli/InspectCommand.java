@@ -70,6 +70,7 @@ final class InspectCommand implements Callable<Integer> {
       out.println("Runtime:  " + TrtEngine.runtime());
       out.printf("Device memory: %.1f MiB per execution context%n", e.deviceMemorySize() / 1048576.0);
       out.println("Layers:   " + e.layerCount());
+      out.println("Hardware compatibility: " + e.hardwareCompatibility());
       out.println("Optimization profiles: " + e.profileCount());
       for (TensorSpec t : e.inputs()) {
         for (int p = 0; p < t.profiles().size(); p++) {

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** {@code --plugins std,LIB.so,...}: TensorRT plugins to register before loading or building. */
+/**
+ * {@code --plugins std,LIB.so,...}: TensorRT plugins to register before loading or building; and,
+ * where a plan is loaded, {@code --allow-host-code} for version-compatible plans.
+ */
 public final class PluginOption {
 
   @Option(
@@ -20,6 +23,14 @@ public final class PluginOption {
         "libraries (repeat or comma-separate)."
       })
   List<String> plugins = List.of();
+
+  @Option(
+      names = "--allow-host-code",
+      description = {
+        "Let TensorRT run host code the plan carries (version-compatible plans built with",
+        "--versionCompatible): code from the file, so only for plans you trust."
+      })
+  boolean allowHostCode;
 
   boolean standard() {
     return plugins.stream().anyMatch(p -> p.equals("std"));
@@ -39,7 +50,7 @@ public final class PluginOption {
   }
 
   LoadOptions apply(LoadOptions o) {
-    return o.standardPlugins(standard()).pluginLibraries(libraries());
+    return o.standardPlugins(standard()).pluginLibraries(libraries()).allowHostCode(allowHostCode);
   }
 
   EngineBuilder apply(EngineBuilder b) {

@@ -63,6 +63,18 @@ class CliTest {
   }
 
   @Test
+  void compatibleBuildFlags() {
+    Result h = run("build", "--help");
+    assertTrue(h.out.contains("--hardwareCompatibilityLevel") && h.out.contains("--versionCompatible")
+        && h.out.contains("--excludeLeanRuntime"), h.out);
+    assertTrue(run("inspect", "--help").out.contains("--allow-host-code"));
+    Result r = run("build", "models/test/single.onnx", "-o", "x.engine", "--excludeLeanRuntime");
+    assertTrue(r.err.contains("--excludeLeanRuntime needs --versionCompatible"), r.err);
+    r = run("build", "models/test/single.onnx", "-o", "x.engine", "--hardwareCompatibilityLevel", "volta+");
+    assertTrue(r.err.contains("'volta+' is not one of none, ampere+, same-compute-capability"), r.err);
+  }
+
+  @Test
   void gazemlNeedsSomethingToDo() {
     Result r = run("gazeml");
     assertEquals(2, r.code);

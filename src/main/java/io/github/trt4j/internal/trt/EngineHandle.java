@@ -47,6 +47,15 @@ public final class EngineHandle {
    * @throws EngineLoadException with TensorRT's reason when it refuses the plan
    */
   public static EngineHandle deserialize(long address, long size, int device, String source) {
+    return deserialize(address, size, device, source, false);
+  }
+
+  /**
+   * As above; {@code allowHostCode} lets TensorRT run host code the plan carries (the lean runtime
+   * of a version-compatible plan).
+   */
+  public static EngineHandle deserialize(
+      long address, long size, int device, String source, boolean allowHostCode) {
     Natives.requireDevice(device);
     Pointer data = Pointers.at(address, size);
     // The caller's current context is theirs: it is restored after the load on `device`.
@@ -54,6 +63,9 @@ public final class EngineHandle {
       IRuntime runtime = nvinfer.createInferRuntime(TrtLogger.get());
       if (runtime == null || runtime.isNull()) {
         throw new TrtException("createInferRuntime returned null (TensorRT could not start)");
+      }
+      if (allowHostCode) {
+        runtime.setEngineHostCodeAllowed(true);
       }
       ICudaEngine engine;
       try (TrtLog.Capture capture = TrtLog.capture()) {
@@ -185,6 +197,11 @@ public final class EngineHandle {
 
   public int layerCount() {
     return engine.getNbLayers();
+  }
+
+  /** TensorRT's {@code HardwareCompatibilityLevel} of the plan. */
+  public int hardwareCompatibility() {
+    return engine.getHardwareCompatibilityLevel().value;
   }
 
   /**

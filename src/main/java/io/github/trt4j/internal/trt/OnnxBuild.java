@@ -48,7 +48,18 @@ public final class OnnxBuild {
       List<Map<String, ShapeRange>> profiles,
       Path timingCache,
       int device,
-      int optimizationLevel) {}
+      int optimizationLevel,
+      int hardwareCompatibility,
+      boolean versionCompatible,
+      boolean excludeLeanRuntime) {
+
+    /** The options before compatible plans (none of them asked for). */
+    public Options(Path model, boolean fp16, boolean tf32, long workspaceBytes,
+        List<Map<String, ShapeRange>> profiles, Path timingCache, int device, int optimizationLevel) {
+      this(model, fp16, tf32, workspaceBytes, profiles, timingCache, device, optimizationLevel, 0,
+          false, false);
+    }
+  }
 
   private OnnxBuild() {}
 
@@ -102,6 +113,15 @@ public final class OnnxBuild {
       if (o.optimizationLevel() >= 0) {
         config.setBuilderOptimizationLevel(o.optimizationLevel());
       }
+      if (o.hardwareCompatibility() != 0) {
+        config.setHardwareCompatibilityLevel(o.hardwareCompatibility());
+      }
+      if (o.versionCompatible()) {
+        config.setFlag(nvinfer.BuilderFlag.kVERSION_COMPATIBLE);
+        if (o.excludeLeanRuntime()) {
+          config.setFlag(nvinfer.BuilderFlag.kEXCLUDE_LEAN_RUNTIME);
+        }
+      }
       addProfiles(builder, network, config, o.profiles());
       cache = cacheIn == null
           ? config.createTimingCache(null, 0)
@@ -111,9 +131,7 @@ public final class OnnxBuild {
       }
       plan = builder.buildSerializedNetwork(network, config);
       if (plan == null || plan.isNull() || plan.size() == 0) {
-        throw new TrtException(
-            "TensorRT could not build an engine from " + o.model() + ": "
-                + capture.summary("no reason given"));
+        throw new TrtException(buildFailure(o.model(), capture.summary("no reason given")));
       }
       if (plan.size() > Integer.MAX_VALUE - 8) {
         throw new TrtException("Engine of " + plan.size() + " bytes is too large for a byte[]");
@@ -148,6 +166,18 @@ public final class OnnxBuild {
       // The builder's working memory (gigabytes for some networks) goes back to the system.
       NativeHeap.trim();
     }
+  }
+
+  /** Why a build failed, with what to do for the failures trt4j can name. */
+  static String buildFailure(Path model, String said) {
+    String why = "TensorRT could not build an engine from " + model + ": " + said;
+    if (said.contains("libnvinfer_lean")) {
+      return why + ". A version-compatible plan embeds TensorRT's lean runtime (libnvinfer_lean),"
+          + " which this TensorRT installation lacks (bytedeco's 10.6 redist has none): point"
+          + " TRT4J_TENSORRT_HOME at a full TensorRT installation, or build without"
+          + " versionCompatible / --versionCompatible.";
+    }
+    return why;
   }
 
   private static void requireNonNull(Pointer p, String call, TrtLog.Capture capture) {

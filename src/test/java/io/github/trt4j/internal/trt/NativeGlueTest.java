@@ -64,6 +64,17 @@ class NativeGlueTest {
   }
 
   @Test
+  void aVersionCompatibleBuildWithoutTheLeanRuntimeSaysWhatToDo() {
+    String m = OnnxBuild.buildFailure(java.nio.file.Path.of("m.onnx"),
+        "Unable to load library: libnvinfer_lean.so.10");
+    assertTrue(m.startsWith("TensorRT could not build an engine from m.onnx: Unable to load library:"
+        + " libnvinfer_lean.so.10. A version-compatible plan embeds"), m);
+    assertTrue(m.contains("point TRT4J_TENSORRT_HOME at a full TensorRT installation"), m);
+    assertEquals("TensorRT could not build an engine from m.onnx: out of memory",
+        OnnxBuild.buildFailure(java.nio.file.Path.of("m.onnx"), "out of memory"));
+  }
+
+  @Test
   void captureCollectsOnlyErrorsOnThisThread() throws Exception {
     try (TrtLog.Capture c = TrtLog.capture()) {
       TrtLog.route(1, "bad thing");
