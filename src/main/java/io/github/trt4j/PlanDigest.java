@@ -213,6 +213,46 @@ public final class PlanDigest {
     return s.length() <= 200 ? s : s.substring(0, 200) + "…";
   }
 
+  /** What {@link #check} found. */
+  public enum State {
+    /** No digest file beside the plan. */
+    NONE,
+    /** The recorded digest equals the file's. */
+    MATCH,
+    /** The recorded digest differs from the file's: damaged or replaced. */
+    MISMATCH,
+    /** The digest file exists but cannot be read as a digest ({@link Check#problem()} says why). */
+    MALFORMED
+  }
+
+  /**
+   * The outcome of {@link #check}: the state, the recorded and actual digests where known, and
+   * the problem of a malformed digest file.
+   */
+  public record Check(State state, String recorded, String actual, String problem) {}
+
+  /**
+   * Hashes {@code engine} and compares it with its digest file: the one check that the engine
+   * cache, {@code trt4j inspect} and loading share ({@link TrtEngine#load} hashes the very bytes it
+   * maps and calls {@link #requireMatch}).
+   *
+   * @throws IOException if the plan itself cannot be read
+   */
+  public static Check check(Path engine) throws IOException {
+    Optional<String> recorded;
+    try {
+      recorded = read(engine);
+    } catch (EngineLoadException malformed) {
+      return new Check(State.MALFORMED, null, null, malformed.getMessage());
+    }
+    if (recorded.isEmpty()) {
+      return new Check(State.NONE, null, null, null);
+    }
+    String actual = sha256(engine);
+    return new Check(recorded.get().equalsIgnoreCase(actual) ? State.MATCH : State.MISMATCH,
+        recorded.get(), actual, null);
+  }
+
   /**
    * Throws unless {@code actualHex} equals the digest recorded for {@code engine}.
    *

@@ -21,6 +21,25 @@ class PlanDigestTest {
   private static final String ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
   @Test
+  void checkNamesTheFourStates(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    Path plan = java.nio.file.Files.write(dir.resolve("p.engine"), new byte[] {1, 2, 3});
+    assertEquals(PlanDigest.State.NONE, PlanDigest.check(plan).state());
+    String hex = PlanDigest.write(plan);
+    PlanDigest.Check ok = PlanDigest.check(plan);
+    assertEquals(PlanDigest.State.MATCH, ok.state());
+    assertEquals(hex, ok.actual());
+    java.nio.file.Files.write(plan, new byte[] {1, 2, 4});
+    PlanDigest.Check bad = PlanDigest.check(plan);
+    assertEquals(PlanDigest.State.MISMATCH, bad.state());
+    assertEquals(hex, bad.recorded());
+    java.nio.file.Files.writeString(PlanDigest.digestFile(plan), "not a digest\n");
+    PlanDigest.Check malformed = PlanDigest.check(plan);
+    assertEquals(PlanDigest.State.MALFORMED, malformed.state());
+    org.junit.jupiter.api.Assertions.assertTrue(malformed.problem().contains("malformed digest file"),
+        malformed.problem());
+  }
+
+  @Test
   void hashesAndWritesTheSha256sumLine(@TempDir Path dir) throws IOException {
     assertEquals(ABC, PlanDigest.sha256("abc".getBytes(StandardCharsets.US_ASCII)));
     Path e = dir.resolve("m.engine");

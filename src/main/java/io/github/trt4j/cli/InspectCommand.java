@@ -37,20 +37,14 @@ final class InspectCommand implements Callable<Integer> {
 
   /** Whether the engine's sha256sum file is there and matches, in words. */
   static String digestStatus(Path engine) throws java.io.IOException {
-    java.util.Optional<String> recorded;
-    try {
-      recorded = PlanDigest.read(engine);
-    } catch (io.github.trt4j.EngineLoadException malformed) {
-      return "MALFORMED: " + malformed.getMessage();
-    }
-    if (recorded.isEmpty()) {
-      return "none (trt4j verify --write-digest " + engine + " checks the plan and writes one)";
-    }
-    String actual = PlanDigest.sha256(engine);
-    return recorded.get().equals(actual)
-        ? "sha256 " + actual + " matches " + PlanDigest.digestFile(engine).getFileName()
-        : "MISMATCH: " + PlanDigest.digestFile(engine).getFileName() + " records " + recorded.get()
-            + ", the file's content is " + actual;
+    PlanDigest.Check c = PlanDigest.check(engine);
+    return switch (c.state()) {
+      case MALFORMED -> "MALFORMED: " + c.problem();
+      case NONE -> "none (trt4j verify --write-digest " + engine + " checks the plan and writes one)";
+      case MATCH -> "sha256 " + c.actual() + " matches " + PlanDigest.digestFile(engine).getFileName();
+      case MISMATCH -> "MISMATCH: " + PlanDigest.digestFile(engine).getFileName() + " records "
+          + c.recorded() + ", the file's content is " + c.actual();
+    };
   }
 
   @Override

@@ -68,12 +68,7 @@ public final class EngineCache {
 
   /** A cached engine is reused only when the digest written with it still matches. */
   private static boolean intact(Path cached) throws IOException {
-    try {
-      java.util.Optional<String> recorded = io.github.trt4j.PlanDigest.read(cached);
-      return recorded.isPresent() && recorded.get().equals(io.github.trt4j.PlanDigest.sha256(cached));
-    } catch (io.github.trt4j.EngineLoadException malformed) {
-      return false;
-    }
+    return io.github.trt4j.PlanDigest.check(cached).state() == io.github.trt4j.PlanDigest.State.MATCH;
   }
 
   /** Loads {@link #engine}'s result on this cache's device. */
