@@ -14,21 +14,42 @@ package io.github.trt4j;
  */
 public record LoadOptions(int device, boolean requireDigest) {
 
+  /**
+   * Checks the settings.
+   *
+   * @throws IllegalArgumentException for a negative device index
+   */
   public LoadOptions {
     if (device < 0) {
       throw new IllegalArgumentException("CUDA device index must be >= 0; got " + device);
     }
   }
 
-  /** Device 0; the digest checked when present. */
+  /**
+   * Device 0; the digest checked when present.
+   *
+   * @return the default options
+   */
   public static LoadOptions defaults() {
     return new LoadOptions(0, false);
   }
 
+  /**
+   * Loads onto CUDA device {@code device}.
+   *
+   * @param device the CUDA device index
+   * @return a copy with that device
+   */
   public LoadOptions device(int device) {
     return new LoadOptions(device, requireDigest);
   }
 
+  /**
+   * Whether loading requires a digest file beside the plan (refusing a plan without one).
+   *
+   * @param require whether a digest file is required
+   * @return a copy with that setting
+   */
   public LoadOptions requireDigest(boolean require) {
     return new LoadOptions(device, require);
   }
