@@ -20,7 +20,13 @@ public final class ActivationMemory implements AutoCloseable {
     this.shared = shared;
   }
 
-  /** {@code bytes} of device memory on CUDA device {@code device}. */
+  /**
+   * {@code bytes} of device memory on CUDA device {@code device}.
+   *
+   * @param device the CUDA device index
+   * @param bytes the size in bytes, more than 0
+   * @return the memory, which the caller closes
+   */
   public static ActivationMemory allocate(int device, long bytes) {
     if (bytes <= 0) {
       throw new IllegalArgumentException("Activation memory must be > 0 bytes; got " + bytes);
@@ -28,10 +34,12 @@ public final class ActivationMemory implements AutoCloseable {
     return new ActivationMemory(new SharedActivation(device, bytes));
   }
 
+  /** {@return the CUDA device the memory is on} */
   public int device() {
     return shared.device();
   }
 
+  /** {@return the size in bytes} */
   public long bytes() {
     return shared.bytes();
   }

@@ -18,12 +18,12 @@ public final class Completion {
     this.binding = binding;
   }
 
-  /** The binding whose outputs this completion makes ready. */
+  /** {@return the binding whose outputs this completion makes ready} */
   public IoBinding binding() {
     return binding;
   }
 
-  /** Whether no enqueue of the binding is in flight any more (without waiting). */
+  /** {@return whether no enqueue of the binding is in flight any more (without waiting)} */
   public boolean isDone() {
     return Execution.poll(binding.slots());
   }
@@ -39,7 +39,12 @@ public final class Completion {
     return binding;
   }
 
-  /** A future completed, on {@code executor}, when {@link #await()} returns (allocates). */
+  /**
+   * A future completed, on {@code executor}, when {@link #await()} returns (allocates).
+   *
+   * @param executor where the future is completed
+   * @return the future, completed with the binding
+   */
   public CompletableFuture<IoBinding> toFuture(Executor executor) {
     return CompletableFuture.supplyAsync(this::await, executor);
   }

@@ -4,21 +4,30 @@ package io.github.trt4j;
 public class CudaException extends TrtException {
   private static final long serialVersionUID = 1L;
 
+  /** The CUDA status code. */
   private final int status;
+  /** The status's name, e.g. {@code CUDA_ERROR_OUT_OF_MEMORY}. */
   private final String statusName;
 
+  /**
+   * A failed CUDA call.
+   *
+   * @param message what failed
+   * @param status the CUDA status code
+   * @param statusName the status's name
+   */
   public CudaException(String message, int status, String statusName) {
     super(message);
     this.status = status;
     this.statusName = statusName;
   }
 
-  /** The {@code CUresult} value. */
+  /** {@return the {@code CUresult} value} */
   public int status() {
     return status;
   }
 
-  /** The status's name, e.g. {@code CUDA_ERROR_OUT_OF_MEMORY}. */
+  /** {@return the status's name, e.g. {@code CUDA_ERROR_OUT_OF_MEMORY}} */
   public String statusName() {
     return statusName;
   }

@@ -8,10 +8,21 @@ package io.github.trt4j;
 public class CudaUnavailableException extends TrtException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * No usable CUDA device, for the reason in {@code message}.
+   *
+   * @param message what is missing and how to get it
+   */
   public CudaUnavailableException(String message) {
     super(message);
   }
 
+  /**
+   * No usable CUDA device, for the reason in {@code message}.
+   *
+   * @param message what is missing and how to get it
+   * @param cause the underlying failure
+   */
   public CudaUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }

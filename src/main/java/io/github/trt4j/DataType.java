@@ -10,14 +10,23 @@ import java.util.Locale;
  * tensors are reported by {@link TrtEngine#tensors()} but cannot be fed or read.
  */
 public enum DataType {
+  /** 32-bit IEEE float. */
   FLOAT(0, 4, "float32"),
+  /** 16-bit IEEE float (float16). */
   HALF(1, 2, "float16"),
+  /** Signed 8-bit integer. */
   INT8(2, 1, "int8"),
+  /** Signed 32-bit integer. */
   INT32(3, 4, "int32"),
+  /** Boolean, one byte per element. */
   BOOL(4, 1, "bool"),
+  /** Unsigned 8-bit integer. */
   UINT8(5, 1, "uint8"),
+  /** 8-bit float; not carried on the host. */
   FP8(6, 1, "fp8"),
+  /** bfloat16. */
   BF16(7, 2, "bfloat16"),
+  /** Signed 64-bit integer. */
   INT64(8, 8, "int64"),
   /** Packed four-bit integers: two elements per byte. */
   INT4(9, 0, "int4");
@@ -32,27 +41,32 @@ public enum DataType {
     this.displayName = displayName;
   }
 
-  /** The {@code nvinfer1::DataType} value. */
+  /** {@return the {@code nvinfer1::DataType} value} */
   public int nativeValue() {
     return nativeValue;
   }
 
-  /** Bytes per element; 0 for {@link #INT4}, which packs two elements per byte. */
+  /** {@return bytes per element; 0 for {@link #INT4}, which packs two elements per byte} */
   public int byteSize() {
     return byteSize;
   }
 
-  /** Whether host data of this type can be fed to and read from an engine. */
+  /** {@return whether host data of this type can be fed to and read from an engine} */
   public boolean isSupported() {
     return this != FP8 && this != INT4;
   }
 
-  /** Whether Java carries this type's data as {@code float[]} (FLOAT, HALF, BF16). */
+  /** {@return whether Java carries this type's data as {@code float[]} (FLOAT, HALF, BF16)} */
   public boolean isFloatingPoint() {
     return this == FLOAT || this == HALF || this == BF16;
   }
 
-  /** Bytes needed for {@code elements} elements, exact for every type (INT4 rounds up). */
+  /**
+   * Bytes needed for {@code elements} elements, exact for every type (INT4 rounds up).
+   *
+   * @param elements the number of elements
+   * @return the bytes they take
+   */
   public long bytesFor(long elements) {
     if (elements < 0) {
       throw new IllegalArgumentException("negative element count " + elements);
@@ -63,7 +77,7 @@ public enum DataType {
     return Math.multiplyExact(elements, (long) byteSize);
   }
 
-  /** A short lower-case name such as {@code float32}, as NumPy would say it. */
+  /** {@return a short lower-case name such as {@code float32}, as NumPy would say it} */
   public String displayName() {
     return displayName;
   }
@@ -71,6 +85,8 @@ public enum DataType {
   /**
    * Maps a native value.
    *
+   * @param value TensorRT's {@code DataType} value
+   * @return the type
    * @throws IllegalArgumentException for a value this release does not know
    */
   public static DataType fromNative(int value) {
@@ -82,7 +98,13 @@ public enum DataType {
     throw new IllegalArgumentException("Unknown TensorRT data type value " + value);
   }
 
-  /** Parses a name such as {@code float32}, {@code FLOAT} or {@code fp16}. */
+  /**
+   * Parses a name such as {@code float32}, {@code FLOAT} or {@code fp16}.
+   *
+   * @param name the name, in any case
+   * @return the type
+   * @throws IllegalArgumentException naming an unknown name
+   */
   public static DataType parse(String name) {
     String n = name.trim().toLowerCase(Locale.ROOT);
     switch (n) {

@@ -52,7 +52,13 @@ public final class DeviceBuffers implements AutoCloseable {
     return new DeviceBuffers(device, t);
   }
 
-  /** The device tensor of input or output {@code name}. */
+  /**
+   * The device tensor of input or output {@code name}.
+   *
+   * @param name the tensor's name
+   * @return its device memory
+   * @throws IllegalArgumentException for an unknown name
+   */
   public DeviceTensor get(String name) {
     ensureOpen();
     DeviceTensor d = tensors.get(name);
@@ -63,18 +69,18 @@ public final class DeviceBuffers implements AutoCloseable {
     return d;
   }
 
-  /** Every tensor by name, in the engine's order. */
+  /** {@return every tensor by name, in the engine's order} */
   public Map<String, DeviceTensor> tensors() {
     ensureOpen();
     return tensors;
   }
 
-  /** The CUDA device the memory is on. */
+  /** {@return the CUDA device the memory is on} */
   public int device() {
     return device;
   }
 
-  /** Device bytes held, all tensors together. */
+  /** {@return the device bytes held, all tensors together} */
   public long bytes() {
     long b = 0;
     for (DeviceTensor d : tensors.values()) {
@@ -83,6 +89,7 @@ public final class DeviceBuffers implements AutoCloseable {
     return b;
   }
 
+  /** {@return whether {@link #close()} has been called} */
   public boolean isClosed() {
     return closed;
   }

@@ -34,6 +34,11 @@ public final class DeviceTensor implements AutoCloseable {
 
   /**
    * Allocates device memory for {@code shape} on CUDA device {@code device}, owned by the caller.
+   *
+   * @param device the CUDA device index
+   * @param type the element type
+   * @param shape the concrete shape to allocate for
+   * @return the tensor, which the caller closes
    */
   public static DeviceTensor allocate(int device, DataType type, Shape shape) {
     checkType(type, shape);
@@ -46,6 +51,12 @@ public final class DeviceTensor implements AutoCloseable {
    * Wraps {@code capacityBytes} of device memory at {@code address} on {@code device}, which the
    * caller owns and keeps alive while any binding uses it; trt4j never frees it.
    *
+   * @param device the CUDA device the memory is on
+   * @param address the memory's device address
+   * @param capacityBytes the memory's size in bytes
+   * @param type the element type
+   * @param shape the tensor's concrete shape
+   * @return the tensor; closing it frees nothing
    * @throws IllegalArgumentException for a null address or a capacity too small for the shape
    */
   public static DeviceTensor wrap(
@@ -76,35 +87,44 @@ public final class DeviceTensor implements AutoCloseable {
     }
   }
 
+  /** {@return the CUDA device the memory is on} */
   public int device() {
     return block.device();
   }
 
-  /** The device address. */
+  /** {@return the device address} */
   public long address() {
     ensureOpen();
     return block.address();
   }
 
-  /** Bytes available at {@link #address()}. */
+  /** {@return bytes available at {@link #address()}} */
   public long capacity() {
     return block.bytes();
   }
 
+  /** {@return the element type} */
   public DataType dataType() {
     return dataType;
   }
 
+  /** {@return the current shape} */
   public Shape shape() {
     return shape;
   }
 
-  /** Whether trt4j allocated this memory (and frees it on close). */
+  /** {@return whether trt4j allocated this memory (and frees it on close)} */
   public boolean ownsMemory() {
     return block.kind() == NativeBlock.Kind.DEVICE;
   }
 
-  /** Sets the shape (an input's, before a run); it must fit the capacity. */
+  /**
+   * Sets the shape (an input's, before a run); it must fit the capacity.
+   *
+   * @param s the new concrete shape
+   * @return this tensor
+   * @throws IllegalArgumentException when the shape needs more bytes than the capacity
+   */
   public DeviceTensor reshape(Shape s) {
     if (s.isDynamic()) {
       throw new IllegalArgumentException("A device tensor needs a concrete shape; got " + s);
@@ -122,7 +142,11 @@ public final class DeviceTensor implements AutoCloseable {
     return block;
   }
 
-  /** Copies {@code t} to the device synchronously and takes its shape (tests, set-up). */
+  /**
+   * Copies {@code t} to the device synchronously and takes its shape (tests, set-up).
+   *
+   * @param t host data of this tensor's type
+   */
   public void copyFrom(Tensor t) {
     ensureOpen();
     if (t.dataType() != dataType) {
@@ -139,7 +163,7 @@ public final class DeviceTensor implements AutoCloseable {
     }
   }
 
-  /** A Java copy of the current contents, read synchronously (tests, results). */
+  /** {@return a Java copy of the current contents, read synchronously (tests, results)} */
   public Tensor toTensor() {
     ensureOpen();
     Shape s = shape;
@@ -164,6 +188,7 @@ public final class DeviceTensor implements AutoCloseable {
     }
   }
 
+  /** {@return whether {@link #close()} has been called} */
   public boolean isClosed() {
     return closed;
   }

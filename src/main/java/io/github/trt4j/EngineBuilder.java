@@ -47,24 +47,44 @@ public final class EngineBuilder {
     this.model = Objects.requireNonNull(model, "model");
   }
 
-  /** A builder for the ONNX model at {@code model} (external weights next to it are found). */
+  /**
+   * A builder for the ONNX model at {@code model} (external weights next to it are found).
+   *
+   * @param model the {@code .onnx} file
+   * @return the builder
+   */
   public static EngineBuilder fromOnnx(Path model) {
     return new EngineBuilder(model);
   }
 
-  /** Lets TensorRT pick FP16 kernels where faster (off by default). */
+  /**
+   * Lets TensorRT pick FP16 kernels where faster (off by default).
+   *
+   * @param on whether FP16 kernels are allowed
+   * @return this builder
+   */
   public EngineBuilder fp16(boolean on) {
     this.fp16 = on;
     return this;
   }
 
-  /** Lets TensorRT use TF32 for FP32 matrix work (TensorRT's default: on). */
+  /**
+   * Lets TensorRT use TF32 for FP32 matrix work (TensorRT's default: on).
+   *
+   * @param on whether TF32 is allowed
+   * @return this builder
+   */
   public EngineBuilder tf32(boolean on) {
     this.tf32 = on;
     return this;
   }
 
-  /** Caps the builder's workspace pool; 0 leaves TensorRT's default (the device's memory). */
+  /**
+   * Caps the builder's workspace pool; 0 leaves TensorRT's default (the device's memory).
+   *
+   * @param bytes the workspace limit in bytes, or 0
+   * @return this builder
+   */
   public EngineBuilder workspace(long bytes) {
     if (bytes < 0) {
       throw new IllegalArgumentException("workspace must be >= 0; got " + bytes);
@@ -76,6 +96,9 @@ public final class EngineBuilder {
   /**
    * Adds an optimization profile: min/opt/max shapes by input name. Every input with dynamic
    * dimensions needs a range in every profile. Call once per profile.
+   *
+   * @param ranges each dynamic input's min/opt/max shapes, by name
+   * @return this builder
    */
   public EngineBuilder profile(Map<String, ShapeRange> ranges) {
     if (ranges.isEmpty()) {
@@ -85,19 +108,34 @@ public final class EngineBuilder {
     return this;
   }
 
-  /** Reads the timing cache from {@code file} if it exists and writes it back after the build. */
+  /**
+   * Reads the timing cache from {@code file} if it exists and writes it back after the build.
+   *
+   * @param file the timing cache file, or null for none
+   * @return this builder
+   */
   public EngineBuilder timingCache(Path file) {
     this.timingCache = file;
     return this;
   }
 
-  /** The CUDA device to build for (default 0): the engine runs on GPUs of the same model. */
+  /**
+   * The CUDA device to build for (default 0): the engine runs on GPUs of the same model.
+   *
+   * @param device the CUDA device index
+   * @return this builder
+   */
   public EngineBuilder device(int device) {
     this.device = device;
     return this;
   }
 
-  /** TensorRT's builder optimization level, 0 to 5 (default 3). */
+  /**
+   * TensorRT's builder optimization level, 0 to 5 (default 3).
+   *
+   * @param level the optimization level, 0 to 5
+   * @return this builder
+   */
   public EngineBuilder optimizationLevel(int level) {
     if (level < 0 || level > 5) {
       throw new IllegalArgumentException("optimization level must be 0..5; got " + level);
@@ -172,7 +210,9 @@ public final class EngineBuilder {
    * it. A crash between the two leaves a digest that does not match, which loading reports; it
    * never leaves a torn engine.
    *
+   * @param engineFile where to write the engine
    * @return the engine's size in bytes
+   * @throws IOException if the model cannot be read or the engine cannot be written
    */
   public long buildTo(Path engineFile) throws IOException {
     byte[] plan = build();

@@ -75,31 +75,36 @@ public final class HostTensor implements AutoCloseable {
   /**
    * Page-locked host memory for a tensor of {@code type} and {@code shape}, owned by the caller.
    *
+   * @param type the element type
+   * @param shape the concrete shape
+   * @return the tensor, which the caller closes
    * @throws CudaUnavailableException when CUDA is not usable here
    */
   public static HostTensor allocate(DataType type, Shape shape) {
     return new HostTensor(type, shape, shape, false);
   }
 
+  /** {@return the element type} */
   public DataType dataType() {
     return dataType;
   }
 
-  /** The tensor's current shape (an output's is set by each run). */
+  /** {@return the tensor's current shape (an output's is set by each run)} */
   public Shape shape() {
     return shape;
   }
 
+  /** {@return the number of elements of the current shape} */
   public long elementCount() {
     return shape.elementCount();
   }
 
-  /** Bytes of the current shape. */
+  /** {@return bytes of the current shape} */
   public long byteSize() {
     return byteSize;
   }
 
-  /** Bytes allocated: the largest shape this tensor can take. */
+  /** {@return bytes allocated: the largest shape this tensor can take} */
   public long capacity() {
     return capacity;
   }
@@ -118,13 +123,13 @@ public final class HostTensor implements AutoCloseable {
     return block;
   }
 
-  /** The current shape's bytes as a segment (a view; valid until the memory is freed). */
+  /** {@return the current shape's bytes as a segment (a view; valid until the memory is freed)} */
   public MemorySegment segment() {
     ensureOpen();
     return byteSize == memory.byteSize() ? memory : memory.asSlice(0, byteSize);
   }
 
-  /** The bytes, native (little-endian) order. */
+  /** {@return the bytes, native (little-endian) order} */
   public ByteBuffer bytes() {
     ensureOpen();
     if (bytes == null) {
@@ -134,7 +139,7 @@ public final class HostTensor implements AutoCloseable {
     return bytes;
   }
 
-  /** A float view (FLOAT tensors). */
+  /** {@return a float view (FLOAT tensors)} */
   public FloatBuffer floats() {
     requireType(DataType.FLOAT);
     if (floats == null) {
@@ -144,7 +149,7 @@ public final class HostTensor implements AutoCloseable {
     return floats;
   }
 
-  /** An int view (INT32 tensors). */
+  /** {@return an int view (INT32 tensors)} */
   public IntBuffer ints() {
     requireType(DataType.INT32);
     if (ints == null) {
@@ -154,7 +159,7 @@ public final class HostTensor implements AutoCloseable {
     return ints;
   }
 
-  /** A long view (INT64 tensors). */
+  /** {@return a long view (INT64 tensors)} */
   public LongBuffer longs() {
     requireType(DataType.INT64);
     if (longs == null) {
@@ -164,7 +169,7 @@ public final class HostTensor implements AutoCloseable {
     return longs;
   }
 
-  /** A view of the 16-bit patterns (HALF and BF16 tensors). */
+  /** {@return a view of the 16-bit patterns (HALF and BF16 tensors)} */
   public ShortBuffer shorts() {
     if (dataType != DataType.HALF && dataType != DataType.BF16) {
       throw new IllegalStateException("shorts() is for float16/bfloat16 tensors; this one is "
@@ -189,6 +194,7 @@ public final class HostTensor implements AutoCloseable {
   /**
    * Copies {@code t} in (converting float values to HALF/BF16) and takes its shape.
    *
+   * @param t the data, of this tensor's type
    * @throws IllegalArgumentException when the type differs or the shape does not fit
    */
   public void copyFrom(Tensor t) {
@@ -202,12 +208,13 @@ public final class HostTensor implements AutoCloseable {
     HostCodec.encode(t, memory);
   }
 
-  /** A Java copy of the current contents. */
+  /** {@return a Java copy of the current contents} */
   public Tensor toTensor() {
     ensureOpen();
     return HostCodec.decode(dataType, shape, memory);
   }
 
+  /** {@return whether {@link #close()} has been called} */
   public boolean isClosed() {
     return closed;
   }

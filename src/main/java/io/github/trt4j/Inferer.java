@@ -95,6 +95,8 @@ public final class Inferer implements Runner {
   /**
    * Device memory for every input and output of this Inferer's engine and profile (see {@link
    * DeviceBuffers}); the caller owns it.
+   *
+   * @return the buffers, which the caller closes
    */
   public DeviceBuffers createDeviceBuffers() {
     ensureOpen();
@@ -112,6 +114,9 @@ public final class Inferer implements Runner {
   /**
    * A binding of every tensor to {@code buffers}: runs read inputs from and write outputs to
    * device memory, with no copy. The buffers stay the caller's (close the binding first).
+   *
+   * @param buffers device memory from {@link #createDeviceBuffers()}
+   * @return the binding, which the caller closes (or this Inferer's close does)
    */
   public IoBinding createBinding(DeviceBuffers buffers) {
     IoBinding b = createBinding();
@@ -126,7 +131,10 @@ public final class Inferer implements Runner {
     return b;
   }
 
-  /** A new binding of every tensor to host memory this Inferer allocates (see {@link IoBinding}). */
+  /**
+   * {@return a new binding of every tensor to host memory this Inferer allocates (see {@link
+   * IoBinding})}
+   */
   public IoBinding createBinding() {
     lock.lock();
     try {
@@ -145,6 +153,7 @@ public final class Inferer implements Runner {
    * Runs {@code binding} once and waits: copies its host inputs in, runs the engine, copies its
    * host outputs back. Allocates nothing on the Java heap once the binding is warm.
    *
+   * @param binding a binding of this Inferer
    * @throws IllegalArgumentException for a binding of another Inferer
    * @throws IllegalStateException for a closed binding, Inferer or bound device tensor
    */
@@ -156,6 +165,9 @@ public final class Inferer implements Runner {
    * Starts {@code binding} and returns before the GPU is done; {@link Completion#await()} waits.
    * Fill another binding meanwhile (double buffering). With shared activation memory the work is
    * finished before this returns.
+   *
+   * @param binding a binding of this Inferer
+   * @return the completion to await before reading the outputs
    */
   public Completion enqueue(IoBinding binding) {
     launch(binding, false, null);
@@ -167,6 +179,9 @@ public final class Inferer implements Runner {
    * receives {H2D, GPU compute, D2H, GPU total} in milliseconds from the events (-1 for phases a
    * CUDA-graph replay does not separate) and, last, the host time spent enqueueing (before the
    * wait).
+   *
+   * @param binding a binding of this Inferer
+   * @param phasesMs at least 5 elements, receiving the times in milliseconds
    */
   public void runTimed(IoBinding binding, double[] phasesMs) {
     if (phasesMs == null || phasesMs.length < 5) {
@@ -215,6 +230,7 @@ public final class Inferer implements Runner {
    * types are converted to float. A static input needs exactly its element count; an input with
    * one dynamic dimension takes that dimension from the array's length.
    *
+   * @param inputs every input by name, row-major
    * @return every output by name, in engine order
    */
   public Map<String, float[]> infer(Map<String, float[]> inputs) {
@@ -280,31 +296,34 @@ public final class Inferer implements Runner {
     return engine;
   }
 
-  /** The engine this Inferer runs. */
+  /** {@return the engine this Inferer runs} */
   public TrtEngine engine() {
     return engine;
   }
 
-  /** The optimization profile this Inferer's context uses. */
+  /** {@return the optimization profile this Inferer's context uses} */
   public int profile() {
     return execution.profile();
   }
 
-  /** Whether CUDA graphs were asked for and capturing works for this engine. */
+  /** {@return whether CUDA graphs were asked for and capturing works for this engine} */
   public boolean cudaGraphsActive() {
     return execution.launch().graphsActive();
   }
 
-  /** Why capturing a CUDA graph failed (and plain enqueues are used), or null. */
+  /** {@return why capturing a CUDA graph failed (and plain enqueues are used), or null} */
   public String cudaGraphFailure() {
     return execution.launch().graphFailure();
   }
 
-  /** How many CUDA graphs this Inferer captured (one per binding, again after each change). */
+  /**
+   * {@return how many CUDA graphs this Inferer captured (one per binding, again after each change)}
+   */
   public int cudaGraphCaptures() {
     return execution.launch().captures();
   }
 
+  /** {@return whether {@link #close()} has been called} */
   public boolean isClosed() {
     return closed;
   }

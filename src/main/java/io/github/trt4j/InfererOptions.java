@@ -26,6 +26,12 @@ public record InfererOptions(
     SHARED
   }
 
+  /**
+   * Checks the settings.
+   *
+   * @throws IllegalArgumentException for a negative profile, a null activation, or {@link
+   *     Activation#SHARED} without shared memory (or shared memory with another activation)
+   */
   public InfererOptions {
     if (profile < 0) {
       throw new IllegalArgumentException("Optimization profile must be >= 0; got " + profile);
@@ -40,24 +46,53 @@ public record InfererOptions(
     }
   }
 
-  /** Profile 0, no CUDA graphs, static activation memory. */
+  /**
+   * Profile 0, no CUDA graphs, static activation memory.
+   *
+   * @return the default options
+   */
   public static InfererOptions defaults() {
     return new InfererOptions(0, false, Activation.STATIC, null);
   }
 
+  /**
+   * Uses optimization profile {@code p}.
+   *
+   * @param p the profile's index
+   * @return a copy with that profile
+   */
   public InfererOptions withProfile(int p) {
     return new InfererOptions(p, cudaGraphs, activation, sharedMemory);
   }
 
+  /**
+   * Captures each binding's work into a CUDA graph and replays it (see {@code cudaGraphs} above).
+   *
+   * @param on whether to use CUDA graphs
+   * @return a copy with that setting
+   */
   public InfererOptions withCudaGraphs(boolean on) {
     return new InfererOptions(profile, on, activation, sharedMemory);
   }
 
+  /**
+   * Sets how the context gets its activation memory; shared memory is kept only for {@link
+   * Activation#SHARED}.
+   *
+   * @param a the allocation strategy ({@link #withSharedMemory} sets {@link Activation#SHARED} with
+   *     its memory)
+   * @return a copy with that setting
+   */
   public InfererOptions withActivation(Activation a) {
     return new InfererOptions(profile, cudaGraphs, a, a == Activation.SHARED ? sharedMemory : null);
   }
 
-  /** Shares {@code memory} for activations ({@link Activation#SHARED}). */
+  /**
+   * Shares {@code memory} for activations ({@link Activation#SHARED}).
+   *
+   * @param memory memory from {@link TrtEngine#createActivationMemory()}
+   * @return a copy with that setting
+   */
   public InfererOptions withSharedMemory(ActivationMemory memory) {
     return new InfererOptions(profile, cudaGraphs, Activation.SHARED, memory);
   }

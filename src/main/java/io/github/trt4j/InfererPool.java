@@ -61,12 +61,25 @@ public final class InfererPool implements Runner {
     }
   }
 
-  /** {@code size} Inferers on {@code engine}, which the caller keeps owning. */
+  /**
+   * {@code size} Inferers on {@code engine}, which the caller keeps owning.
+   *
+   * @param engine the engine the Inferers run
+   * @param size the number of Inferers
+   * @return the pool, which the caller closes
+   */
   public static InfererPool create(TrtEngine engine, int size) {
     return create(engine, size, InfererOptions.defaults());
   }
 
-  /** {@code size} Inferers on {@code engine} set up by {@code options}. */
+  /**
+   * {@code size} Inferers on {@code engine} set up by {@code options}.
+   *
+   * @param engine the engine the Inferers run
+   * @param size the number of Inferers
+   * @param options the Inferers' settings
+   * @return the pool, which the caller closes
+   */
   public static InfererPool create(TrtEngine engine, int size, InfererOptions options) {
     return new InfererPool(List.of(engine), size, options, false);
   }
@@ -74,6 +87,13 @@ public final class InfererPool implements Runner {
   /**
    * Loads {@code plan} on each of {@code devices} and makes {@code perDevice} Inferers on each:
    * one pool over several GPUs. The pool owns the engines.
+   *
+   * @param plan the plan file
+   * @param devices the CUDA device indexes
+   * @param perDevice the number of Inferers on each device
+   * @param options the Inferers' settings
+   * @return the pool, which the caller closes (closing the engines too)
+   * @throws IOException if the plan file is missing or unreadable
    */
   public static InfererPool acrossDevices(
       Path plan, int[] devices, int perDevice, InfererOptions options) throws IOException {
@@ -92,12 +112,12 @@ public final class InfererPool implements Runner {
     return new InfererPool(engines, perDevice, options, true);
   }
 
-  /** How many Inferers the pool holds. */
+  /** {@return how many Inferers the pool holds} */
   public int size() {
     return inferers.size();
   }
 
-  /** The Inferers (for inspection; borrow them through {@link #withInferer}). */
+  /** {@return the Inferers (for inspection; borrow them through {@link #withInferer})} */
   public List<Inferer> inferers() {
     return List.copyOf(inferers);
   }
@@ -116,6 +136,10 @@ public final class InfererPool implements Runner {
   /**
    * Lends an idle Inferer to {@code work} (waiting for one) and takes it back afterwards. The
    * Inferer must not be used after {@code work} returns.
+   *
+   * @param <T> the result's type
+   * @param work what to do with the Inferer
+   * @return what {@code work} returned
    */
   public <T> T withInferer(Function<Inferer, T> work) {
     Inferer i = borrow();
@@ -143,6 +167,7 @@ public final class InfererPool implements Runner {
     }
   }
 
+  /** {@return whether {@link #close()} has been called} */
   public boolean isClosed() {
     return closed;
   }

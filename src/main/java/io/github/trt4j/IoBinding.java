@@ -107,7 +107,7 @@ public final class IoBinding implements AutoCloseable {
     slots.bindHost(i, h.block(), staging);
   }
 
-  /** The Inferer this binding runs on. */
+  /** {@return the Inferer this binding runs on} */
   public Inferer inferer() {
     return inferer;
   }
@@ -115,6 +115,8 @@ public final class IoBinding implements AutoCloseable {
   /**
    * The host memory of input {@code name}, to fill in place before a run.
    *
+   * @param name the input's name
+   * @return its host memory, valid until the binding closes
    * @throws IllegalArgumentException for an unknown name or an output
    * @throws IllegalStateException when the input is bound to a {@link DeviceTensor}
    */
@@ -122,7 +124,14 @@ public final class IoBinding implements AutoCloseable {
     return host(name, true);
   }
 
-  /** The host memory of output {@code name}, holding the last run's result. */
+  /**
+   * The host memory of output {@code name}, holding the last run's result.
+   *
+   * @param name the output's name
+   * @return its host memory, valid until the binding closes
+   * @throws IllegalArgumentException for an unknown name or an input
+   * @throws IllegalStateException when the output is bound to a {@link DeviceTensor}
+   */
   public HostTensor output(String name) {
     return host(name, false);
   }
@@ -146,6 +155,9 @@ public final class IoBinding implements AutoCloseable {
    * Binds {@code name} to device memory: TensorRT reads the input from it or writes the output
    * into it, with no copy. An input takes the tensor's shape.
    *
+   * @param name the tensor's name
+   * @param tensor device memory of the tensor's type on this Inferer's device
+   * @return this binding
    * @throws IllegalArgumentException for a wrong name, data type, device, shape or a closed tensor
    */
   public IoBinding bind(String name, DeviceTensor tensor) {
@@ -189,7 +201,12 @@ public final class IoBinding implements AutoCloseable {
     return this;
   }
 
-  /** Puts {@code name} back in host memory that this binding allocates. */
+  /**
+   * Puts {@code name} back in host memory that this binding allocates.
+   *
+   * @param name the tensor's name
+   * @return this binding
+   */
   public IoBinding bindHost(String name) {
     ensureNotRunning();
     TensorSpec s = spec(name);
@@ -202,6 +219,9 @@ public final class IoBinding implements AutoCloseable {
   /**
    * Sets the shape of a dynamic input for the next runs.
    *
+   * @param name the input's name
+   * @param shape a concrete shape within the input's profile
+   * @return this binding
    * @throws IllegalArgumentException naming the input when the shape is outside its profile
    */
   public IoBinding shape(String name, Shape shape) {
@@ -222,13 +242,18 @@ public final class IoBinding implements AutoCloseable {
     return this;
   }
 
-  /** The current shape of {@code name} (an output's as of the last run). */
+  /**
+   * The current shape of {@code name} (an output's as of the last run).
+   *
+   * @param name the tensor's name
+   * @return its shape
+   */
   public Shape shape(String name) {
     ensureOpen();
     return slots.shape(spec(name).index());
   }
 
-  /** The pending or finished result of the last {@link Inferer#enqueue(IoBinding)}. */
+  /** {@return the pending or finished result of the last {@link Inferer#enqueue(IoBinding)}} */
   public Completion completion() {
     return completion;
   }
@@ -307,6 +332,7 @@ public final class IoBinding implements AutoCloseable {
     }
   }
 
+  /** {@return whether {@link #close()} has been called} */
   public boolean isClosed() {
     return closed;
   }

@@ -29,6 +29,11 @@ import java.util.List;
 public record LoadOptions(int device, boolean requireDigest, boolean standardPlugins,
     List<Path> pluginLibraries, boolean allowHostCode) {
 
+  /**
+   * Checks the settings.
+   *
+   * @throws IllegalArgumentException for a negative device index
+   */
   public LoadOptions {
     if (device < 0) {
       throw new IllegalArgumentException("CUDA device index must be >= 0; got " + device);
@@ -36,22 +41,41 @@ public record LoadOptions(int device, boolean requireDigest, boolean standardPlu
     pluginLibraries = List.copyOf(pluginLibraries);
   }
 
-  /** Device and digest only (no plugins, no host code): the options before those existed. */
+  /**
+   * Device and digest only (no plugins, no host code): the options before those existed.
+   *
+   * @param device the CUDA device index
+   * @param requireDigest refuse a plan without a digest file
+   */
   public LoadOptions(int device, boolean requireDigest) {
     this(device, requireDigest, false, List.of(), false);
   }
 
-  /** Device 0; the digest checked when present; no plugins. */
+  /**
+   * Device 0; the digest checked when present; no plugins.
+   *
+   * @return the default options
+   */
   public static LoadOptions defaults() {
     return new LoadOptions(0, false);
   }
 
-  /** These options on CUDA device {@code device}. */
+  /**
+   * Loads onto CUDA device {@code device}.
+   *
+   * @param device the CUDA device index
+   * @return a copy with that device
+   */
   public LoadOptions device(int device) {
     return new LoadOptions(device, requireDigest, standardPlugins, pluginLibraries, allowHostCode);
   }
 
-  /** These options, refusing a plan without a digest file when {@code require} is true. */
+  /**
+   * Whether loading requires a digest file beside the plan (refusing a plan without one).
+   *
+   * @param require whether a digest file is required
+   * @return a copy with that setting
+   */
   public LoadOptions requireDigest(boolean require) {
     return new LoadOptions(device, require, standardPlugins, pluginLibraries, allowHostCode);
   }

@@ -9,18 +9,18 @@ import java.util.List;
  */
 public interface Model {
 
-  /** A short name: an engine's path, or a served model's name. */
+  /** {@return a short name: an engine's path, or a served model's name} */
   String name();
 
-  /** Every I/O tensor, in the model's order. */
+  /** {@return every I/O tensor, in the model's order} */
   List<TensorSpec> tensors();
 
-  /** The input tensors, in the model's order. */
+  /** {@return the input tensors, in the model's order} */
   default List<TensorSpec> inputs() {
     return tensors().stream().filter(TensorSpec::isInput).toList();
   }
 
-  /** The output tensors, in the model's order. */
+  /** {@return the output tensors, in the model's order} */
   default List<TensorSpec> outputs() {
     return tensors().stream().filter(TensorSpec::isOutput).toList();
   }
@@ -28,6 +28,8 @@ public interface Model {
   /**
    * The tensor called {@code name}.
    *
+   * @param name the tensor's name
+   * @return its spec
    * @throws IllegalArgumentException listing the tensor names when there is none
    */
   default TensorSpec tensor(String name) {

@@ -41,6 +41,8 @@ public final class Npy {
   /**
    * Reads a {@code .npy} file.
    *
+   * @param file the {@code .npy} file
+   * @return its array
    * @throws IOException naming the file when it is missing, not a regular file, not NPY,
    *     truncated, longer than its array, or of an unsupported type
    */
@@ -52,7 +54,14 @@ public final class Npy {
     }
   }
 
-  /** Reads NPY data from a stream to its end; {@code source} names it in messages. */
+  /**
+   * Reads NPY data from a stream to its end; {@code source} names it in messages.
+   *
+   * @param stream the NPY data
+   * @param source the data's name for messages
+   * @return its array
+   * @throws IOException naming {@code source} when the data cannot be read or is not NPY
+   */
   public static Tensor read(InputStream stream, String source) throws IOException {
     return read(stream, source, -1);
   }
@@ -87,6 +96,8 @@ public final class Npy {
    * savez_compressed} write it), by name without the {@code .npy} suffix, in archive order, within
    * {@link NpzLimits#defaults()}.
    *
+   * @param file the {@code .npz} file
+   * @return its arrays by name
    * @throws IOException naming the file and entry when one cannot be read
    */
   public static Map<String, Tensor> readNpz(Path file) throws IOException {
@@ -97,20 +108,37 @@ public final class Npy {
    * Reads every array of an NPZ archive through its central directory: a truncated archive, a
    * repeated name, an entry that is not {@code .npy}, a wrong CRC or an archive beyond {@code
    * limits} is refused. An archive with no entries gives an empty map, as in NumPy.
+   *
+   * @param file the {@code .npz} file
+   * @param limits the largest archive to accept
+   * @return its arrays by name
+   * @throws IOException naming the file and entry when one cannot be read or a limit is exceeded
    */
   public static Map<String, Tensor> readAll(Path file, NpzLimits limits) throws IOException {
     PlanDigest.requireRegularFile(file, "NPZ");
     return NpzArchive.read(file, limits);
   }
 
-  /** Writes {@code t} to {@code file} (BF16 as float32). */
+  /**
+   * Writes {@code t} to {@code file} (BF16 as float32).
+   *
+   * @param file the file to write
+   * @param t the array
+   * @throws IOException if the file cannot be written
+   */
   public static void write(Path file, Tensor t) throws IOException {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
       write(out, t);
     }
   }
 
-  /** Writes NPY format version 1.0 (2.0 if the header needs it). */
+  /**
+   * Writes NPY format version 1.0 (2.0 if the header needs it).
+   *
+   * @param out where to write (left open)
+   * @param t the array
+   * @throws IOException if writing fails
+   */
   public static void write(OutputStream out, Tensor t) throws IOException {
     Tensor data = t.dataType() == DataType.BF16 ? Tensor.ofFloats(t.shape(), t.floats()) : t;
     StringBuilder shape = new StringBuilder("(");

@@ -12,6 +12,11 @@ package io.github.trt4j;
  */
 public record NpzLimits(int maxEntries, long maxEntryBytes, long maxTotalBytes) {
 
+  /**
+   * Checks the limits.
+   *
+   * @throws IllegalArgumentException for a negative limit
+   */
   public NpzLimits {
     if (maxEntries < 0 || maxEntryBytes < 0 || maxTotalBytes < 0) {
       throw new IllegalArgumentException("NPZ limits must be >= 0: " + maxEntries + ", "
@@ -24,19 +29,39 @@ public record NpzLimits(int maxEntries, long maxEntryBytes, long maxTotalBytes) 
    * array once (a float16 array as floats, twice its file bytes) plus a 64 KiB buffer, so an
    * archive within these limits needs at most 256 MiB of heap for its tensors, however small the
    * archive is and whatever its entries declare. Raise them for larger trusted archives.
+   *
+   * @return the default limits
    */
   public static NpzLimits defaults() {
     return new NpzLimits(10_000, 128L << 20, 128L << 20);
   }
 
+  /**
+   * At most {@code n} arrays.
+   *
+   * @param n the largest number of entries
+   * @return a copy with that limit
+   */
   public NpzLimits maxEntries(int n) {
     return new NpzLimits(n, maxEntryBytes, maxTotalBytes);
   }
 
+  /**
+   * At most {@code n} bytes in any one array.
+   *
+   * @param n the largest array, in bytes
+   * @return a copy with that limit
+   */
   public NpzLimits maxEntryBytes(long n) {
     return new NpzLimits(maxEntries, n, maxTotalBytes);
   }
 
+  /**
+   * At most {@code n} bytes of arrays in all.
+   *
+   * @param n the largest total, in bytes
+   * @return a copy with that limit
+   */
   public NpzLimits maxTotalBytes(long n) {
     return new NpzLimits(maxEntries, maxEntryBytes, n);
   }

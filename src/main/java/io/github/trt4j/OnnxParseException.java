@@ -6,7 +6,15 @@ import java.util.List;
 public class OnnxParseException extends TrtException {
   private static final long serialVersionUID = 1L;
 
-  /** One parser error: the ONNX node (index, name, operator), the error code and description. */
+  /**
+   * One parser error: the ONNX node (index, name, operator), the error code and description.
+   *
+   * @param node the failing node's index; negative when the error concerns the whole model
+   * @param nodeName the node's name
+   * @param operator the node's ONNX operator
+   * @param code TensorRT's error code
+   * @param message TensorRT's description
+   */
   public record ParserError(int node, String nodeName, String operator, String code, String message) {
     @Override
     public String toString() {
@@ -18,6 +26,12 @@ public class OnnxParseException extends TrtException {
 
   private final transient List<ParserError> errors;
 
+  /**
+   * A parse failure of {@code model} with the parser's errors (the message lists them).
+   *
+   * @param model the ONNX file
+   * @param errors the parser's errors, in its order
+   */
   public OnnxParseException(String model, List<ParserError> errors) {
     super(message(model, errors));
     this.errors = List.copyOf(errors);
@@ -34,6 +48,7 @@ public class OnnxParseException extends TrtException {
     return b.toString();
   }
 
+  /** {@return the parser's errors, in its order} */
   public List<ParserError> errors() {
     return errors;
   }

@@ -41,17 +41,32 @@ public final class PlanDigest {
 
   private PlanDigest() {}
 
-  /** {@code engine}'s digest file: the same name with {@code .sha256} appended, same directory. */
+  /**
+   * {@code engine}'s digest file: the same name with {@code .sha256} appended, same directory.
+   *
+   * @param engine the engine file
+   * @return the digest file's path
+   */
   public static Path digestFile(Path engine) {
     return engine.resolveSibling(engine.getFileName() + SUFFIX);
   }
 
-  /** SHA-256 of {@code data}, 64 lowercase hex digits. */
+  /**
+   * SHA-256 of {@code data}, 64 lowercase hex digits.
+   *
+   * @param data the bytes to hash
+   * @return the digest in hex
+   */
   public static String sha256(byte[] data) {
     return sha256(MemorySegment.ofArray(data));
   }
 
-  /** SHA-256 of the bytes of {@code data} (a mapped file, native or heap memory). */
+  /**
+   * SHA-256 of the bytes of {@code data} (a mapped file, native or heap memory).
+   *
+   * @param data the bytes to hash
+   * @return the digest in hex
+   */
   public static String sha256(MemorySegment data) {
     MessageDigest md = newDigest();
     // ByteBuffer views are limited to 2 GiB, so larger plans are hashed in slices.
@@ -61,7 +76,13 @@ public final class PlanDigest {
     return HEX.formatHex(md.digest());
   }
 
-  /** SHA-256 of a file's content (memory-mapped, not read onto the heap). */
+  /**
+   * SHA-256 of a file's content (memory-mapped, not read onto the heap).
+   *
+   * @param file the file to hash
+   * @return the digest in hex
+   * @throws IOException if the file is missing or unreadable
+   */
   public static String sha256(Path file) throws IOException {
     requireRegularFile(file, "engine");
     try (Arena arena = Arena.ofConfined();
@@ -77,6 +98,10 @@ public final class PlanDigest {
    * The {@code sha256sum} line for {@code engine} with digest {@code hex}. A name holding a
    * backslash, line feed or carriage return is escaped as GNU {@code sha256sum} escapes it
    * ({@code \\}, {@code \n}, {@code \r}, and a backslash before the line).
+   *
+   * @param engine the engine file (only its name is written)
+   * @param hex the digest in hex
+   * @return the line, ending in a line feed
    */
   public static String line(Path engine, String hex) {
     String name = engine.getFileName().toString();
@@ -89,7 +114,9 @@ public final class PlanDigest {
   /**
    * Hashes {@code engine} and writes its digest file atomically.
    *
+   * @param engine the engine file
    * @return the digest written
+   * @throws IOException if the engine cannot be read or the digest file cannot be written
    */
   public static String write(Path engine) throws IOException {
     String hex = sha256(engine);
@@ -97,7 +124,13 @@ public final class PlanDigest {
     return hex;
   }
 
-  /** Writes {@code hex} as {@code engine}'s digest file, atomically. */
+  /**
+   * Writes {@code hex} as {@code engine}'s digest file, atomically.
+   *
+   * @param engine the engine file
+   * @param hex the digest in hex
+   * @throws IOException if the digest file cannot be written
+   */
   public static void write(Path engine, String hex) throws IOException {
     if (!isHex64(hex)) {
       throw new IllegalArgumentException("Not a SHA-256 digest (64 hex digits): " + hex);
@@ -109,6 +142,8 @@ public final class PlanDigest {
   /**
    * The digest recorded for {@code engine}, or empty when it has no digest file.
    *
+   * @param engine the engine file
+   * @return the recorded digest in hex, or empty
    * @throws EngineLoadException naming the digest file when it is not one {@code sha256sum} line
    *     for this engine's file name
    * @throws IOException when the digest file exists but cannot be read
@@ -256,6 +291,9 @@ public final class PlanDigest {
   /**
    * Throws unless {@code actualHex} equals the digest recorded for {@code engine}.
    *
+   * @param engine the engine file
+   * @param recordedHex the digest its digest file records
+   * @param actualHex the digest of its content
    * @throws EngineLoadException naming the file and both digests
    */
   public static void requireMatch(Path engine, String recordedHex, String actualHex) {

@@ -36,6 +36,8 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
   /**
    * Reads the header of a plan file.
    *
+   * @param file the plan file
+   * @return its header
    * @throws IOException if the file cannot be read (the message names it)
    * @throws EngineLoadException if it is empty, too short or not a TensorRT plan
    */
@@ -50,7 +52,14 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
     return parse(file.toString(), MemorySegment.ofArray(head), Files.size(file));
   }
 
-  /** Reads the header at the start of {@code plan}; {@code source} names it in messages. */
+  /**
+   * Reads the header at the start of {@code plan}; {@code source} names it in messages.
+   *
+   * @param source the plan's name for messages
+   * @param plan the plan's bytes (at least its first 28)
+   * @return the header
+   * @throws EngineLoadException if it is empty, too short or not a TensorRT plan
+   */
   public static PlanHeader parse(String source, byte[] plan) {
     return parse(source, MemorySegment.ofArray(plan), plan.length);
   }
@@ -58,7 +67,11 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
   /**
    * Reads the header at the start of {@code plan}.
    *
+   * @param source the plan's name for messages
+   * @param plan the plan's bytes (at least its first 28)
    * @param totalBytes the plan's full size, for the message when it is too short
+   * @return the header
+   * @throws EngineLoadException if it is empty, too short or not a TensorRT plan
    */
   public static PlanHeader parse(String source, MemorySegment plan, long totalBytes) {
     if (totalBytes == 0) {
@@ -91,6 +104,8 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
   /**
    * Throws unless the header's recorded size equals {@code actualBytes} (TensorRT 10 plans only).
    *
+   * @param source the plan's name for messages
+   * @param actualBytes the plan's size
    * @throws EngineLoadException e.g. "truncated: the plan header says 491828 bytes, got 245914"
    */
   public void requireComplete(String source, long actualBytes) {
@@ -114,12 +129,12 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
     return b.toString().trim();
   }
 
-  /** {@code major.minor.patch}. */
+  /** {@return {@code major.minor.patch}} */
   public String version() {
     return major + "." + minor + "." + patch;
   }
 
-  /** {@code major.minor.patch.build}. */
+  /** {@return {@code major.minor.patch.build}} */
   public String fullVersion() {
     return version() + "." + build;
   }
@@ -128,6 +143,9 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
    * Whether a runtime of {@code runtimeVersion} ({@code major*10000 + minor*100 + patch}, as
    * {@code getInferLibVersion()} returns it) deserializes this plan: TensorRT needs the same
    * major, minor and patch version.
+   *
+   * @param runtimeVersion the runtime's version number
+   * @return whether it loads this plan
    */
   public boolean compatibleWith(int runtimeVersion) {
     return major == runtimeVersion / 10000
@@ -138,6 +156,8 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
   /**
    * Throws unless {@link #compatibleWith} holds.
    *
+   * @param source the plan's name for messages
+   * @param runtimeVersion the runtime's version number
    * @throws EngineLoadException e.g. "built with TensorRT 8.6.1, this runtime is 10.6.0"
    */
   public void requireCompatible(String source, int runtimeVersion) {
@@ -153,6 +173,11 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
   /**
    * Throws unless {@link #compatibleWith} holds, naming both versions, where the loaded library
    * is ({@code libraryWhere}), and both fixes.
+   *
+   * @param source the plan's name for messages
+   * @param runtimeVersion the runtime's version number
+   * @param libraryWhere the loaded library's path and how it was found
+   * @throws EngineLoadException naming both versions and the fixes
    */
   public void requireCompatible(String source, int runtimeVersion, String libraryWhere) {
     if (!compatibleWith(runtimeVersion)) {
@@ -162,14 +187,21 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
   }
 
   /**
-   * This plan's version against {@code runtimeVersion} ({@code major*10000 + minor*100 + patch}):
-   * negative when the plan is older, 0 when equal, positive when newer.
+   * This plan's version against {@code runtimeVersion} ({@code major*10000 + minor*100 + patch}).
+   *
+   * @param runtimeVersion a version number, {@code major*10000 + minor*100 + patch}
+   * @return negative when the plan is older, 0 when equal, positive when newer
    */
   public int compareTo(int runtimeVersion) {
     return Integer.compare(major * 10000 + minor * 100 + patch, runtimeVersion);
   }
 
-  /** {@code 100600} as {@code 10.6.0}. */
+  /**
+   * {@code 100600} as {@code 10.6.0}.
+   *
+   * @param v a version number, {@code major*10000 + minor*100 + patch}
+   * @return {@code major.minor.patch}
+   */
   public static String versionString(int v) {
     return (v / 10000) + "." + ((v / 100) % 100) + "." + (v % 100);
   }

@@ -70,7 +70,14 @@ public final class PlanVerifier {
 
   private PlanVerifier() {}
 
-  /** Verifies {@code plan} on CUDA device 0. */
+  /**
+   * Verifies {@code plan} on CUDA device 0.
+   *
+   * @param plan the plan file
+   * @param timeout how long the child JVM may take
+   * @return the child JVM's verdict
+   * @throws IOException if the child JVM cannot be started
+   */
   public static Result verify(Path plan, Duration timeout) throws IOException {
     return verify(plan, timeout, 0);
   }
@@ -78,6 +85,10 @@ public final class PlanVerifier {
   /**
    * Verifies {@code plan} on CUDA device {@code device}; never throws for what the plan does.
    *
+   * @param plan the plan file
+   * @param timeout how long the child JVM may take
+   * @param device the CUDA device index
+   * @return the child JVM's verdict
    * @throws IOException if the child JVM cannot be started
    */
   public static Result verify(Path plan, Duration timeout, int device) throws IOException {
@@ -140,7 +151,12 @@ public final class PlanVerifier {
     return last.isEmpty() ? "" : "; stderr ends: " + last;
   }
 
-  /** SIGSEGV for 11 and so on (Linux numbering). */
+  /**
+   * SIGSEGV for 11 and so on (Linux numbering).
+   *
+   * @param n a signal number
+   * @return its name, e.g. {@code SIGSEGV}, or {@code signal N} when unknown
+   */
   public static String signalName(int n) {
     return switch (n) {
       case 1 -> "SIGHUP";

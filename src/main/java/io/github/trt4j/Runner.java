@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public interface Runner extends AutoCloseable {
 
-  /** The model this runner runs. */
+  /** {@return the model this runner runs} */
   Model model();
 
   /**

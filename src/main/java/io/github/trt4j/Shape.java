@@ -13,6 +13,11 @@ public record Shape(long[] dims) {
   /** The largest rank TensorRT supports ({@code Dims64::MAX_DIMS}). */
   public static final int MAX_RANK = 8;
 
+  /**
+   * Copies the dimensions and checks them.
+   *
+   * @throws IllegalArgumentException for more than {@link #MAX_RANK} dimensions or one below -1
+   */
   public Shape {
     dims = dims.clone();
     if (dims.length > MAX_RANK) {
@@ -26,30 +31,48 @@ public record Shape(long[] dims) {
     }
   }
 
+  /**
+   * A shape of {@code dims}.
+   *
+   * @param dims the dimensions, outermost first; -1 for a dynamic one
+   * @return the shape
+   */
   public static Shape of(long... dims) {
     return new Shape(dims);
   }
 
-  /** A shape from {@code int} dimensions. */
+  /**
+   * A shape from {@code int} dimensions.
+   *
+   * @param dims the dimensions, outermost first; -1 for a dynamic one
+   * @return the shape
+   */
   public static Shape ofInts(int... dims) {
     return new Shape(Arrays.stream(dims).asLongStream().toArray());
   }
 
-  /** A copy of the dimensions. */
+  /** {@return a copy of the dimensions} */
   @Override
   public long[] dims() {
     return dims.clone();
   }
 
+  /** {@return the number of dimensions (0 for a scalar)} */
   public int rank() {
     return dims.length;
   }
 
+  /**
+   * The dimension at {@code i}.
+   *
+   * @param i the dimension's index, outermost 0
+   * @return its size, or -1 when dynamic
+   */
   public long dim(int i) {
     return dims[i];
   }
 
-  /** Whether any dimension is {@code -1}. */
+  /** {@return whether any dimension is {@code -1}} */
   public boolean isDynamic() {
     for (long d : dims) {
       if (d < 0) {
@@ -62,6 +85,7 @@ public record Shape(long[] dims) {
   /**
    * The number of elements (1 for a scalar).
    *
+   * @return the product of the dimensions
    * @throws IllegalStateException if the shape is dynamic
    * @throws ArithmeticException if the count overflows a {@code long}
    */
@@ -76,7 +100,12 @@ public record Shape(long[] dims) {
     return n;
   }
 
-  /** Whether this concrete shape fits a (possibly dynamic) pattern: same rank, -1 matches any. */
+  /**
+   * Whether this concrete shape fits a (possibly dynamic) pattern: same rank, -1 matches any.
+   *
+   * @param pattern a shape whose -1 dimensions match any size
+   * @return whether this shape fits it
+   */
   public boolean matches(Shape pattern) {
     if (pattern.dims.length != dims.length) {
       return false;
@@ -89,7 +118,13 @@ public record Shape(long[] dims) {
     return true;
   }
 
-  /** Whether every dimension lies within {@code [min, max]} (same rank required). */
+  /**
+   * Whether every dimension lies within {@code [min, max]} (same rank required).
+   *
+   * @param min the smallest dimensions
+   * @param max the largest dimensions
+   * @return whether this shape lies between them
+   */
   public boolean within(Shape min, Shape max) {
     if (min.dims.length != dims.length || max.dims.length != dims.length) {
       return false;
@@ -102,7 +137,9 @@ public record Shape(long[] dims) {
     return true;
   }
 
-  /** The dimensions joined by {@code x}, as TensorRT's tools print them: {@code 2x36x60x1}. */
+  /**
+   * {@return the dimensions joined by {@code x}, as TensorRT's tools print them: {@code 2x36x60x1}}
+   */
   public String joined() {
     if (dims.length == 0) {
       return "scalar";
@@ -117,6 +154,8 @@ public record Shape(long[] dims) {
   /**
    * Parses {@code 2x36x60x1} (or {@code scalar}).
    *
+   * @param text the shape, e.g. {@code 2x36x60x1}
+   * @return the shape
    * @throws IllegalArgumentException naming the text when it is not a shape
    */
   public static Shape parse(String text) {

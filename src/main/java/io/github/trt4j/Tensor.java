@@ -37,6 +37,13 @@ public final class Tensor {
     }
   }
 
+  /**
+   * A FLOAT tensor.
+   *
+   * @param shape the concrete shape
+   * @param data one value per element, row-major (not copied)
+   * @return the tensor
+   */
   public static Tensor ofFloats(Shape shape, float[] data) {
     return new Tensor(DataType.FLOAT, shape, data, data.length);
   }
@@ -44,6 +51,9 @@ public final class Tensor {
   /**
    * A HALF tensor; values are rounded to float16 (nearest even) when copied to the GPU.
    *
+   * @param shape the concrete shape
+   * @param data one value per element, row-major (not copied)
+   * @return the tensor
    * @throws IllegalArgumentException naming the first finite value beyond float16's range
    *     (|x| >= 65520 would silently become infinity); infinities and NaN are kept
    */
@@ -55,6 +65,9 @@ public final class Tensor {
   /**
    * A BF16 tensor; values are rounded to bfloat16 (nearest even) when copied to the GPU.
    *
+   * @param shape the concrete shape
+   * @param data one value per element, row-major (not copied)
+   * @return the tensor
    * @throws IllegalArgumentException naming the first finite value beyond bfloat16's range
    */
   public static Tensor ofBf16s(Shape shape, float[] data) {
@@ -70,15 +83,36 @@ public final class Tensor {
     }
   }
 
+  /**
+   * An INT32 tensor.
+   *
+   * @param shape the concrete shape
+   * @param data one value per element, row-major (not copied)
+   * @return the tensor
+   */
   public static Tensor ofInts(Shape shape, int[] data) {
     return new Tensor(DataType.INT32, shape, data, data.length);
   }
 
+  /**
+   * An INT64 tensor.
+   *
+   * @param shape the concrete shape
+   * @param data one value per element, row-major (not copied)
+   * @return the tensor
+   */
   public static Tensor ofLongs(Shape shape, long[] data) {
     return new Tensor(DataType.INT64, shape, data, data.length);
   }
 
-  /** An INT8 or UINT8 tensor. */
+  /**
+   * An INT8 or UINT8 tensor.
+   *
+   * @param type {@link DataType#INT8} or {@link DataType#UINT8}
+   * @param shape the concrete shape
+   * @param data one value per element, row-major (not copied)
+   * @return the tensor
+   */
   public static Tensor ofBytes(DataType type, Shape shape, byte[] data) {
     if (type != DataType.INT8 && type != DataType.UINT8) {
       throw new IllegalArgumentException("byte[] data is for INT8 or UINT8; got " + type);
@@ -86,6 +120,13 @@ public final class Tensor {
     return new Tensor(type, shape, data, data.length);
   }
 
+  /**
+   * A BOOL tensor.
+   *
+   * @param shape the concrete shape
+   * @param data one value per element, row-major (not copied)
+   * @return the tensor
+   */
   public static Tensor ofBooleans(Shape shape, boolean[] data) {
     return new Tensor(DataType.BOOL, shape, data, data.length);
   }
@@ -94,6 +135,10 @@ public final class Tensor {
    * A tensor of {@code type} from float values: the convenience path's conversion. Integer types
    * take only whole values in their range, and BOOL only 0 and 1, so nothing is silently truncated.
    *
+   * @param type the tensor's data type
+   * @param shape the concrete shape
+   * @param values one value per element, row-major
+   * @return the tensor
    * @throws IllegalArgumentException naming the first value that does not fit
    */
   public static Tensor fromFloats(DataType type, Shape shape, float[] values) {
@@ -158,45 +203,47 @@ public final class Tensor {
     return (long) f;
   }
 
+  /** {@return the element type} */
   public DataType dataType() {
     return dataType;
   }
 
+  /** {@return the concrete shape} */
   public Shape shape() {
     return shape;
   }
 
-  /** The number of elements. */
+  /** {@return the number of elements} */
   public int size() {
     return (int) shape.elementCount();
   }
 
-  /** The Java array itself (see the class comment for its type). */
+  /** {@return the Java array itself (see the class comment for its type)} */
   public Object array() {
     return data;
   }
 
-  /** The data of a FLOAT, HALF or BF16 tensor. */
+  /** {@return the data of a FLOAT, HALF or BF16 tensor} */
   public float[] floats() {
     return as(float[].class, "floats()");
   }
 
-  /** The data of an INT32 tensor. */
+  /** {@return the data of an INT32 tensor} */
   public int[] ints() {
     return as(int[].class, "ints()");
   }
 
-  /** The data of an INT64 tensor. */
+  /** {@return the data of an INT64 tensor} */
   public long[] longs() {
     return as(long[].class, "longs()");
   }
 
-  /** The data of an INT8 or UINT8 tensor. */
+  /** {@return the data of an INT8 or UINT8 tensor} */
   public byte[] bytes() {
     return as(byte[].class, "bytes()");
   }
 
-  /** The data of a BOOL tensor. */
+  /** {@return the data of a BOOL tensor} */
   public boolean[] booleans() {
     return as(boolean[].class, "booleans()");
   }
@@ -224,6 +271,8 @@ public final class Tensor {
   /**
    * The values as floats, whatever the type: the convenience path's conversion. UINT8 reads as
    * 0..255, BOOL as 0 or 1; INT32 and INT64 values beyond 2^24 lose precision, as float does.
+   *
+   * @return one float per element (the array itself for float data)
    */
   public float[] toFloats() {
     int n = size();

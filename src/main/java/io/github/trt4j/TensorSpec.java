@@ -29,15 +29,18 @@ public record TensorSpec(
 
   /** Whether a tensor is read or written by the engine. */
   public enum Direction {
+    /** Read by the engine. */
     INPUT,
+    /** Written by the engine. */
     OUTPUT;
 
-    /** {@code input} or {@code output}, as TensorRT's samples print it. */
+    /** {@return {@code input} or {@code output}, as TensorRT's samples print it} */
     public String label() {
       return this == INPUT ? "input" : "output";
     }
   }
 
+  /** Checks the components and copies the profile list. */
   public TensorSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(direction, "direction");
@@ -47,21 +50,37 @@ public record TensorSpec(
     format = format == null ? "" : format;
   }
 
-  /** A linear-layout spec with no profile information. */
+  /**
+   * A linear-layout spec with no profile information.
+   *
+   * @param index position in the engine's I/O tensor order
+   * @param name the tensor name
+   * @param direction input or output
+   * @param dataType the element type
+   * @param shape the engine's shape
+   * @return the spec
+   */
   public static TensorSpec of(
       int index, String name, Direction direction, DataType dataType, Shape shape) {
     return new TensorSpec(index, name, direction, dataType, shape, List.of(), "", false);
   }
 
+  /** {@return whether the engine reads this tensor} */
   public boolean isInput() {
     return direction == Direction.INPUT;
   }
 
+  /** {@return whether the engine writes this tensor} */
   public boolean isOutput() {
     return direction == Direction.OUTPUT;
   }
 
-  /** The accepted shapes in profile {@code profile}, or a fixed range of {@link #shape()}. */
+  /**
+   * The accepted shapes in profile {@code profile}, or a fixed range of {@link #shape()}.
+   *
+   * @param profile the optimization profile's index
+   * @return the range, or null for a dynamic tensor the profile does not cover
+   */
   public ShapeRange profile(int profile) {
     if (profile < profiles.size()) {
       return profiles.get(profile);

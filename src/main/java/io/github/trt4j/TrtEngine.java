@@ -55,12 +55,25 @@ public final class TrtEngine implements Model, AutoCloseable {
     this.registration = Leaks.register(this, "TrtEngine for " + source, handle::release);
   }
 
-  /** Loads a serialized engine onto CUDA device 0 (its digest checked when it has one). */
+  /**
+   * Loads a serialized engine onto CUDA device 0 (its digest checked when it has one).
+   *
+   * @param file the plan file
+   * @return the engine, which the caller closes
+   * @throws IOException if the file is missing or unreadable (the message names it)
+   */
   public static TrtEngine load(Path file) throws IOException {
     return load(file, LoadOptions.defaults());
   }
 
-  /** Loads a serialized engine onto CUDA device {@code device} (digest checked when present). */
+  /**
+   * Loads a serialized engine onto CUDA device {@code device} (digest checked when present).
+   *
+   * @param file the plan file
+   * @param device the CUDA device index
+   * @return the engine, which the caller closes
+   * @throws IOException if the file is missing or unreadable (the message names it)
+   */
   public static TrtEngine load(Path file, int device) throws IOException {
     return load(file, LoadOptions.defaults().device(device));
   }
@@ -70,6 +83,9 @@ public final class TrtEngine implements Model, AutoCloseable {
    * {@link PlanDigest} file ({@code NAME.sha256}) lies beside it, or {@code options} require one,
    * the mapped bytes are hashed and compared before TensorRT sees them.
    *
+   * @param file the plan file
+   * @param options the device and whether a digest file is required
+   * @return the engine, which the caller closes
    * @throws IOException if the file is missing or unreadable (the message names it)
    * @throws EngineLoadException if its digest does not match (naming both digests), its digest
    *     file is malformed or required but missing, or it is not a plan the loaded TensorRT can
@@ -99,12 +115,23 @@ public final class TrtEngine implements Model, AutoCloseable {
     }
   }
 
-  /** Loads a serialized engine held in memory onto CUDA device 0. */
+  /**
+   * Loads a serialized engine held in memory onto CUDA device 0.
+   *
+   * @param plan the serialized engine
+   * @return the engine, which the caller closes
+   */
   public static TrtEngine load(byte[] plan) {
     return load(plan, 0);
   }
 
-  /** Loads a serialized engine held in memory onto CUDA device {@code device}. */
+  /**
+   * Loads a serialized engine held in memory onto CUDA device {@code device}.
+   *
+   * @param plan the serialized engine
+   * @param device the CUDA device index
+   * @return the engine, which the caller closes
+   */
   public static TrtEngine load(byte[] plan, int device) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment seg = arena.allocate(Math.max(1, plan.length));
@@ -179,12 +206,20 @@ public final class TrtEngine implements Model, AutoCloseable {
         "No tensor '" + name + "'; tensors are " + tensors.stream().map(TensorSpec::name).toList());
   }
 
-  /** A table of the I/O tensors: index, name, dims joined by {@code x}, direction, data type. */
+  /**
+   * {@return a table of the I/O tensors: index, name, dims joined by {@code x}, direction, data
+   * type}
+   */
   public String describe() {
     return describe(tensors);
   }
 
-  /** The {@link #describe()} table for any list of tensors. */
+  /**
+   * The {@link #describe()} table for any list of tensors.
+   *
+   * @param tensors the tensors to list
+   * @return the table, one line per tensor after a header line
+   */
   public static String describe(List<TensorSpec> tensors) {
     int nameWidth = "name".length();
     int shapeWidth = "shape".length();
@@ -202,12 +237,17 @@ public final class TrtEngine implements Model, AutoCloseable {
     return b.toString();
   }
 
-  /** An Inferer on optimization profile 0. */
+  /** {@return an Inferer on optimization profile 0} */
   public Inferer createInferer() {
     return createInferer(InfererOptions.defaults());
   }
 
-  /** An Inferer whose context uses optimization profile {@code profile}. */
+  /**
+   * An Inferer whose context uses optimization profile {@code profile}.
+   *
+   * @param profile the optimization profile's index
+   * @return the Inferer, which the caller closes (or the engine's close does)
+   */
   public Inferer createInferer(int profile) {
     return createInferer(InfererOptions.defaults().withProfile(profile));
   }
@@ -216,6 +256,9 @@ public final class TrtEngine implements Model, AutoCloseable {
    * An Inferer set up by {@code options} (profile, CUDA graphs, activation memory). Registered
    * under the same lock that {@link #close()} takes, so an Inferer is never created for an engine
    * that is closing.
+   *
+   * @param options the profile, CUDA graph and activation memory settings
+   * @return the Inferer, which the caller closes (or the engine's close does)
    */
   public Inferer createInferer(InfererOptions options) {
     synchronized (lifecycle) {
@@ -229,6 +272,8 @@ public final class TrtEngine implements Model, AutoCloseable {
   /**
    * Device memory for the activations of Inferers of this engine that never run at the same time,
    * sized for its largest profile ({@link InfererOptions#withSharedMemory}).
+   *
+   * @return the memory, which the caller closes after the Inferers that share it
    */
   public ActivationMemory createActivationMemory() {
     return ActivationMemory.allocate(device(), deviceMemorySize());
@@ -238,22 +283,22 @@ public final class TrtEngine implements Model, AutoCloseable {
     inferers.remove(i);
   }
 
-  /** Where the engine came from: its path, or {@code <N bytes>}. */
+  /** {@return where the engine came from: its path, or {@code <N bytes>}} */
   public String source() {
     return source;
   }
 
-  /** The CUDA device the engine lives on. */
+  /** {@return the CUDA device the engine lives on} */
   public int device() {
     return handle.device();
   }
 
-  /** The plan's header: the TensorRT version that built it. */
+  /** {@return the plan's header: the TensorRT version that built it} */
   public PlanHeader planHeader() {
     return header;
   }
 
-  /** Device memory one execution context needs for activations (all profiles). */
+  /** {@return device memory one execution context needs for activations (all profiles)} */
   public long deviceMemorySize() {
     enter();
     try {
@@ -263,7 +308,7 @@ public final class TrtEngine implements Model, AutoCloseable {
     }
   }
 
-  /** The number of optimization profiles. */
+  /** {@return the number of optimization profiles} */
   public int profileCount() {
     enter();
     try {
@@ -274,8 +319,10 @@ public final class TrtEngine implements Model, AutoCloseable {
   }
 
   /**
-   * The GPUs the plan runs on besides the building GPU's kind, as trtexec spells it: {@code none},
-   * {@code ampere+} or {@code same-compute-capability} (see {@link HardwareCompatibility}).
+   * The GPUs the plan runs on besides the building GPU's kind, as trtexec spells it.
+   *
+   * @return {@code none}, {@code ampere+} or {@code same-compute-capability} (see {@link
+   *     HardwareCompatibility})
    */
   public String hardwareCompatibility() {
     enter();
@@ -286,7 +333,7 @@ public final class TrtEngine implements Model, AutoCloseable {
     }
   }
 
-  /** The number of layers TensorRT kept in the engine. */
+  /** {@return the number of layers TensorRT kept in the engine} */
   public int layerCount() {
     enter();
     try {
@@ -315,7 +362,9 @@ public final class TrtEngine implements Model, AutoCloseable {
     Reference.reachabilityFence(this);
   }
 
-  /** The loaded TensorRT library's version, e.g. {@code 10.6.0} (loads TensorRT if needed). */
+  /**
+   * {@return the loaded TensorRT library's version, e.g. {@code 10.6.0} (loads TensorRT if needed)}
+   */
   public static String tensorRtVersion() {
     return PlanHeader.versionString(Natives.tensorRtVersion());
   }
@@ -324,6 +373,7 @@ public final class TrtEngine implements Model, AutoCloseable {
    * The TensorRT library trt4j runs on (loading it if needed: see {@link NativeRuntime} for the
    * search order) and the driver's CUDA version.
    *
+   * @return the loaded TensorRT (version, file, how it was found) and the driver's CUDA version
    * @throws CudaUnavailableException when no usable TensorRT of this build's major is found
    */
   public static NativeRuntime runtime() {
@@ -333,6 +383,7 @@ public final class TrtEngine implements Model, AutoCloseable {
         d < 0 ? null : (d / 1000) + "." + (d % 1000) / 10);
   }
 
+  /** {@return whether {@link #close()} has been called} */
   public boolean isClosed() {
     return closed;
   }

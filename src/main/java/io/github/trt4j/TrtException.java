@@ -7,10 +7,21 @@ package io.github.trt4j;
 public class TrtException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A TensorRT or CUDA failure.
+   *
+   * @param message what failed
+   */
   public TrtException(String message) {
     super(message);
   }
 
+  /**
+   * A TensorRT or CUDA failure.
+   *
+   * @param message what failed
+   * @param cause the underlying failure
+   */
   public TrtException(String message, Throwable cause) {
     super(message, cause);
   }
