@@ -147,6 +147,9 @@ public final class EngineBuilder {
   /**
    * Builds a plan that runs on other GPUs too ({@link HardwareCompatibility}); default {@code
    * NONE}, the building GPU's compute capability only.
+   *
+   * @param level the GPUs the plan may run on
+   * @return this builder
    */
   public EngineBuilder hardwareCompatibility(HardwareCompatibility level) {
     this.hardware = Objects.requireNonNull(level, "level");
@@ -159,13 +162,21 @@ public final class EngineBuilder {
    * {@code excludeLeanRuntime}. Loading such a plan executes code from the file, so it needs
    * {@link LoadOptions#allowHostCode(boolean)}. Building one needs {@code libnvinfer_lean} beside
    * libnvinfer, which bytedeco's 10.6 redist lacks: use a full TensorRT installation.
+   *
+   * @param on whether to build a version-compatible plan
+   * @return this builder
    */
   public EngineBuilder versionCompatible(boolean on) {
     this.versionCompatible = on;
     return this;
   }
 
-  /** With {@link #versionCompatible}, leaves the lean runtime out of the plan (smaller). */
+  /**
+   * With {@link #versionCompatible}, leaves the lean runtime out of the plan (smaller).
+   *
+   * @param on whether to leave it out
+   * @return this builder
+   */
   public EngineBuilder excludeLeanRuntime(boolean on) {
     this.excludeLeanRuntime = on;
     return this;
@@ -174,13 +185,21 @@ public final class EngineBuilder {
   /**
    * Registers TensorRT's standard plugins (libnvinfer_plugin) before parsing, for models whose
    * ONNX nodes map to them (e.g. {@code EfficientNMS_TRT}); default false.
+   *
+   * @param load whether to register them
+   * @return this builder
    */
   public EngineBuilder standardPlugins(boolean load) {
     this.standardPlugins = load;
     return this;
   }
 
-  /** Registers the plugin libraries {@code paths} before parsing (trtexec's --dynamicPlugins). */
+  /**
+   * Registers the plugin libraries {@code paths} before parsing (trtexec's --dynamicPlugins).
+   *
+   * @param paths plugin libraries built for the loaded TensorRT
+   * @return this builder
+   */
   public EngineBuilder pluginLibraries(Path... paths) {
     this.pluginLibraries = java.util.List.of(paths);
     return this;

@@ -24,17 +24,23 @@ public enum HardwareCompatibility {
     this.flag = flag;
   }
 
-  /** TensorRT's enum value. */
+  /** {@return TensorRT's enum value} */
   public int value() {
     return ordinal();
   }
 
-  /** trtexec's spelling: none, ampere+, same-compute-capability. */
+  /** {@return trtexec's spelling: none, ampere+ or same-compute-capability} */
   public String flag() {
     return flag;
   }
 
-  /** Parses trtexec's spelling (or the constant's name), naming the choices otherwise. */
+  /**
+   * Parses trtexec's spelling (or the constant's name), naming the choices otherwise.
+   *
+   * @param s the level as written
+   * @return the level
+   * @throws IllegalArgumentException for anything else
+   */
   public static HardwareCompatibility parse(String s) {
     for (HardwareCompatibility h : values()) {
       if (h.flag.equalsIgnoreCase(s.trim()) || h.name().equalsIgnoreCase(s.trim())) {
@@ -45,7 +51,12 @@ public enum HardwareCompatibility {
         + " none, ampere+, same-compute-capability");
   }
 
-  /** The level TensorRT reports for a plan ({@code value}), e.g. {@code ampere+}. */
+  /**
+   * The level TensorRT reports for a plan, in trtexec's spelling.
+   *
+   * @param value TensorRT's enum value
+   * @return e.g. {@code ampere+}, or {@code level N} for a value this trt4j does not know
+   */
   public static String describe(int value) {
     for (HardwareCompatibility h : values()) {
       if (h.value() == value) {

@@ -80,12 +80,22 @@ public record LoadOptions(int device, boolean requireDigest, boolean standardPlu
     return new LoadOptions(device, require, standardPlugins, pluginLibraries, allowHostCode);
   }
 
-  /** These options, registering TensorRT's standard plugins first when {@code load} is true. */
+  /**
+   * These options, registering TensorRT's standard plugins first when {@code load} is true.
+   *
+   * @param load whether to register them
+   * @return a copy with that setting
+   */
   public LoadOptions standardPlugins(boolean load) {
     return new LoadOptions(device, requireDigest, load, pluginLibraries, allowHostCode);
   }
 
-  /** These options, registering the plugin libraries {@code paths} first. */
+  /**
+   * These options, registering the plugin libraries {@code paths} first.
+   *
+   * @param paths plugin libraries built for the loaded TensorRT
+   * @return a copy with those libraries
+   */
   public LoadOptions pluginLibraries(Path... paths) {
     return new LoadOptions(device, requireDigest, standardPlugins, List.of(paths), allowHostCode);
   }
@@ -93,6 +103,9 @@ public record LoadOptions(int device, boolean requireDigest, boolean standardPlu
   /**
    * These options, letting TensorRT run host code from the plan when {@code allow} is true
    * (version-compatible plans). It executes code from the file: only for plans you trust.
+   *
+   * @param allow whether to allow it
+   * @return a copy with that setting
    */
   public LoadOptions allowHostCode(boolean allow) {
     return new LoadOptions(device, requireDigest, standardPlugins, pluginLibraries, allow);

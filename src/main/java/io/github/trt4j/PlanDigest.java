@@ -261,8 +261,12 @@ public final class PlanDigest {
   }
 
   /**
-   * The outcome of {@link #check}: the state, the recorded and actual digests where known, and
-   * the problem of a malformed digest file.
+   * The outcome of {@link #check}.
+   *
+   * @param state what was found
+   * @param recorded the digest the file records, or null (none, malformed)
+   * @param actual the plan's digest, or null when not computed (none, malformed)
+   * @param problem why a malformed digest file is one, or null
    */
   public record Check(State state, String recorded, String actual, String problem) {}
 
@@ -271,6 +275,8 @@ public final class PlanDigest {
    * cache, {@code trt4j inspect} and loading share ({@link TrtEngine#load} hashes the very bytes it
    * maps and calls {@link #requireMatch}).
    *
+   * @param engine the plan
+   * @return what was found
    * @throws IOException if the plan itself cannot be read
    */
   public static Check check(Path engine) throws IOException {
