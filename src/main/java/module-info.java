@@ -1,8 +1,8 @@
 /**
- * trt4j, the Java runtime for NVIDIA TensorRT 10. The public API is {@code io.github.trt4j};
- * {@code io.github.trt4j.internal} (every JavaCPP, CUDA and FFM call) is not exported. The command
- * line, the GazeML sample and the scale-out packages are exported for their users; their
- * dependencies (picocli, OpenCV, FFmpeg, gRPC, protobuf) are optional, so core users need none.
+ * trt4j, the Java runtime for NVIDIA TensorRT 10. The public API is {@code io.github.trt4j}; {@code
+ * io.github.trt4j.internal} (every JavaCPP, CUDA and FFM call) is not exported. The command line,
+ * the GazeML sample and the scale-out packages are exported for their users; their dependencies
+ * (picocli, OpenCV, FFmpeg, gRPC, protobuf) are optional, so core users need none.
  */
 module io.github.trt4j {
   requires org.bytedeco.javacpp;
@@ -26,9 +26,13 @@ module io.github.trt4j {
   exports io.github.trt4j.triton;
 
   // picocli reads and sets the commands' annotated fields by reflection.
-  opens io.github.trt4j.cli to info.picocli;
-  opens io.github.trt4j.gazeml to info.picocli;
+  opens io.github.trt4j.cli to
+      info.picocli;
+  opens io.github.trt4j.gazeml to
+      info.picocli;
   // protobuf reads the generated messages' accessors by reflection.
-  opens io.github.trt4j.kserve.proto to com.google.protobuf;
-  opens io.github.trt4j.triton.proto to com.google.protobuf;
+  opens io.github.trt4j.kserve.proto to
+      com.google.protobuf;
+  opens io.github.trt4j.triton.proto to
+      com.google.protobuf;
 }

@@ -4,9 +4,9 @@ import io.github.trt4j.internal.trt.SharedActivation;
 
 /**
  * One block of device memory for the activations of several Inferers that never run at the same
- * time (TensorRT's user-managed allocation strategy): N Inferers then need one block instead of
- * N. Make it with {@link TrtEngine#createActivationMemory()} (sized for every profile of that
- * engine) or {@link #allocate} (e.g. the largest of several engines' needs, from {@link
+ * time (TensorRT's user-managed allocation strategy): N Inferers then need one block instead of N.
+ * Make it with {@link TrtEngine#createActivationMemory()} (sized for every profile of that engine)
+ * or {@link #allocate} (e.g. the largest of several engines' needs, from {@link
  * TrtEngine#deviceMemorySize()}), and pass it with {@link InfererOptions#withSharedMemory}.
  *
  * <p>Owned by the caller; {@link #close()} is idempotent and the memory is freed once the last

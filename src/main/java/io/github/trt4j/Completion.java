@@ -6,9 +6,9 @@ import java.util.concurrent.Executor;
 
 /**
  * The result of {@link Inferer#enqueue(IoBinding)}: the GPU is still copying and computing when
- * enqueue returns, so the caller can prepare the next input (in another binding) meanwhile.
- * {@link #await()} blocks until the binding's outputs are in place. One Completion belongs to
- * each binding and is reused by every enqueue, so enqueueing allocates nothing.
+ * enqueue returns, so the caller can prepare the next input (in another binding) meanwhile. {@link
+ * #await()} blocks until the binding's outputs are in place. One Completion belongs to each binding
+ * and is reused by every enqueue, so enqueueing allocates nothing.
  */
 public final class Completion {
 

@@ -6,6 +6,7 @@ public class CudaException extends TrtException {
 
   /** The CUDA status code. */
   private final int status;
+
   /** The status's name, e.g. {@code CUDA_ERROR_OUT_OF_MEMORY}. */
   private final String statusName;
 

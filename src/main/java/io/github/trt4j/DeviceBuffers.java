@@ -9,14 +9,14 @@ import java.util.Map;
 /**
  * Device memory for every I/O tensor of an engine: one {@link DeviceTensor} per input and output,
  * on the Inferer's device, each sized by its data type for the largest shape of the Inferer's
- * optimization profile (inputs start at the profile's opt shape, outputs at their largest). Made
- * by {@link Inferer#createDeviceBuffers()}; usable alone, for example to chain engines (bind one
- * engine's output buffer as the next one's input) or to fill inputs with CUDA code of your own,
- * and bound in one call by {@link Inferer#createBinding(DeviceBuffers)}.
+ * optimization profile (inputs start at the profile's opt shape, outputs at their largest). Made by
+ * {@link Inferer#createDeviceBuffers()}; usable alone, for example to chain engines (bind one
+ * engine's output buffer as the next one's input) or to fill inputs with CUDA code of your own, and
+ * bound in one call by {@link Inferer#createBinding(DeviceBuffers)}.
  *
- * <p>Ownership: the buffers own their device tensors and free them on {@link #close()} (idempotent).
- * A binding they are bound to only points at them: close the binding (or finish its runs) before
- * the buffers. Not thread-safe.
+ * <p>Ownership: the buffers own their device tensors and free them on {@link #close()}
+ * (idempotent). A binding they are bound to only points at them: close the binding (or finish its
+ * runs) before the buffers. Not thread-safe.
  */
 public final class DeviceBuffers implements AutoCloseable {
 
@@ -30,10 +30,11 @@ public final class DeviceBuffers implements AutoCloseable {
   }
 
   /**
-   * Allocates a tensor per spec; {@code start} gives each one's shape now and {@code max} the
-   * shape its memory must hold.
+   * Allocates a tensor per spec; {@code start} gives each one's shape now and {@code max} the shape
+   * its memory must hold.
    */
-  static DeviceBuffers allocate(int device, List<TensorSpec> specs, List<Shape> start, List<Shape> max) {
+  static DeviceBuffers allocate(
+      int device, List<TensorSpec> specs, List<Shape> start, List<Shape> max) {
     Map<String, DeviceTensor> t = new LinkedHashMap<>();
     List<DeviceTensor> made = new ArrayList<>();
     try {
@@ -63,8 +64,8 @@ public final class DeviceBuffers implements AutoCloseable {
     ensureOpen();
     DeviceTensor d = tensors.get(name);
     if (d == null) {
-      throw new IllegalArgumentException("No tensor '" + name + "'; the engine's tensors are "
-          + List.copyOf(tensors.keySet()));
+      throw new IllegalArgumentException(
+          "No tensor '" + name + "'; the engine's tensors are " + List.copyOf(tensors.keySet()));
     }
     return d;
   }

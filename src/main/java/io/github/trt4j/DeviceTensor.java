@@ -43,7 +43,8 @@ public final class DeviceTensor implements AutoCloseable {
   public static DeviceTensor allocate(int device, DataType type, Shape shape) {
     checkType(type, shape);
     long bytes = type.bytesFor(shape.elementCount());
-    NativeBlock b = NativeBlock.device(device, bytes, "device tensor " + type.displayName() + " " + shape);
+    NativeBlock b =
+        NativeBlock.device(device, bytes, "device tensor " + type.displayName() + " " + shape);
     return new DeviceTensor(b, type, shape, "DeviceTensor " + type.displayName() + " " + shape);
   }
 
@@ -63,18 +64,28 @@ public final class DeviceTensor implements AutoCloseable {
       int device, long address, long capacityBytes, DataType type, Shape shape) {
     checkType(type, shape);
     if (address == 0) {
-      throw new IllegalArgumentException("Device pointer is null (0) for a " + type.displayName()
-          + " tensor of shape " + shape);
+      throw new IllegalArgumentException(
+          "Device pointer is null (0) for a " + type.displayName() + " tensor of shape " + shape);
     }
     if (device < 0) {
       throw new IllegalArgumentException("CUDA device index must be >= 0; got " + device);
     }
     long need = type.bytesFor(shape.elementCount());
     if (capacityBytes < need) {
-      throw new IllegalArgumentException("Shape " + shape + " of " + type.displayName() + " needs "
-          + need + " bytes; the wrapped memory holds " + capacityBytes);
+      throw new IllegalArgumentException(
+          "Shape "
+              + shape
+              + " of "
+              + type.displayName()
+              + " needs "
+              + need
+              + " bytes; the wrapped memory holds "
+              + capacityBytes);
     }
-    return new DeviceTensor(NativeBlock.foreign(device, address, capacityBytes), type, shape,
+    return new DeviceTensor(
+        NativeBlock.foreign(device, address, capacityBytes),
+        type,
+        shape,
         "wrapped DeviceTensor at 0x" + Long.toHexString(address));
   }
 
@@ -131,8 +142,14 @@ public final class DeviceTensor implements AutoCloseable {
     }
     long need = dataType.bytesFor(s.elementCount());
     if (need > block.bytes()) {
-      throw new IllegalArgumentException("Shape " + s + " needs " + need + " bytes; this device"
-          + " tensor holds " + block.bytes());
+      throw new IllegalArgumentException(
+          "Shape "
+              + s
+              + " needs "
+              + need
+              + " bytes; this device"
+              + " tensor holds "
+              + block.bytes());
     }
     shape = s;
     return this;
@@ -150,16 +167,25 @@ public final class DeviceTensor implements AutoCloseable {
   public void copyFrom(Tensor t) {
     ensureOpen();
     if (t.dataType() != dataType) {
-      throw new IllegalArgumentException("This device tensor is " + dataType.displayName()
-          + "; got a " + t.dataType().displayName() + " tensor");
+      throw new IllegalArgumentException(
+          "This device tensor is "
+              + dataType.displayName()
+              + "; got a "
+              + t.dataType().displayName()
+              + " tensor");
     }
     reshape(t.shape());
     long bytes = dataType.bytesFor(t.shape().elementCount());
     try (Arena a = Arena.ofConfined()) {
       MemorySegment tmp = a.allocate(Math.max(1, bytes));
       HostCodec.encode(t, tmp);
-      onDevice(() -> Cuda.copy(block.address(), tmp.address(), bytes,
-          "copying a tensor to device tensor " + shape));
+      onDevice(
+          () ->
+              Cuda.copy(
+                  block.address(),
+                  tmp.address(),
+                  bytes,
+                  "copying a tensor to device tensor " + shape));
     }
   }
 
@@ -170,8 +196,8 @@ public final class DeviceTensor implements AutoCloseable {
     long bytes = dataType.bytesFor(s.elementCount());
     try (Arena a = Arena.ofConfined()) {
       MemorySegment tmp = a.allocate(Math.max(1, bytes));
-      onDevice(() -> Cuda.copy(tmp.address(), block.address(), bytes,
-          "reading device tensor " + s));
+      onDevice(
+          () -> Cuda.copy(tmp.address(), block.address(), bytes, "reading device tensor " + s));
       return HostCodec.decode(dataType, s, tmp);
     }
   }
@@ -195,8 +221,8 @@ public final class DeviceTensor implements AutoCloseable {
 
   private void ensureOpen() {
     if (closed) {
-      throw new IllegalStateException("DeviceTensor " + dataType.displayName() + " " + shape
-          + " is closed");
+      throw new IllegalStateException(
+          "DeviceTensor " + dataType.displayName() + " " + shape + " is closed");
     }
   }
 

@@ -158,9 +158,9 @@ public final class EngineBuilder {
 
   /**
    * Builds a version-compatible plan (TensorRT's {@code kVERSION_COMPATIBLE}): later TensorRT
-   * releases of the same major can run it, through the lean runtime the plan carries unless
-   * {@code excludeLeanRuntime}. Loading such a plan executes code from the file, so it needs
-   * {@link LoadOptions#allowHostCode(boolean)}. Building one needs {@code libnvinfer_lean} beside
+   * releases of the same major can run it, through the lean runtime the plan carries unless {@code
+   * excludeLeanRuntime}. Loading such a plan executes code from the file, so it needs {@link
+   * LoadOptions#allowHostCode(boolean)}. Building one needs {@code libnvinfer_lean} beside
    * libnvinfer, which bytedeco's 10.6 redist lacks: use a full TensorRT installation.
    *
    * @param on whether to build a version-compatible plan
@@ -183,8 +183,8 @@ public final class EngineBuilder {
   }
 
   /**
-   * Registers TensorRT's standard plugins (libnvinfer_plugin) before parsing, for models whose
-   * ONNX nodes map to them (e.g. {@code EfficientNMS_TRT}); default false.
+   * Registers TensorRT's standard plugins (libnvinfer_plugin) before parsing, for models whose ONNX
+   * nodes map to them (e.g. {@code EfficientNMS_TRT}); default false.
    *
    * @param load whether to register them
    * @return this builder
@@ -219,8 +219,17 @@ public final class EngineBuilder {
     io.github.trt4j.internal.trt.Plugins.ensure(standardPlugins, pluginLibraries);
     return OnnxBuild.build(
         new OnnxBuild.Options(
-            model, fp16, tf32, workspaceBytes, profiles, timingCache, device, optimizationLevel,
-            hardware.value(), versionCompatible, excludeLeanRuntime));
+            model,
+            fp16,
+            tf32,
+            workspaceBytes,
+            profiles,
+            timingCache,
+            device,
+            optimizationLevel,
+            hardware.value(),
+            versionCompatible,
+            excludeLeanRuntime));
   }
 
   /**
@@ -240,9 +249,7 @@ public final class EngineBuilder {
     return plan.length;
   }
 
-  /**
-   * Fails before the (long) build when the timing cache could not be written back afterwards.
-   */
+  /** Fails before the (long) build when the timing cache could not be written back afterwards. */
   static void requireWritableCache(Path cache) throws IOException {
     if (cache == null) {
       return;

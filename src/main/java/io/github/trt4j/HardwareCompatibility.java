@@ -13,8 +13,8 @@ public enum HardwareCompatibility {
   /** Every Ampere or later GPU, at some cost in speed. */
   AMPERE_PLUS("ampere+"),
   /**
-   * Every GPU of the builder's compute capability, whatever its SM count or memory (TensorRT
-   * 10.10 and later; an older library refuses it when building).
+   * Every GPU of the builder's compute capability, whatever its SM count or memory (TensorRT 10.10
+   * and later; an older library refuses it when building).
    */
   SAME_COMPUTE_CAPABILITY("same-compute-capability");
 
@@ -47,8 +47,11 @@ public enum HardwareCompatibility {
         return h;
       }
     }
-    throw new IllegalArgumentException("Hardware compatibility level '" + s + "' is not one of"
-        + " none, ampere+, same-compute-capability");
+    throw new IllegalArgumentException(
+        "Hardware compatibility level '"
+            + s
+            + "' is not one of"
+            + " none, ampere+, same-compute-capability");
   }
 
   /**

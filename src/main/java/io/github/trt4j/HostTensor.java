@@ -13,8 +13,8 @@ import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 
 /**
- * A tensor in page-locked (pinned) host memory that trt4j allocated: the caller fills and reads
- * it in place, and the GPU copies it with no staging on the Java side. Row-major, little-endian,
+ * A tensor in page-locked (pinned) host memory that trt4j allocated: the caller fills and reads it
+ * in place, and the GPU copies it with no staging on the Java side. Row-major, little-endian,
  * packed elements of {@link #dataType()} (HALF and BF16 as their 16-bit patterns).
  *
  * <p>Ownership: a tensor from {@link IoBinding#input}/{@link IoBinding#output} belongs to its
@@ -49,17 +49,23 @@ public final class HostTensor implements AutoCloseable {
       throw new IllegalArgumentException(dataType + " tensors cannot be carried on the host");
     }
     if (capacityShape.isDynamic()) {
-      throw new IllegalArgumentException("A host tensor needs a concrete shape; got " + capacityShape);
+      throw new IllegalArgumentException(
+          "A host tensor needs a concrete shape; got " + capacityShape);
     }
     this.dataType = dataType;
     this.capacity = dataType.bytesFor(capacityShape.elementCount());
     this.ownedByBinding = ownedByBinding;
-    NativeBlock b = NativeBlock.pinned(capacity, "host tensor " + dataType.displayName() + " " + capacityShape);
+    NativeBlock b =
+        NativeBlock.pinned(capacity, "host tensor " + dataType.displayName() + " " + capacityShape);
     this.block = b;
     this.arena = Arena.ofShared();
-    this.memory = MemorySegment.ofAddress(b.address()).reinterpret(Math.max(1, capacity), arena, null);
-    this.registration = Leaks.register(this, "HostTensor " + dataType.displayName() + " " + capacityShape,
-        new Release(arena, b));
+    this.memory =
+        MemorySegment.ofAddress(b.address()).reinterpret(Math.max(1, capacity), arena, null);
+    this.registration =
+        Leaks.register(
+            this,
+            "HostTensor " + dataType.displayName() + " " + capacityShape,
+            new Release(arena, b));
     shape(shape);
   }
 
@@ -172,8 +178,8 @@ public final class HostTensor implements AutoCloseable {
   /** {@return a view of the 16-bit patterns (HALF and BF16 tensors)} */
   public ShortBuffer shorts() {
     if (dataType != DataType.HALF && dataType != DataType.BF16) {
-      throw new IllegalStateException("shorts() is for float16/bfloat16 tensors; this one is "
-          + dataType.displayName());
+      throw new IllegalStateException(
+          "shorts() is for float16/bfloat16 tensors; this one is " + dataType.displayName());
     }
     ensureOpen();
     if (shorts == null) {
@@ -186,8 +192,8 @@ public final class HostTensor implements AutoCloseable {
   private void requireType(DataType t) {
     ensureOpen();
     if (dataType != t) {
-      throw new IllegalStateException("This tensor is " + dataType.displayName() + ", not "
-          + t.displayName());
+      throw new IllegalStateException(
+          "This tensor is " + dataType.displayName() + ", not " + t.displayName());
     }
   }
 
@@ -201,7 +207,10 @@ public final class HostTensor implements AutoCloseable {
     ensureOpen();
     if (t.dataType() != dataType) {
       throw new IllegalArgumentException(
-          "This host tensor is " + dataType.displayName() + "; got a " + t.dataType().displayName()
+          "This host tensor is "
+              + dataType.displayName()
+              + "; got a "
+              + t.dataType().displayName()
               + " tensor");
     }
     shape(t.shape());
@@ -221,8 +230,8 @@ public final class HostTensor implements AutoCloseable {
 
   private void ensureOpen() {
     if (closed) {
-      throw new IllegalStateException("HostTensor " + dataType.displayName() + " " + shape
-          + " is closed");
+      throw new IllegalStateException(
+          "HostTensor " + dataType.displayName() + " " + shape + " is closed");
     }
   }
 

@@ -1,10 +1,10 @@
 package io.github.trt4j;
 
+import io.github.trt4j.internal.InputChecks;
+import io.github.trt4j.internal.Leaks;
 import io.github.trt4j.internal.trt.BindingSlots;
 import io.github.trt4j.internal.trt.EngineHandle;
 import io.github.trt4j.internal.trt.Execution;
-import io.github.trt4j.internal.InputChecks;
-import io.github.trt4j.internal.Leaks;
 import io.github.trt4j.internal.trt.PhaseTimer;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
@@ -25,18 +25,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #run(IoBinding)} copies only host-resident tensors, sets addresses and shapes only when
  * they changed, runs {@code enqueueV3} and synchronizes once, allocating nothing on the Java heap;
  * {@link #enqueue(IoBinding)} returns before the GPU is done. {@link #run(Map)} and {@link
- * #infer(Map)} are the convenience paths on top of it: Java arrays in, new Java arrays out.
- * Inputs are checked in Java first: unknown or missing names, data types, element counts and
- * shapes outside the optimization profile are {@link IllegalArgumentException}s that name the
- * tensor, what it needs and what it got.
+ * #infer(Map)} are the convenience paths on top of it: Java arrays in, new Java arrays out. Inputs
+ * are checked in Java first: unknown or missing names, data types, element counts and shapes
+ * outside the optimization profile are {@link IllegalArgumentException}s that name the tensor, what
+ * it needs and what it got.
  *
- * <p>Thread safety: one Inferer runs one call at a time; concurrent calls wait for each other.
- * Use one Inferer per thread, or an {@link InfererPool}, to run in parallel.
+ * <p>Thread safety: one Inferer runs one call at a time; concurrent calls wait for each other. Use
+ * one Inferer per thread, or an {@link InfererPool}, to run in parallel.
  *
  * <p>Ownership: the Inferer owns its context, its stream and the bindings it created. {@link
- * #close()} is idempotent: it waits for a running call, closes its bindings (waiting for their
- * work in flight), synchronizes the stream and releases the context. Closing the {@link
- * TrtEngine} closes its open Inferers first.
+ * #close()} is idempotent: it waits for a running call, closes its bindings (waiting for their work
+ * in flight), synchronizes the stream and releases the context. Closing the {@link TrtEngine}
+ * closes its open Inferers first.
  */
 public final class Inferer implements Runner {
 
@@ -47,8 +47,10 @@ public final class Inferer implements Runner {
   private final Leaks.Registration registration;
   private final ReentrantLock lock = new ReentrantLock();
   private final Set<IoBinding> bindings = new LinkedHashSet<>();
+
   /** The native state of the open bindings, which the cleaner frees if this Inferer is dropped. */
   private final Set<BindingSlots> openSlots = ConcurrentHashMap.newKeySet();
+
   private IoBinding convenience;
   private PhaseTimer timer;
   private volatile boolean closed;
@@ -59,17 +61,27 @@ public final class Inferer implements Runner {
     for (TensorSpec s : specs) {
       index.put(s.name(), s.index());
     }
-    Execution.Activation a = switch (o.activation()) {
-      case STATIC -> Execution.Activation.STATIC;
-      case ON_PROFILE_CHANGE -> Execution.Activation.ON_PROFILE_CHANGE;
-      case SHARED -> Execution.Activation.USER_MANAGED;
-    };
+    Execution.Activation a =
+        switch (o.activation()) {
+          case STATIC -> Execution.Activation.STATIC;
+          case ON_PROFILE_CHANGE -> Execution.Activation.ON_PROFILE_CHANGE;
+          case SHARED -> Execution.Activation.USER_MANAGED;
+        };
     if (o.sharedMemory() != null && o.sharedMemory().device() != handle.device()) {
-      throw new IllegalArgumentException("The shared activation memory is on CUDA device "
-          + o.sharedMemory().device() + "; the engine is on device " + handle.device());
+      throw new IllegalArgumentException(
+          "The shared activation memory is on CUDA device "
+              + o.sharedMemory().device()
+              + "; the engine is on device "
+              + handle.device());
     }
-    Execution e = new Execution(handle, specs, o.profile(), o.cudaGraphs(), a,
-        o.sharedMemory() == null ? null : o.sharedMemory().shared());
+    Execution e =
+        new Execution(
+            handle,
+            specs,
+            o.profile(),
+            o.cudaGraphs(),
+            a,
+            o.sharedMemory() == null ? null : o.sharedMemory().shared());
     this.execution = e;
     this.registration =
         Leaks.register(this, "Inferer for " + engine.source(), new Release(e, openSlots));
@@ -77,9 +89,9 @@ public final class Inferer implements Runner {
 
   /**
    * Releases the context (synchronizing its stream first), then the staging memory, events and
-   * graphs of bindings that were not closed: an Inferer dropped unclosed takes its bindings with
-   * it (they hold it, so they are unreachable too), and nothing else would free their device
-   * memory. Refers to neither the Inferer nor its bindings.
+   * graphs of bindings that were not closed: an Inferer dropped unclosed takes its bindings with it
+   * (they hold it, so they are unreachable too), and nothing else would free their device memory.
+   * Refers to neither the Inferer nor its bindings.
    */
   private record Release(Execution execution, Set<BindingSlots> slots) implements Runnable {
     @Override
@@ -112,8 +124,8 @@ public final class Inferer implements Runner {
   }
 
   /**
-   * A binding of every tensor to {@code buffers}: runs read inputs from and write outputs to
-   * device memory, with no copy. The buffers stay the caller's (close the binding first).
+   * A binding of every tensor to {@code buffers}: runs read inputs from and write outputs to device
+   * memory, with no copy. The buffers stay the caller's (close the binding first).
    *
    * @param buffers device memory from {@link #createDeviceBuffers()}
    * @return the binding, which the caller closes (or this Inferer's close does)
@@ -227,8 +239,8 @@ public final class Inferer implements Runner {
   /**
    * The convenience path: float arrays in, float arrays out, by tensor name. Inputs of other types
    * are converted from float (integer and bool inputs take whole values only); outputs of other
-   * types are converted to float. A static input needs exactly its element count; an input with
-   * one dynamic dimension takes that dimension from the array's length.
+   * types are converted to float. A static input needs exactly its element count; an input with one
+   * dynamic dimension takes that dimension from the array's length.
    *
    * @param inputs every input by name, row-major
    * @return every output by name, in engine order

@@ -4,8 +4,8 @@ package io.github.trt4j;
  * How {@link TrtEngine#createInferer(InfererOptions)} sets up an Inferer.
  *
  * @param profile the optimization profile its context uses
- * @param cudaGraphs capture each binding's copies and {@code enqueueV3} into a CUDA graph after
- *     one warm-up run and replay it (recaptured when a shape or an address changes); an engine that
+ * @param cudaGraphs capture each binding's copies and {@code enqueueV3} into a CUDA graph after one
+ *     warm-up run and replay it (recaptured when a shape or an address changes); an engine that
  *     cannot be captured falls back to plain enqueues, logged once, as {@code trtexec
  *     --useCudaGraph} does
  * @param activation how the context gets its activation memory
@@ -41,7 +41,8 @@ public record InfererOptions(
     }
     if ((activation == Activation.SHARED) != (sharedMemory != null)) {
       throw new IllegalArgumentException(
-          "Activation.SHARED goes with an ActivationMemory, and only it; got " + activation
+          "Activation.SHARED goes with an ActivationMemory, and only it; got "
+              + activation
               + (sharedMemory == null ? " without one" : " with one"));
     }
   }

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * #withInferer(Function)} lends one Inferer for the fast path (its own {@link IoBinding}s).
  *
  * <p>Optimization profiles: TensorRT's header asks that execution contexts of a dynamic-shape
- * engine used concurrently each use their own optimization profile. When the engine has at least
- * as many profiles as the pool has Inferers (per engine), Inferer k gets profile k; otherwise all
+ * engine used concurrently each use their own optimization profile. When the engine has at least as
+ * many profiles as the pool has Inferers (per engine), Inferer k gets profile k; otherwise all
  * share the profile of the options, and the pool says so once in the log (trt4j's GPU tests run 16
  * threads on one shared profile of TensorRT 10.6 and compare every result bit for bit).
  *
@@ -35,7 +35,8 @@ public final class InfererPool implements Runner {
 
   private InfererPool(List<TrtEngine> engines, int perEngine, InfererOptions options, boolean own) {
     if (perEngine < 1) {
-      throw new IllegalArgumentException("A pool needs at least 1 Inferer per engine; got " + perEngine);
+      throw new IllegalArgumentException(
+          "A pool needs at least 1 Inferer per engine; got " + perEngine);
     }
     this.ownedEngines = own ? engines : List.of();
     this.model = engines.get(0);
@@ -45,9 +46,13 @@ public final class InfererPool implements Runner {
         boolean dynamic = e.inputs().stream().anyMatch(s -> s.shape().isDynamic());
         boolean ownProfiles = dynamic && perEngine > 1 && e.profileCount() >= perEngine;
         if (dynamic && perEngine > 1 && !ownProfiles) {
-          LoggerFactory.getLogger(InfererPool.class).info(
-              "{}: {} Inferers share optimization profile {} ({} profile(s) in the engine)",
-              e.source(), perEngine, options.profile(), e.profileCount());
+          LoggerFactory.getLogger(InfererPool.class)
+              .info(
+                  "{}: {} Inferers share optimization profile {} ({} profile(s) in the engine)",
+                  e.source(),
+                  perEngine,
+                  options.profile(),
+                  e.profileCount());
         }
         for (int k = 0; k < perEngine; k++) {
           Inferer i = e.createInferer(ownProfiles ? options.withProfile(k) : options);
@@ -85,8 +90,8 @@ public final class InfererPool implements Runner {
   }
 
   /**
-   * Loads {@code plan} on each of {@code devices} and makes {@code perDevice} Inferers on each:
-   * one pool over several GPUs. The pool owns the engines.
+   * Loads {@code plan} on each of {@code devices} and makes {@code perDevice} Inferers on each: one
+   * pool over several GPUs. The pool owns the engines.
    *
    * @param plan the plan file
    * @param devices the CUDA device indexes

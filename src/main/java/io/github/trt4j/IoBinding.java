@@ -1,10 +1,10 @@
 package io.github.trt4j;
 
-import io.github.trt4j.internal.trt.BindingSlots;
-import io.github.trt4j.internal.trt.Execution;
 import io.github.trt4j.internal.InputChecks;
 import io.github.trt4j.internal.Leaks;
 import io.github.trt4j.internal.NativeBlock;
+import io.github.trt4j.internal.trt.BindingSlots;
+import io.github.trt4j.internal.trt.Execution;
 import java.util.List;
 
 /**
@@ -40,8 +40,12 @@ public final class IoBinding implements AutoCloseable {
   private final Inferer inferer;
   private final Execution execution;
   private final List<TensorSpec> specs;
-  /** Name lookups without iterators, so that {@code input(name)} in a hot loop allocates nothing. */
+
+  /**
+   * Name lookups without iterators, so that {@code input(name)} in a hot loop allocates nothing.
+   */
   private final java.util.Map<String, TensorSpec> byName = new java.util.HashMap<>();
+
   private final BindingSlots slots;
   private final HostTensor[] hostTensors;
   private final DeviceTensor[] deviceTensors;
@@ -61,7 +65,8 @@ public final class IoBinding implements AutoCloseable {
     this.deviceTensors = new DeviceTensor[specs.size()];
     this.completion = new Completion(this);
     // The safety net frees the staging buffers, graph and event; the host tensors have their own.
-    this.registration = Leaks.register(this, "IoBinding of " + inferer.engine().source(), slots::free);
+    this.registration =
+        Leaks.register(this, "IoBinding of " + inferer.engine().source(), slots::free);
     try {
       for (TensorSpec s : specs) {
         if (s.isInput()) {
@@ -81,8 +86,14 @@ public final class IoBinding implements AutoCloseable {
     }
     ShapeRange r = s.profile(execution.profile());
     if (r == null) {
-      throw new IllegalStateException("Input '" + s.name() + "' is dynamic " + s.shape()
-          + " but optimization profile " + execution.profile() + " gives it no range");
+      throw new IllegalStateException(
+          "Input '"
+              + s.name()
+              + "' is dynamic "
+              + s.shape()
+              + " but optimization profile "
+              + execution.profile()
+              + " gives it no range");
     }
     return r.opt();
   }
@@ -94,7 +105,9 @@ public final class IoBinding implements AutoCloseable {
     HostTensor h = new HostTensor(s.dataType(), max, now, true);
     NativeBlock staging;
     try {
-      staging = NativeBlock.device(execution.device(), h.capacity(), "staging buffer of '" + s.name() + "'");
+      staging =
+          NativeBlock.device(
+              execution.device(), h.capacity(), "staging buffer of '" + s.name() + "'");
     } catch (RuntimeException e) {
       h.release();
       throw e;
@@ -140,20 +153,33 @@ public final class IoBinding implements AutoCloseable {
     ensureOpen();
     TensorSpec s = spec(name);
     if (s.isInput() != input) {
-      throw new IllegalArgumentException("'" + name + "' is an " + s.direction().label() + ", not an "
-          + (input ? "input" : "output") + "; " + names(input));
+      throw new IllegalArgumentException(
+          "'"
+              + name
+              + "' is an "
+              + s.direction().label()
+              + ", not an "
+              + (input ? "input" : "output")
+              + "; "
+              + names(input));
     }
     HostTensor h = hostTensors[s.index()];
     if (h == null) {
-      throw new IllegalStateException("'" + name + "' is bound to device memory ("
-          + deviceTensors[s.index()] + "); bindHost(\"" + name + "\") to use host memory again");
+      throw new IllegalStateException(
+          "'"
+              + name
+              + "' is bound to device memory ("
+              + deviceTensors[s.index()]
+              + "); bindHost(\""
+              + name
+              + "\") to use host memory again");
     }
     return h;
   }
 
   /**
-   * Binds {@code name} to device memory: TensorRT reads the input from it or writes the output
-   * into it, with no copy. An input takes the tensor's shape.
+   * Binds {@code name} to device memory: TensorRT reads the input from it or writes the output into
+   * it, with no copy. An input takes the tensor's shape.
    *
    * @param name the tensor's name
    * @param tensor device memory of the tensor's type on this Inferer's device
@@ -170,22 +196,41 @@ public final class IoBinding implements AutoCloseable {
       throw new IllegalArgumentException("Device tensor for '" + name + "' is closed");
     }
     if (tensor.dataType() != s.dataType()) {
-      throw new IllegalArgumentException((s.isInput() ? "Input '" : "Output '") + name + "' is "
-          + s.dataType().displayName() + "; got a " + tensor.dataType().displayName()
-          + " device tensor");
+      throw new IllegalArgumentException(
+          (s.isInput() ? "Input '" : "Output '")
+              + name
+              + "' is "
+              + s.dataType().displayName()
+              + "; got a "
+              + tensor.dataType().displayName()
+              + " device tensor");
     }
     if (tensor.device() != execution.device()) {
-      throw new IllegalArgumentException("'" + name + "' runs on CUDA device " + execution.device()
-          + "; the device tensor is on device " + tensor.device());
+      throw new IllegalArgumentException(
+          "'"
+              + name
+              + "' runs on CUDA device "
+              + execution.device()
+              + "; the device tensor is on device "
+              + tensor.device());
     }
     if (s.isInput()) {
       InputChecks.checkShape(s, tensor.shape(), execution.profile());
     } else {
       long need = s.dataType().bytesFor(execution.maxShape(s.index()).elementCount());
       if (tensor.capacity() < need) {
-        throw new IllegalArgumentException("Output '" + name + "' can need " + need + " bytes ("
-            + s.dataType().displayName() + " " + execution.maxShape(s.index()) + " at the profile's"
-            + " largest shapes); the device tensor holds " + tensor.capacity());
+        throw new IllegalArgumentException(
+            "Output '"
+                + name
+                + "' can need "
+                + need
+                + " bytes ("
+                + s.dataType().displayName()
+                + " "
+                + execution.maxShape(s.index())
+                + " at the profile's"
+                + " largest shapes); the device tensor holds "
+                + tensor.capacity());
       }
     }
     int i = s.index();
@@ -228,8 +273,8 @@ public final class IoBinding implements AutoCloseable {
     ensureNotRunning();
     TensorSpec s = spec(name);
     if (!s.isInput()) {
-      throw new IllegalArgumentException("'" + name + "' is an output; its shape follows from the"
-          + " inputs; " + names(true));
+      throw new IllegalArgumentException(
+          "'" + name + "' is an output; its shape follows from the" + " inputs; " + names(true));
     }
     InputChecks.checkShape(s, shape, execution.profile());
     int i = s.index();
@@ -277,14 +322,15 @@ public final class IoBinding implements AutoCloseable {
       throw new IllegalStateException("IoBinding is closed");
     }
     if (slots.inFlight()) {
-      throw new IllegalStateException("This binding's last enqueue is still in flight; await() it"
-          + " before running it again");
+      throw new IllegalStateException(
+          "This binding's last enqueue is still in flight; await() it"
+              + " before running it again");
     }
     for (int i = 0; i < deviceTensors.length; i++) {
       DeviceTensor d = deviceTensors[i];
       if (d != null && d.isClosed()) {
-        throw new IllegalStateException("The device tensor bound to '" + slots.name(i)
-            + "' was closed");
+        throw new IllegalStateException(
+            "The device tensor bound to '" + slots.name(i) + "' was closed");
       }
     }
   }
@@ -310,8 +356,13 @@ public final class IoBinding implements AutoCloseable {
     if (s != null) {
       return s;
     }
-    throw new IllegalArgumentException("Unknown tensor '" + name + "'; inputs are " + names(true)
-        + ", outputs are " + names(false));
+    throw new IllegalArgumentException(
+        "Unknown tensor '"
+            + name
+            + "'; inputs are "
+            + names(true)
+            + ", outputs are "
+            + names(false));
   }
 
   private List<String> names(boolean inputs) {
@@ -327,8 +378,8 @@ public final class IoBinding implements AutoCloseable {
   private void ensureNotRunning() {
     ensureOpen();
     if (slots.inFlight()) {
-      throw new IllegalStateException("This binding's last enqueue is still in flight; await() it"
-          + " before changing it");
+      throw new IllegalStateException(
+          "This binding's last enqueue is still in flight; await() it" + " before changing it");
     }
   }
 

@@ -23,11 +23,15 @@ import java.util.List;
  *     --dynamicPlugins}; each is loaded once per process and stays registered
  * @param allowHostCode let TensorRT run host code the plan carries (default false): needed for
  *     version-compatible plans ({@link EngineBuilder#versionCompatible}), whose lean runtime is
- *     code from the file, so only for plans you trust; also lets a later TensorRT of the same
- *     major load a plan an earlier one built (TensorRT decides)
+ *     code from the file, so only for plans you trust; also lets a later TensorRT of the same major
+ *     load a plan an earlier one built (TensorRT decides)
  */
-public record LoadOptions(int device, boolean requireDigest, boolean standardPlugins,
-    List<Path> pluginLibraries, boolean allowHostCode) {
+public record LoadOptions(
+    int device,
+    boolean requireDigest,
+    boolean standardPlugins,
+    List<Path> pluginLibraries,
+    boolean allowHostCode) {
 
   /**
    * Checks the settings.

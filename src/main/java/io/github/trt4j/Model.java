@@ -39,6 +39,9 @@ public interface Model {
       }
     }
     throw new IllegalArgumentException(
-        "No tensor '" + name + "'; tensors are " + tensors().stream().map(TensorSpec::name).toList());
+        "No tensor '"
+            + name
+            + "'; tensors are "
+            + tensors().stream().map(TensorSpec::name).toList());
   }
 }

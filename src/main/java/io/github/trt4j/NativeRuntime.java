@@ -3,8 +3,8 @@ package io.github.trt4j;
 import java.nio.file.Path;
 
 /**
- * The native libraries trt4j runs on: the TensorRT library it loaded (version, file, and how it
- * was found) and the NVIDIA driver. From {@link TrtEngine#runtime()}.
+ * The native libraries trt4j runs on: the TensorRT library it loaded (version, file, and how it was
+ * found) and the NVIDIA driver. From {@link TrtEngine#runtime()}.
  *
  * @param tensorRtVersion the loaded libnvinfer's version, e.g. {@code 10.6.0}
  * @param tensorRtLibrary the file loaded
@@ -15,12 +15,25 @@ import java.nio.file.Path;
  *     when no driver loads
  */
 public record NativeRuntime(
-    String tensorRtVersion, Path tensorRtLibrary, String foundIn, int lineMajor, String driverCudaVersion) {
+    String tensorRtVersion,
+    Path tensorRtLibrary,
+    String foundIn,
+    int lineMajor,
+    String driverCudaVersion) {
 
-  /** One line, e.g. {@code TensorRT 10.6.0 from /x/libnvinfer.so.10 (the system's library path); driver CUDA 13.0}. */
+  /**
+   * One line, e.g. {@code TensorRT 10.6.0 from /x/libnvinfer.so.10 (the system's library path);
+   * driver CUDA 13.0}.
+   */
   @Override
   public String toString() {
-    return "TensorRT " + tensorRtVersion + " from " + tensorRtLibrary + " (" + foundIn + "); driver "
+    return "TensorRT "
+        + tensorRtVersion
+        + " from "
+        + tensorRtLibrary
+        + " ("
+        + foundIn
+        + "); driver "
         + (driverCudaVersion == null ? "none" : "CUDA " + driverCudaVersion);
   }
 }

@@ -2,8 +2,8 @@ package io.github.trt4j;
 
 import io.github.trt4j.internal.HostCodec;
 import io.github.trt4j.internal.format.NpyHeader;
-import io.github.trt4j.internal.format.NpzArchive;
 import io.github.trt4j.internal.format.NpyReader;
+import io.github.trt4j.internal.format.NpzArchive;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -19,17 +19,17 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * NumPy {@code .npy} and {@code .npz} files, read as strictly as NumPy reads them: format
- * versions 1.0, 2.0 and 3.0; the header parsed as the Python dict literal it is (exactly the
- * keys {@code descr}, {@code fortran_order} and {@code shape}; a repeated key is refused, where
- * NumPy would silently keep the last); at most 10 000 header characters (NumPy's default); the
- * data length checked against the shape before anything is allocated; Fortran-order data
- * transposed to row-major; big-endian data converted. Types: float32, float16, int8, uint8, int32,
- * int64 and bool. BF16 tensors, which NumPy has no type for, are written as float32.
+ * NumPy {@code .npy} and {@code .npz} files, read as strictly as NumPy reads them: format versions
+ * 1.0, 2.0 and 3.0; the header parsed as the Python dict literal it is (exactly the keys {@code
+ * descr}, {@code fortran_order} and {@code shape}; a repeated key is refused, where NumPy would
+ * silently keep the last); at most 10 000 header characters (NumPy's default); the data length
+ * checked against the shape before anything is allocated; Fortran-order data transposed to
+ * row-major; big-endian data converted. Types: float32, float16, int8, uint8, int32, int64 and
+ * bool. BF16 tensors, which NumPy has no type for, are written as float32.
  *
- * <p>Deliberately stricter than NumPy: a repeated header key, data after the array's last byte,
- * a shape holding {@code True}/{@code False}, and NPZ archives with repeated names, entries that
- * are not {@code .npy}, or a wrong CRC are refused. Every failure is an {@link IOException} whose
+ * <p>Deliberately stricter than NumPy: a repeated header key, data after the array's last byte, a
+ * shape holding {@code True}/{@code False}, and NPZ archives with repeated names, entries that are
+ * not {@code .npy}, or a wrong CRC are refused. Every failure is an {@link IOException} whose
  * message names the file (and the archive entry) and what is wrong.
  */
 public final class Npy {
@@ -43,8 +43,8 @@ public final class Npy {
    *
    * @param file the {@code .npy} file
    * @return its array
-   * @throws IOException naming the file when it is missing, not a regular file, not NPY,
-   *     truncated, longer than its array, or of an unsupported type
+   * @throws IOException naming the file when it is missing, not a regular file, not NPY, truncated,
+   *     longer than its array, or of an unsupported type
    */
   public static Tensor read(Path file) throws IOException {
     PlanDigest.requireRegularFile(file, "NPY");
@@ -143,11 +143,17 @@ public final class Npy {
     Tensor data = t.dataType() == DataType.BF16 ? Tensor.ofFloats(t.shape(), t.floats()) : t;
     StringBuilder shape = new StringBuilder("(");
     for (int i = 0; i < t.shape().rank(); i++) {
-      shape.append(t.shape().dim(i)).append(t.shape().rank() == 1 ? "," : (i + 1 < t.shape().rank() ? ", " : ""));
+      shape
+          .append(t.shape().dim(i))
+          .append(t.shape().rank() == 1 ? "," : (i + 1 < t.shape().rank() ? ", " : ""));
     }
     shape.append(")");
-    String dict = "{'descr': '" + descrOf(data.dataType()) + "', 'fortran_order': False, 'shape': "
-        + shape + ", }";
+    String dict =
+        "{'descr': '"
+            + descrOf(data.dataType())
+            + "', 'fortran_order': False, 'shape': "
+            + shape
+            + ", }";
     int preamble = 10;
     int total = preamble + dict.length() + 1;
     int padded = (total + 63) / 64 * 64;

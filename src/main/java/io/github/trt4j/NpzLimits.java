@@ -2,9 +2,9 @@ package io.github.trt4j;
 
 /**
  * Bounds on what {@link Npy#readAll(java.nio.file.Path, NpzLimits)} reads from an NPZ archive, so
- * that a small hostile archive (thousands of entries, or a few kilobytes that inflate to
- * gigabytes) is refused instead of exhausting the heap. Sizes count uncompressed NPY bytes, as the
- * archive declares them and as they actually inflate.
+ * that a small hostile archive (thousands of entries, or a few kilobytes that inflate to gigabytes)
+ * is refused instead of exhausting the heap. Sizes count uncompressed NPY bytes, as the archive
+ * declares them and as they actually inflate.
  *
  * @param maxEntries the most arrays in one archive
  * @param maxEntryBytes the largest uncompressed entry
@@ -19,8 +19,8 @@ public record NpzLimits(int maxEntries, long maxEntryBytes, long maxTotalBytes) 
    */
   public NpzLimits {
     if (maxEntries < 0 || maxEntryBytes < 0 || maxTotalBytes < 0) {
-      throw new IllegalArgumentException("NPZ limits must be >= 0: " + maxEntries + ", "
-          + maxEntryBytes + ", " + maxTotalBytes);
+      throw new IllegalArgumentException(
+          "NPZ limits must be >= 0: " + maxEntries + ", " + maxEntryBytes + ", " + maxTotalBytes);
     }
   }
 

@@ -15,11 +15,11 @@ public class OnnxParseException extends TrtException {
    * @param code TensorRT's error code
    * @param message TensorRT's description
    */
-  public record ParserError(int node, String nodeName, String operator, String code, String message) {
+  public record ParserError(
+      int node, String nodeName, String operator, String code, String message) {
     @Override
     public String toString() {
-      String where =
-          node < 0 ? "model" : "node " + node + " '" + nodeName + "' (" + operator + ")";
+      String where = node < 0 ? "model" : "node " + node + " '" + nodeName + "' (" + operator + ")";
       return where + ": " + code + ": " + message;
     }
   }

@@ -96,8 +96,8 @@ public final class PlanDigest {
 
   /**
    * The {@code sha256sum} line for {@code engine} with digest {@code hex}. A name holding a
-   * backslash, line feed or carriage return is escaped as GNU {@code sha256sum} escapes it
-   * ({@code \\}, {@code \n}, {@code \r}, and a backslash before the line).
+   * backslash, line feed or carriage return is escaped as GNU {@code sha256sum} escapes it ({@code
+   * \\}, {@code \n}, {@code \r}, and a backslash before the line).
    *
    * @param engine the engine file (only its name is written)
    * @param hex the digest in hex
@@ -108,7 +108,11 @@ public final class PlanDigest {
     if (name.indexOf('\\') < 0 && name.indexOf('\n') < 0 && name.indexOf('\r') < 0) {
       return hex + "  " + name + "\n";
     }
-    return "\\" + hex + "  " + name.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r") + "\n";
+    return "\\"
+        + hex
+        + "  "
+        + name.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+        + "\n";
   }
 
   /**
@@ -135,8 +139,9 @@ public final class PlanDigest {
     if (!isHex64(hex)) {
       throw new IllegalArgumentException("Not a SHA-256 digest (64 hex digits): " + hex);
     }
-    AtomicFiles.write(digestFile(engine), line(engine, hex.toLowerCase(java.util.Locale.ROOT))
-        .getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(
+        digestFile(engine),
+        line(engine, hex.toLowerCase(java.util.Locale.ROOT)).getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -165,7 +170,7 @@ public final class PlanDigest {
   /**
    * The digest in a digest file's content: the one line for {@code engine} in any form {@code
    * sha256sum -c} reads (LF or CRLF line ends; {@code #} comment and blank lines skipped; text
-   * {@code "HEX  NAME"}, binary {@code "HEX *NAME"}, {@code "HEX NAME"}; the tagged {@code "SHA256
+   * {@code "HEX NAME"}, binary {@code "HEX *NAME"}, {@code "HEX NAME"}; the tagged {@code "SHA256
    * (NAME) = HEX"}; a leading backslash for an escaped name).
    */
   static String parse(Path engine, Path file, byte[] content) {
@@ -290,8 +295,11 @@ public final class PlanDigest {
       return new Check(State.NONE, null, null, null);
     }
     String actual = sha256(engine);
-    return new Check(recorded.get().equalsIgnoreCase(actual) ? State.MATCH : State.MISMATCH,
-        recorded.get(), actual, null);
+    return new Check(
+        recorded.get().equalsIgnoreCase(actual) ? State.MATCH : State.MISMATCH,
+        recorded.get(),
+        actual,
+        null);
   }
 
   /**
@@ -304,19 +312,29 @@ public final class PlanDigest {
    */
   public static void requireMatch(Path engine, String recordedHex, String actualHex) {
     if (!recordedHex.equalsIgnoreCase(actualHex)) {
-      throw new EngineLoadException(engine.toString(),
-          "SHA-256 mismatch: " + digestFile(engine).getFileName() + " records " + recordedHex
-              + ", the file's content is " + actualHex
+      throw new EngineLoadException(
+          engine.toString(),
+          "SHA-256 mismatch: "
+              + digestFile(engine).getFileName()
+              + " records "
+              + recordedHex
+              + ", the file's content is "
+              + actualHex
               + "; the plan is damaged or was replaced (rebuild it, or delete the digest file if the"
               + " new plan is intended)");
     }
   }
 
   private static EngineLoadException malformed(Path engine, Path file, String why) {
-    return new EngineLoadException(engine.toString(),
-        "malformed digest file " + file + ": " + why
+    return new EngineLoadException(
+        engine.toString(),
+        "malformed digest file "
+            + file
+            + ": "
+            + why
             + " (expected one line as sha256sum writes it: '<64 hex digits>  "
-            + engine.getFileName() + "')");
+            + engine.getFileName()
+            + "')");
   }
 
   private static boolean isHex64(String s) {

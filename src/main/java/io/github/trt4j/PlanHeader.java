@@ -81,7 +81,8 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
       throw new EngineLoadException(
           source, "only " + totalBytes + " bytes: too short to be a TensorRT plan");
     }
-    int tag = plan.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0);
+    int tag =
+        plan.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0);
     if (tag != TAG) {
       throw new EngineLoadException(
           source,
@@ -98,7 +99,9 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
         Byte.toUnsignedInt(plan.get(ValueLayout.JAVA_BYTE, VERSION_OFFSET + 1)),
         Byte.toUnsignedInt(plan.get(ValueLayout.JAVA_BYTE, VERSION_OFFSET + 2)),
         Byte.toUnsignedInt(plan.get(ValueLayout.JAVA_BYTE, VERSION_OFFSET + 3)),
-        plan.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), SIZE_OFFSET));
+        plan.get(
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN),
+            SIZE_OFFSET));
   }
 
   /**
@@ -114,10 +117,15 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
     }
     if (declaredBytes > actualBytes) {
       throw new EngineLoadException(
-          source, "truncated: the plan header says " + declaredBytes + " bytes, got " + actualBytes);
+          source,
+          "truncated: the plan header says " + declaredBytes + " bytes, got " + actualBytes);
     }
     throw new EngineLoadException(
-        source, "the plan header says " + declaredBytes + " bytes, got " + actualBytes
+        source,
+        "the plan header says "
+            + declaredBytes
+            + " bytes, got "
+            + actualBytes
             + " (extra data after the plan, or a damaged header)");
   }
 
@@ -140,9 +148,9 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
   }
 
   /**
-   * Whether a runtime of {@code runtimeVersion} ({@code major*10000 + minor*100 + patch}, as
-   * {@code getInferLibVersion()} returns it) deserializes this plan: TensorRT needs the same
-   * major, minor and patch version.
+   * Whether a runtime of {@code runtimeVersion} ({@code major*10000 + minor*100 + patch}, as {@code
+   * getInferLibVersion()} returns it) deserializes this plan: TensorRT needs the same major, minor
+   * and patch version.
    *
    * @param runtimeVersion the runtime's version number
    * @return whether it loads this plan
@@ -164,15 +172,18 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
     if (!compatibleWith(runtimeVersion)) {
       throw new EngineLoadException(
           source,
-          "built with TensorRT " + version() + ", this runtime is "
-              + versionString(runtimeVersion) + "; rebuild the engine with TensorRT "
+          "built with TensorRT "
+              + version()
+              + ", this runtime is "
+              + versionString(runtimeVersion)
+              + "; rebuild the engine with TensorRT "
               + versionString(runtimeVersion));
     }
   }
 
   /**
-   * Throws unless {@link #compatibleWith} holds, naming both versions, where the loaded library
-   * is ({@code libraryWhere}), and both fixes.
+   * Throws unless {@link #compatibleWith} holds, naming both versions, where the loaded library is
+   * ({@code libraryWhere}), and both fixes.
    *
    * @param source the plan's name for messages
    * @param runtimeVersion the runtime's version number
@@ -181,8 +192,10 @@ public record PlanHeader(int major, int minor, int patch, int build, long declar
    */
   public void requireCompatible(String source, int runtimeVersion, String libraryWhere) {
     if (!compatibleWith(runtimeVersion)) {
-      throw new EngineLoadException(source, io.github.trt4j.internal.trt.LibrarySearch.planMismatch(
-          version(), versionString(runtimeVersion), libraryWhere));
+      throw new EngineLoadException(
+          source,
+          io.github.trt4j.internal.trt.LibrarySearch.planMismatch(
+              version(), versionString(runtimeVersion), libraryWhere));
     }
   }
 

@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a plan that has no digest by loading it and running one inference on zero inputs (each
- * dynamic input at its profile-0 opt shape) <b>in a child JVM</b>: a damaged plan can crash or
- * hang inside TensorRT or the CUDA driver, and only a separate process keeps that from taking the
- * caller down. The child is the same {@code java} with the same class path; it is killed, with
- * everything it started, when it outlives the timeout.
+ * dynamic input at its profile-0 opt shape) <b>in a child JVM</b>: a damaged plan can crash or hang
+ * inside TensorRT or the CUDA driver, and only a separate process keeps that from taking the caller
+ * down. The child is the same {@code java} with the same class path; it is killed, with everything
+ * it started, when it outlives the timeout.
  *
  * <pre>{@code
  * PlanVerifier.Result r = PlanVerifier.verify(Path.of("model.engine"), Duration.ofSeconds(60));
@@ -29,7 +29,10 @@ public final class PlanVerifier {
   public enum Status {
     /** Loaded and ran one inference. */
     OK,
-    /** trt4j or TensorRT refused the plan, or the inference failed; {@link Result#reason()} says why. */
+    /**
+     * trt4j or TensorRT refused the plan, or the inference failed; {@link Result#reason()} says
+     * why.
+     */
     REFUSED,
     /**
      * No GPU, driver or CUDA/TensorRT library in the child: nothing was learnt about the plan (a
@@ -46,8 +49,8 @@ public final class PlanVerifier {
    * A verdict.
    *
    * @param status what became of the child
-   * @param signal the signal that ended a CRASHED child (11 for SIGSEGV, 6 for SIGABRT); 0 when
-   *     it exited without a verdict; -1 for other statuses
+   * @param signal the signal that ended a CRASHED child (11 for SIGSEGV, 6 for SIGABRT); 0 when it
+   *     exited without a verdict; -1 for other statuses
    * @param reason why it was REFUSED, UNAVAILABLE or CRASHED; empty for OK
    * @param elapsed how long the child ran
    * @param output the end of the child's output, for diagnosis
@@ -58,8 +61,11 @@ public final class PlanVerifier {
       return switch (status) {
         case OK -> "OK";
         case HUNG -> "HUNG (killed after " + elapsed.toMillis() / 1000.0 + " s)";
-        case CRASHED -> "CRASHED" + (signal > 0 ? " by signal " + signal + " (" + signalName(signal) + ")" : "")
-            + ": " + reason;
+        case CRASHED ->
+            "CRASHED"
+                + (signal > 0 ? " by signal " + signal + " (" + signalName(signal) + ")" : "")
+                + ": "
+                + reason;
         default -> status + ": " + reason;
       };
     }
@@ -93,8 +99,10 @@ public final class PlanVerifier {
    */
   public static Result verify(Path plan, Duration timeout, int device) throws IOException {
     PlanDigest.requireRegularFile(plan, "engine");
-    return run(VerifyMain.class.getName(),
-        List.of(plan.toAbsolutePath().toString(), Integer.toString(device)), timeout);
+    return run(
+        VerifyMain.class.getName(),
+        List.of(plan.toAbsolutePath().toString(), Integer.toString(device)),
+        timeout);
   }
 
   /** Runs any verdict-printing main class in a child JVM and reads its verdict (tests use it). */
@@ -108,7 +116,12 @@ public final class PlanVerifier {
   static Result interpret(ChildJvm.Outcome o) {
     String output = o.stdout() + (o.stderr().isEmpty() ? "" : "\n" + o.stderr());
     if (o.timedOut()) {
-      return new Result(Status.HUNG, -1, "no verdict within " + o.elapsed().toSeconds() + " s", o.elapsed(), output);
+      return new Result(
+          Status.HUNG,
+          -1,
+          "no verdict within " + o.elapsed().toSeconds() + " s",
+          o.elapsed(),
+          output);
     }
     String verdict = null;
     for (String line : o.stdout().split("\n")) {
@@ -131,17 +144,31 @@ public final class PlanVerifier {
     Matcher m = FATAL.matcher(output);
     if (m.find()) {
       int sig = Integer.parseInt(m.group(2), 16);
-      return new Result(Status.CRASHED, sig,
+      return new Result(
+          Status.CRASHED,
+          sig,
           "the JVM's fatal error handler reported " + m.group(1) + " (exit " + code + ")",
-          o.elapsed(), output);
+          o.elapsed(),
+          output);
     }
     if (code > 128 && code < 128 + 65) {
-      return new Result(Status.CRASHED, code - 128,
-          "killed by signal " + (code - 128) + " (" + signalName(code - 128) + ")", o.elapsed(), output);
+      return new Result(
+          Status.CRASHED,
+          code - 128,
+          "killed by signal " + (code - 128) + " (" + signalName(code - 128) + ")",
+          o.elapsed(),
+          output);
     }
-    return new Result(Status.CRASHED, 0, "exited with status " + code + " without a verdict"
-        + (verdict == null ? "" : " (last verdict line: " + verdict + ")") + lastLine(o.stderr()),
-        o.elapsed(), output);
+    return new Result(
+        Status.CRASHED,
+        0,
+        "exited with status "
+            + code
+            + " without a verdict"
+            + (verdict == null ? "" : " (last verdict line: " + verdict + ")")
+            + lastLine(o.stderr()),
+        o.elapsed(),
+        output);
   }
 
   private static String lastLine(String s) {

@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * Runs a {@link Model}: named host tensors in, every output by name out. Implemented by the local
- * {@link Inferer} and the pool; a remote runner (a Triton/KServe client) implements it
- * too, so application code can move between them by configuration.
+ * {@link Inferer} and the pool; a remote runner (a Triton/KServe client) implements it too, so
+ * application code can move between them by configuration.
  *
  * <p>Implementations say whether they are thread-safe. {@link #close()} is idempotent and releases
  * whatever the runner owns.

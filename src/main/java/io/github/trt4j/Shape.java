@@ -26,7 +26,8 @@ public record Shape(long[] dims) {
     }
     for (long d : dims) {
       if (d < -1) {
-        throw new IllegalArgumentException("Invalid dimension " + d + " in " + Arrays.toString(dims));
+        throw new IllegalArgumentException(
+            "Invalid dimension " + d + " in " + Arrays.toString(dims));
       }
     }
   }

@@ -54,8 +54,8 @@ public final class Tensor {
    * @param shape the concrete shape
    * @param data one value per element, row-major (not copied)
    * @return the tensor
-   * @throws IllegalArgumentException naming the first finite value beyond float16's range
-   *     (|x| >= 65520 would silently become infinity); infinities and NaN are kept
+   * @throws IllegalArgumentException naming the first finite value beyond float16's range (|x| >=
+   *     65520 would silently become infinity); infinities and NaN are kept
    */
   public static Tensor ofHalfs(Shape shape, float[] data) {
     requireInRange(DataType.HALF, data);
@@ -79,7 +79,8 @@ public final class Tensor {
   static void requireInRange(DataType type, float[] data) {
     int i = io.github.trt4j.internal.HostCodec.firstOverflow(type, data);
     if (i >= 0) {
-      throw new IllegalArgumentException(io.github.trt4j.internal.HostCodec.overflowMessage(type, data, i));
+      throw new IllegalArgumentException(
+          io.github.trt4j.internal.HostCodec.overflowMessage(type, data, i));
     }
   }
 
@@ -150,41 +151,46 @@ public final class Tensor {
         return ofHalfs(shape, values);
       case BF16:
         return ofBf16s(shape, values);
-      case INT32: {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = (int) whole(values, i, Integer.MIN_VALUE, Integer.MAX_VALUE, type);
+      case INT32:
+        {
+          int[] a = new int[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = (int) whole(values, i, Integer.MIN_VALUE, Integer.MAX_VALUE, type);
+          }
+          return ofInts(shape, a);
         }
-        return ofInts(shape, a);
-      }
-      case INT64: {
-        long[] a = new long[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = whole(values, i, Long.MIN_VALUE, Long.MAX_VALUE, type);
+      case INT64:
+        {
+          long[] a = new long[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = whole(values, i, Long.MIN_VALUE, Long.MAX_VALUE, type);
+          }
+          return ofLongs(shape, a);
         }
-        return ofLongs(shape, a);
-      }
-      case INT8: {
-        byte[] a = new byte[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = (byte) whole(values, i, Byte.MIN_VALUE, Byte.MAX_VALUE, type);
+      case INT8:
+        {
+          byte[] a = new byte[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = (byte) whole(values, i, Byte.MIN_VALUE, Byte.MAX_VALUE, type);
+          }
+          return ofBytes(type, shape, a);
         }
-        return ofBytes(type, shape, a);
-      }
-      case UINT8: {
-        byte[] a = new byte[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = (byte) whole(values, i, 0, 255, type);
+      case UINT8:
+        {
+          byte[] a = new byte[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = (byte) whole(values, i, 0, 255, type);
+          }
+          return ofBytes(type, shape, a);
         }
-        return ofBytes(type, shape, a);
-      }
-      case BOOL: {
-        boolean[] a = new boolean[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = whole(values, i, 0, 1, type) != 0;
+      case BOOL:
+        {
+          boolean[] a = new boolean[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = whole(values, i, 0, 1, type) != 0;
+          }
+          return ofBooleans(shape, a);
         }
-        return ofBooleans(shape, a);
-      }
       default:
         throw new IllegalArgumentException(type + " tensors cannot be carried on the host");
     }
@@ -251,8 +257,13 @@ public final class Tensor {
   private <T> T as(Class<T> type, String accessor) {
     if (!type.isInstance(data)) {
       throw new IllegalStateException(
-          "This tensor is " + dataType.displayName() + "; " + accessor + " does not apply (use "
-              + accessorFor(dataType) + ")");
+          "This tensor is "
+              + dataType.displayName()
+              + "; "
+              + accessor
+              + " does not apply (use "
+              + accessorFor(dataType)
+              + ")");
     }
     return type.cast(data);
   }

@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param direction input or output
  * @param dataType the element type
  * @param shape the engine's shape; {@code -1} for dimensions set at inference time
- * @param profiles for an input, the accepted shapes in each optimization profile, by profile
- *     index; empty for outputs
+ * @param profiles for an input, the accepted shapes in each optimization profile, by profile index;
+ *     empty for outputs
  * @param format TensorRT's description of the memory layout (empty when unknown)
  * @param vectorized whether the layout packs several elements per vector (e.g. CHW32), which the
  *     host copy path does not support

@@ -1,12 +1,12 @@
 package io.github.trt4j;
 
-import io.github.trt4j.internal.trt.EngineHandle;
 import io.github.trt4j.internal.Leaks;
+import io.github.trt4j.internal.trt.EngineHandle;
 import io.github.trt4j.internal.trt.Natives;
 import java.io.IOException;
-import java.lang.ref.Reference;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,13 +28,13 @@ import java.util.WeakHashMap;
  * }</pre>
  *
  * <p>Loading checks the plan header in Java first (empty, truncated, not a plan, or built by
- * another TensorRT version: {@link EngineLoadException}), then deserializes; TensorRT's own
- * reason for refusing a plan is in the exception.
+ * another TensorRT version: {@link EngineLoadException}), then deserializes; TensorRT's own reason
+ * for refusing a plan is in the exception.
  *
- * <p>Thread safety: the engine's accessors are safe from any thread; create one {@link Inferer}
- * per thread. {@link #close()} is idempotent: it closes the engine's open Inferers, then deletes
- * the engine and the runtime (a context still held by an unclosed, unreachable Inferer keeps the
- * engine alive until the cleaner releases it).
+ * <p>Thread safety: the engine's accessors are safe from any thread; create one {@link Inferer} per
+ * thread. {@link #close()} is idempotent: it closes the engine's open Inferers, then deletes the
+ * engine and the runtime (a context still held by an unclosed, unreachable Inferer keeps the engine
+ * alive until the cleaner releases it).
  */
 public final class TrtEngine implements Model, AutoCloseable {
 
@@ -43,7 +43,8 @@ public final class TrtEngine implements Model, AutoCloseable {
   private final List<TensorSpec> tensors;
   private final PlanHeader header;
   private final Leaks.Registration registration;
-  private final Set<Inferer> inferers = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  private final Set<Inferer> inferers =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
   private final Object lifecycle = new Object();
   private volatile boolean closed;
 
@@ -87,9 +88,9 @@ public final class TrtEngine implements Model, AutoCloseable {
    * @param options the device and whether a digest file is required
    * @return the engine, which the caller closes
    * @throws IOException if the file is missing or unreadable (the message names it)
-   * @throws EngineLoadException if its digest does not match (naming both digests), its digest
-   *     file is malformed or required but missing, or it is not a plan the loaded TensorRT can
-   *     load on this GPU (another version, another GPU, a plugin that is not registered)
+   * @throws EngineLoadException if its digest does not match (naming both digests), its digest file
+   *     is malformed or required but missing, or it is not a plan the loaded TensorRT can load on
+   *     this GPU (another version, another GPU, a plugin that is not registered)
    * @throws CudaUnavailableException if there is no driver, GPU or CUDA/TensorRT library
    */
   public static TrtEngine load(Path file, LoadOptions options) throws IOException {
@@ -97,8 +98,11 @@ public final class TrtEngine implements Model, AutoCloseable {
     PlanDigest.requireRegularFile(file, "engine");
     java.util.Optional<String> recorded = PlanDigest.read(file);
     if (recorded.isEmpty() && options.requireDigest()) {
-      throw new EngineLoadException(source, "no digest file " + PlanDigest.digestFile(file)
-          + " and the load options require one (write it with 'trt4j verify --write-digest')");
+      throw new EngineLoadException(
+          source,
+          "no digest file "
+              + PlanDigest.digestFile(file)
+              + " and the load options require one (write it with 'trt4j verify --write-digest')");
     }
     try (Arena arena = Arena.ofConfined();
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -106,11 +110,15 @@ public final class TrtEngine implements Model, AutoCloseable {
       MemorySegment plan =
           size == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
       if (recorded.isPresent()) {
-        // Hash the very mapping TensorRT will read, so a rename over the file cannot slip in between.
+        // Hash the very mapping TensorRT will read, so a rename over the file cannot slip in
+        // between.
         PlanDigest.requireMatch(
-            file, recorded.get(), size == 0 ? PlanDigest.sha256(new byte[0]) : PlanDigest.sha256(plan));
+            file,
+            recorded.get(),
+            size == 0 ? PlanDigest.sha256(new byte[0]) : PlanDigest.sha256(plan));
       }
-      io.github.trt4j.internal.trt.Plugins.ensure(options.standardPlugins(), options.pluginLibraries());
+      io.github.trt4j.internal.trt.Plugins.ensure(
+          options.standardPlugins(), options.pluginLibraries());
       return deserialize(source, plan, size, options.device(), options.allowHostCode());
     }
   }
@@ -151,13 +159,13 @@ public final class TrtEngine implements Model, AutoCloseable {
     Natives.Library lib = Natives.load();
     // A version-compatible plan (host code allowed) may come from an earlier release of the
     // major: TensorRT decides. Otherwise the versions must match exactly.
-    if (!(allowHostCode && header.major() == lib.version() / 10000
+    if (!(allowHostCode
+        && header.major() == lib.version() / 10000
         && header.compareTo(lib.version()) <= 0)) {
       header.requireCompatible(source, lib.version(), lib.where());
     }
     header.requireComplete(source, size);
-    EngineHandle h =
-        EngineHandle.deserialize(plan.address(), size, device, source, allowHostCode);
+    EngineHandle h = EngineHandle.deserialize(plan.address(), size, device, source, allowHostCode);
     try {
       return new TrtEngine(source, h, header);
     } catch (RuntimeException e) {
@@ -231,8 +239,14 @@ public final class TrtEngine implements Model, AutoCloseable {
     StringBuilder b = new StringBuilder();
     b.append(String.format(row, "index", "name", "shape", "io", "dtype"));
     for (TensorSpec t : tensors) {
-      b.append(String.format(row, t.index(), t.name(), t.shape().joined(),
-          t.direction().label(), t.dataType().displayName()));
+      b.append(
+          String.format(
+              row,
+              t.index(),
+              t.name(),
+              t.shape().joined(),
+              t.direction().label(),
+              t.dataType().displayName()));
     }
     return b.toString();
   }
@@ -379,7 +393,11 @@ public final class TrtEngine implements Model, AutoCloseable {
   public static NativeRuntime runtime() {
     Natives.Library l = Natives.load();
     int d = io.github.trt4j.internal.Cuda.driverVersion();
-    return new NativeRuntime(l.versionString(), l.path(), l.source().label(), Natives.lineMajor(),
+    return new NativeRuntime(
+        l.versionString(),
+        l.path(),
+        l.source().label(),
+        Natives.lineMajor(),
         d < 0 ? null : (d / 1000) + "." + (d % 1000) / 10);
   }
 

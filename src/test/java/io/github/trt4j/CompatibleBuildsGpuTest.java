@@ -20,14 +20,21 @@ class CompatibleBuildsGpuTest {
   @Test
   void anAmperePlusPlanRunsAndSaysSo(@TempDir Path dir) throws IOException {
     Path plan = dir.resolve("seed.ampere.engine");
-    EngineBuilder.fromOnnx(Path.of("models/test/seed.onnx")).tf32(false)
-        .hardwareCompatibility(HardwareCompatibility.AMPERE_PLUS).buildTo(plan);
-    try (TrtEngine e = TrtEngine.load(plan); Inferer inf = e.createInferer()) {
+    EngineBuilder.fromOnnx(Path.of("models/test/seed.onnx"))
+        .tf32(false)
+        .hardwareCompatibility(HardwareCompatibility.AMPERE_PLUS)
+        .buildTo(plan);
+    try (TrtEngine e = TrtEngine.load(plan);
+        Inferer inf = e.createInferer()) {
       assertEquals("ampere+", e.hardwareCompatibility());
       Map<String, Tensor> out = inf.run(InferenceGpuTest.seedInputs());
       for (String name : List.of("landmarks", "radius", "heatmaps")) {
-        Reference.assertClose(name, TestModels.npy("seed.out." + name + ".npy").floats(),
-            out.get(name).floats(), Reference.FP32_RTOL, Reference.FP32_ATOL);
+        Reference.assertClose(
+            name,
+            TestModels.npy("seed.out." + name + ".npy").floats(),
+            out.get(name).floats(),
+            Reference.FP32_RTOL,
+            Reference.FP32_ATOL);
       }
     }
     try (TrtEngine e = TrtEngine.load(TestModels.engine("seed"))) {
@@ -37,17 +44,23 @@ class CompatibleBuildsGpuTest {
 
   @Test
   void aVersionCompatibleBuildWithoutTheLeanRuntimeIsExplained(@TempDir Path dir) {
-    EngineBuilder b = EngineBuilder.fromOnnx(Path.of("models/test/single.onnx")).versionCompatible(true);
+    EngineBuilder b =
+        EngineBuilder.fromOnnx(Path.of("models/test/single.onnx")).versionCompatible(true);
     try {
       b.buildTo(dir.resolve("single.vc.engine"));
-      // A full TensorRT installation has libnvinfer_lean: then the plan loads with host code allowed.
-      try (TrtEngine e = TrtEngine.load(dir.resolve("single.vc.engine"),
-          LoadOptions.defaults().allowHostCode(true))) {
-        System.out.println("version-compatible plan built and loaded: " + e.tensors().size() + " tensors");
+      // A full TensorRT installation has libnvinfer_lean: then the plan loads with host code
+      // allowed.
+      try (TrtEngine e =
+          TrtEngine.load(
+              dir.resolve("single.vc.engine"), LoadOptions.defaults().allowHostCode(true))) {
+        System.out.println(
+            "version-compatible plan built and loaded: " + e.tensors().size() + " tensors");
       }
     } catch (TrtException | IOException e) {
       System.out.println("version-compatible build: " + e.getMessage());
-      assertTrue(e.getMessage().contains("libnvinfer_lean") && e.getMessage().contains("full TensorRT installation"),
+      assertTrue(
+          e.getMessage().contains("libnvinfer_lean")
+              && e.getMessage().contains("full TensorRT installation"),
           e.getMessage());
     }
   }

@@ -14,14 +14,19 @@ class CompatibleBuildsTest {
   @Test
   void hardwareLevelsParseTrtexecsSpelling() {
     assertEquals(HardwareCompatibility.AMPERE_PLUS, HardwareCompatibility.parse("ampere+"));
-    assertEquals(HardwareCompatibility.SAME_COMPUTE_CAPABILITY, HardwareCompatibility.parse("same-compute-capability"));
+    assertEquals(
+        HardwareCompatibility.SAME_COMPUTE_CAPABILITY,
+        HardwareCompatibility.parse("same-compute-capability"));
     assertEquals(HardwareCompatibility.NONE, HardwareCompatibility.parse(" NONE "));
     assertEquals(1, HardwareCompatibility.AMPERE_PLUS.value());
     assertEquals("ampere+", HardwareCompatibility.describe(1));
     assertEquals("level 7", HardwareCompatibility.describe(7));
-    var e = assertThrows(IllegalArgumentException.class, () -> HardwareCompatibility.parse("hopper+"));
-    assertEquals("Hardware compatibility level 'hopper+' is not one of none, ampere+,"
-        + " same-compute-capability", e.getMessage());
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> HardwareCompatibility.parse("hopper+"));
+    assertEquals(
+        "Hardware compatibility level 'hopper+' is not one of none, ampere+,"
+            + " same-compute-capability",
+        e.getMessage());
   }
 
   @Test
@@ -29,8 +34,13 @@ class CompatibleBuildsTest {
     LoadOptions d = new LoadOptions(1, true);
     assertEquals(List.of(), d.pluginLibraries());
     assertTrue(!d.standardPlugins() && !d.allowHostCode());
-    LoadOptions o = LoadOptions.defaults().standardPlugins(true).pluginLibraries(Path.of("a.so"))
-        .allowHostCode(true).device(2).requireDigest(true);
+    LoadOptions o =
+        LoadOptions.defaults()
+            .standardPlugins(true)
+            .pluginLibraries(Path.of("a.so"))
+            .allowHostCode(true)
+            .device(2)
+            .requireDigest(true);
     assertEquals(new LoadOptions(2, true, true, List.of(Path.of("a.so")), true), o);
   }
 

@@ -20,9 +20,11 @@ class CpuOnlyTest {
   void withoutCudaLoadingSaysWhatIsMissing() {
     assumeTrue(GpuCondition.unavailableReason() != null, "a CUDA device is present");
     byte[] plan = PlanHeaderTest.plan(10, 6, 0, 26, 4096);
-    CudaUnavailableException e = assertThrows(CudaUnavailableException.class, () -> TrtEngine.load(plan));
+    CudaUnavailableException e =
+        assertThrows(CudaUnavailableException.class, () -> TrtEngine.load(plan));
     System.out.println("No-GPU message: " + e.getMessage());
-    assertTrue(e.getMessage().contains("-Predist") || e.getMessage().contains("driver"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("-Predist") || e.getMessage().contains("driver"), e.getMessage());
     // The same typed exception every time, never an UnsatisfiedLinkError.
     assertThrows(CudaUnavailableException.class, () -> TrtEngine.load(plan));
     assertThrows(CudaUnavailableException.class, () -> TrtEngine.tensorRtVersion());
@@ -43,18 +45,21 @@ class CpuOnlyTest {
 
   @Test
   void describeTableHasTheArticlesColumns() {
-    List<TensorSpec> seed = List.of(
-        TensorSpec.of(0, "__eye_index", Direction.INPUT, DataType.INT64, Shape.of(2)),
-        TensorSpec.of(1, "__eye", Direction.INPUT, DataType.FLOAT, Shape.of(2, 36, 60, 1)),
-        TensorSpec.of(2, "heatmaps", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 36, 60, 18)),
-        TensorSpec.of(3, "y", Direction.OUTPUT, DataType.HALF, Shape.of(-1, 4)));
-    String expected = String.join("\n",
-        "index  name         shape       io      dtype",
-        "0      __eye_index  2           input   int64",
-        "1      __eye        2x36x60x1   input   float32",
-        "2      heatmaps     2x36x60x18  output  float32",
-        "3      y            -1x4        output  float16",
-        "");
+    List<TensorSpec> seed =
+        List.of(
+            TensorSpec.of(0, "__eye_index", Direction.INPUT, DataType.INT64, Shape.of(2)),
+            TensorSpec.of(1, "__eye", Direction.INPUT, DataType.FLOAT, Shape.of(2, 36, 60, 1)),
+            TensorSpec.of(2, "heatmaps", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 36, 60, 18)),
+            TensorSpec.of(3, "y", Direction.OUTPUT, DataType.HALF, Shape.of(-1, 4)));
+    String expected =
+        String.join(
+            "\n",
+            "index  name         shape       io      dtype",
+            "0      __eye_index  2           input   int64",
+            "1      __eye        2x36x60x1   input   float32",
+            "2      heatmaps     2x36x60x18  output  float32",
+            "3      y            -1x4        output  float16",
+            "");
     assertEquals(expected, TrtEngine.describe(seed).replace(System.lineSeparator(), "\n"));
   }
 }

@@ -46,7 +46,8 @@ class DeviceBuffersGpuTest {
 
   @Test
   void closedBuffersAndUnknownNamesAreRefused() throws IOException {
-    try (TrtEngine e = TrtEngine.load(TestModels.engine("seed")); Inferer inf = e.createInferer()) {
+    try (TrtEngine e = TrtEngine.load(TestModels.engine("seed"));
+        Inferer inf = e.createInferer()) {
       DeviceBuffers buf = inf.createDeviceBuffers();
       var x = assertThrows(IllegalArgumentException.class, () -> buf.get("nope"));
       assertTrue(x.getMessage().startsWith("No tensor 'nope'"), x.getMessage());

@@ -22,12 +22,17 @@ public final class FastPathBenchmark {
   public static void main(String[] args) throws Exception {
     Path plan = Path.of(args[0]);
     int iters = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
-    List<String> modes = List.of((args.length > 2 ? args[2] : "load,pinned,device,graph,map").split(","));
+    List<String> modes =
+        List.of((args.length > 2 ? args[2] : "load,pinned,device,graph,map").split(","));
     String name = plan.getFileName().toString();
     if (modes.contains("load")) {
       long n0 = System.nanoTime();
       String v = TrtEngine.tensorRtVersion();
-      System.out.printf(Locale.ROOT, "java natives_load_us=%.0f tensorrt=%s %s%n", (System.nanoTime() - n0) / 1e3, v,
+      System.out.printf(
+          Locale.ROOT,
+          "java natives_load_us=%.0f tensorrt=%s %s%n",
+          (System.nanoTime() - n0) / 1e3,
+          v,
           io.github.trt4j.internal.trt.Natives.stepTimes());
       if (modes.contains("steps")) {
         // The first load's steps one by one: the driver, deserialization, the context, the binding.
@@ -40,21 +45,36 @@ public final class FastPathBenchmark {
             long s3 = System.nanoTime();
             try (IoBinding b = i.createBinding()) {
               long s4 = System.nanoTime();
-              System.out.printf(Locale.ROOT, "java engine=%s mode=steps driver_us=%.0f (%s) deserialize_us=%.0f"
-                  + " context_us=%.0f binding_us=%.0f%n", name, (s1 - s0) / 1e3,
-                  io.github.trt4j.internal.Cuda.initTimes(), (s2 - s1) / 1e3, (s3 - s2) / 1e3, (s4 - s3) / 1e3);
+              System.out.printf(
+                  Locale.ROOT,
+                  "java engine=%s mode=steps driver_us=%.0f (%s) deserialize_us=%.0f"
+                      + " context_us=%.0f binding_us=%.0f%n",
+                  name,
+                  (s1 - s0) / 1e3,
+                  io.github.trt4j.internal.Cuda.initTimes(),
+                  (s2 - s1) / 1e3,
+                  (s3 - s2) / 1e3,
+                  (s4 - s3) / 1e3);
             }
           }
         }
       }
       long t0 = System.nanoTime();
-      try (TrtEngine e = TrtEngine.load(plan); Inferer i = e.createInferer(); IoBinding b = i.createBinding()) {
+      try (TrtEngine e = TrtEngine.load(plan);
+          Inferer i = e.createInferer();
+          IoBinding b = i.createBinding()) {
         long first = System.nanoTime() - t0;
         long t1 = System.nanoTime();
-        try (TrtEngine e2 = TrtEngine.load(plan); Inferer i2 = e2.createInferer(); IoBinding b2 = i2.createBinding()) {
+        try (TrtEngine e2 = TrtEngine.load(plan);
+            Inferer i2 = e2.createInferer();
+            IoBinding b2 = i2.createBinding()) {
           long later = System.nanoTime() - t1;
-          System.out.printf(Locale.ROOT, "java engine=%s mode=load first_load_us=%.0f later_load_us=%.0f%n",
-              name, first / 1e3, later / 1e3);
+          System.out.printf(
+              Locale.ROOT,
+              "java engine=%s mode=load first_load_us=%.0f later_load_us=%.0f%n",
+              name,
+              first / 1e3,
+              later / 1e3);
         }
       }
     }
@@ -71,7 +91,7 @@ public final class FastPathBenchmark {
             }
           }
           case "activation" -> activation(e, name);
-          case "load" -> { }
+          case "load" -> {}
           default -> throw new IllegalArgumentException("mode " + m);
         }
       }
@@ -109,7 +129,12 @@ public final class FastPathBenchmark {
       }
       long[] ns = new long[iters];
       long alloc = timed(ns, () -> inf.run(b));
-      print(name, device ? "device" : graph ? "graph" : "pinned", ns, alloc, graph ? " graphs_active=" + inf.cudaGraphsActive() : "");
+      print(
+          name,
+          device ? "device" : graph ? "graph" : "pinned",
+          ns,
+          alloc,
+          graph ? " graphs_active=" + inf.cudaGraphsActive() : "");
     } finally {
       owned.forEach(DeviceTensor::close);
     }
@@ -123,8 +148,11 @@ public final class FastPathBenchmark {
       ActivationMemory shared = mode == 1 ? e.createActivationMemory() : null;
       List<Inferer> infs = new ArrayList<>();
       for (int k = 0; k < 8; k++) {
-        infs.add(e.createInferer(shared == null ? InfererOptions.defaults()
-            : InfererOptions.defaults().withSharedMemory(shared)));
+        infs.add(
+            e.createInferer(
+                shared == null
+                    ? InfererOptions.defaults()
+                    : InfererOptions.defaults().withSharedMemory(shared)));
       }
       sizes[mode] = free0 - io.github.trt4j.internal.Cuda.memInfo()[0];
       infs.forEach(Inferer::close);
@@ -132,13 +160,19 @@ public final class FastPathBenchmark {
         shared.close();
       }
     }
-    System.out.printf(Locale.ROOT, "java engine=%s mode=activation per_context_bytes=%d"
-        + " eight_static_mib=%.1f eight_shared_mib=%.1f%n", name, e.deviceMemorySize(),
-        sizes[0] / 1048576.0, sizes[1] / 1048576.0);
+    System.out.printf(
+        Locale.ROOT,
+        "java engine=%s mode=activation per_context_bytes=%d"
+            + " eight_static_mib=%.1f eight_shared_mib=%.1f%n",
+        name,
+        e.deviceMemorySize(),
+        sizes[0] / 1048576.0,
+        sizes[1] / 1048576.0);
   }
 
   static void map(TrtEngine e, String name, int iters) {
-    try (Inferer inf = e.createInferer(); IoBinding b = inf.createBinding()) {
+    try (Inferer inf = e.createInferer();
+        IoBinding b = inf.createBinding()) {
       fill(e, b);
       Map<String, Tensor> in = new LinkedHashMap<>();
       for (TensorSpec s : e.inputs()) {
@@ -168,13 +202,15 @@ public final class FastPathBenchmark {
         Inferer i = pool.inferers().get(k);
         IoBinding b = bs.get(k);
         long[] l = lat[k];
-        ts[k] = new Thread(() -> {
-          for (int j = 0; j < iters; j++) {
-            long a = System.nanoTime();
-            i.run(b);
-            l[j] = System.nanoTime() - a;
-          }
-        });
+        ts[k] =
+            new Thread(
+                () -> {
+                  for (int j = 0; j < iters; j++) {
+                    long a = System.nanoTime();
+                    i.run(b);
+                    l[j] = System.nanoTime() - a;
+                  }
+                });
         ts[k].start();
       }
       for (Thread t : ts) {
@@ -182,9 +218,16 @@ public final class FastPathBenchmark {
       }
       double secs = (System.nanoTime() - t0) / 1e9;
       long[] all = Arrays.stream(lat).flatMapToLong(Arrays::stream).sorted().toArray();
-      System.out.printf(Locale.ROOT, "java engine=%s mode=streams streams=%d iters=%d latency_p50_us=%.1f"
-          + " latency_p99_us=%.1f throughput_per_s=%.0f%n", name, n, iters, all[all.length / 2] / 1e3,
-          all[(int) (0.99 * (all.length - 1))] / 1e3, n * iters / secs);
+      System.out.printf(
+          Locale.ROOT,
+          "java engine=%s mode=streams streams=%d iters=%d latency_p50_us=%.1f"
+              + " latency_p99_us=%.1f throughput_per_s=%.0f%n",
+          name,
+          n,
+          iters,
+          all[all.length / 2] / 1e3,
+          all[(int) (0.99 * (all.length - 1))] / 1e3,
+          n * iters / secs);
     }
   }
 
@@ -213,8 +256,17 @@ public final class FastPathBenchmark {
     long[] s = ns.clone();
     Arrays.sort(s);
     double mean = Arrays.stream(s).average().orElse(0) / 1e3;
-    System.out.printf(Locale.ROOT, "java engine=%s mode=%s iters=%d latency_mean_us=%.1f latency_p50_us=%.1f"
-        + " latency_p99_us=%.1f alloc_bytes_per_call=%d%s%n", name, mode, s.length, mean,
-        s[s.length / 2] / 1e3, s[(int) (0.99 * (s.length - 1))] / 1e3, alloc, extra);
+    System.out.printf(
+        Locale.ROOT,
+        "java engine=%s mode=%s iters=%d latency_mean_us=%.1f latency_p50_us=%.1f"
+            + " latency_p99_us=%.1f alloc_bytes_per_call=%d%s%n",
+        name,
+        mode,
+        s.length,
+        mean,
+        s[s.length / 2] / 1e3,
+        s[(int) (0.99 * (s.length - 1))] / 1e3,
+        alloc,
+        extra);
   }
 }

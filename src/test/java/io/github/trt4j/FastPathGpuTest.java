@@ -61,7 +61,8 @@ class FastPathGpuTest {
           for (Map.Entry<String, Tensor> x : in.entrySet()) {
             host.input(x.getKey()).copyFrom(x.getValue());
             host.shape(x.getKey(), x.getValue().shape());
-            DeviceTensor d = DeviceTensor.allocate(e.device(), x.getValue().dataType(), x.getValue().shape());
+            DeviceTensor d =
+                DeviceTensor.allocate(e.device(), x.getValue().dataType(), x.getValue().shape());
             owned.add(d);
             d.copyFrom(x.getValue());
             dev.bind(x.getKey(), d);
@@ -80,8 +81,12 @@ class FastPathGpuTest {
             inf.run(host);
             inf.run(dev);
             for (TensorSpec s : e.outputs()) {
-              assertSame(model + " host " + s.name(), want.get(s.name()), host.output(s.name()).toTensor());
-              assertSame(model + " device " + s.name(), want.get(s.name()), outs.get(s.name()).toTensor());
+              assertSame(
+                  model + " host " + s.name(),
+                  want.get(s.name()),
+                  host.output(s.name()).toTensor());
+              assertSame(
+                  model + " device " + s.name(), want.get(s.name()), outs.get(s.name()).toTensor());
               assertEquals(want.get(s.name()).shape(), dev.shape(s.name()));
             }
           }
@@ -194,13 +199,21 @@ class FastPathGpuTest {
       for (int rep = 0; rep < 50; rep++) {
         Completion c2 = inf.enqueue(b2);
         c1.await();
-        Reference.assertClose("b1 " + rep, y7.floats(), b1.output("y").toTensor().floats(),
-            Reference.FP32_RTOL, Reference.FP32_ATOL);
+        Reference.assertClose(
+            "b1 " + rep,
+            y7.floats(),
+            b1.output("y").toTensor().floats(),
+            Reference.FP32_RTOL,
+            Reference.FP32_ATOL);
         c1 = inf.enqueue(b1);
         c2.await();
         assertTrue(c2.isDone());
-        Reference.assertClose("b2 " + rep, y16.floats(), b2.output("y").toTensor().floats(),
-            Reference.FP32_RTOL, Reference.FP32_ATOL);
+        Reference.assertClose(
+            "b2 " + rep,
+            y16.floats(),
+            b2.output("y").toTensor().floats(),
+            Reference.FP32_RTOL,
+            Reference.FP32_ATOL);
       }
       c1.await();
     }
@@ -217,12 +230,14 @@ class FastPathGpuTest {
         IoBinding g = graph.createBinding();
         IoBinding a1 = inf.createBinding();
         IoBinding a2 = inf.createBinding()) {
-      InferenceGpuTest.seedInputs().forEach((k, v) -> {
-        b.input(k).copyFrom(v);
-        g.input(k).copyFrom(v);
-        a1.input(k).copyFrom(v);
-        a2.input(k).copyFrom(v);
-      });
+      InferenceGpuTest.seedInputs()
+          .forEach(
+              (k, v) -> {
+                b.input(k).copyFrom(v);
+                g.input(k).copyFrom(v);
+                a1.input(k).copyFrom(v);
+                a2.input(k).copyFrom(v);
+              });
       java.nio.FloatBuffer eye = b.input("__eye").floats();
       float[] landmarks = new float[2 * 18 * 2];
       for (int i = 0; i < 300; i++) {
@@ -253,7 +268,8 @@ class FastPathGpuTest {
         rounds.append(rounds.length() == 0 ? "" : ", ").append(a);
         allocated = Math.min(allocated, a);
       }
-      System.out.println("bytes allocated by 2000 x (run + graph run + 2 enqueue/await), three rounds: " + rounds);
+      System.out.println(
+          "bytes allocated by 2000 x (run + graph run + 2 enqueue/await), three rounds: " + rounds);
       assertEquals(0, allocated, "binding path allocates on the Java heap");
     }
   }
@@ -276,15 +292,20 @@ class FastPathGpuTest {
           List<Future<Integer>> done = new ArrayList<>();
           for (int t = 0; t < 16; t++) {
             int id = t;
-            done.add(ex.submit(() -> {
-              for (int k = 0; k < 150; k++) {
-                Map<String, Tensor> got = pool.run(feeds.get(id));
-                for (Map.Entry<String, Tensor> w : wants.get(id).entrySet()) {
-                  assertSame(model + " thread " + id + " " + w.getKey(), w.getValue(), got.get(w.getKey()));
-                }
-              }
-              return id;
-            }));
+            done.add(
+                ex.submit(
+                    () -> {
+                      for (int k = 0; k < 150; k++) {
+                        Map<String, Tensor> got = pool.run(feeds.get(id));
+                        for (Map.Entry<String, Tensor> w : wants.get(id).entrySet()) {
+                          assertSame(
+                              model + " thread " + id + " " + w.getKey(),
+                              w.getValue(),
+                              got.get(w.getKey()));
+                        }
+                      }
+                      return id;
+                    }));
           }
           for (Future<Integer> f : done) {
             f.get();
@@ -329,8 +350,12 @@ class FastPathGpuTest {
           assertSame("b", want.get("heatmaps"), b.run(in).get("heatmaps"));
         }
       }
-      System.out.println("engine activation memory: " + e.deviceMemorySize() + " bytes per context;"
-          + " shared block: " + shared.bytes());
+      System.out.println(
+          "engine activation memory: "
+              + e.deviceMemorySize()
+              + " bytes per context;"
+              + " shared block: "
+              + shared.bytes());
     }
   }
 
@@ -345,13 +370,17 @@ class FastPathGpuTest {
       var err = assertThrows(IllegalArgumentException.class, () -> b.bind("__eye", ints));
       assertEquals("Input '__eye' is float32; got a int32 device tensor", err.getMessage());
       err = assertThrows(IllegalArgumentException.class, () -> b.bind("landmarks", small));
-      assertTrue(err.getMessage().startsWith("Output 'landmarks' can need 288 bytes"), err.getMessage());
+      assertTrue(
+          err.getMessage().startsWith("Output 'landmarks' can need 288 bytes"), err.getMessage());
       err = assertThrows(IllegalArgumentException.class, () -> b.input("landmarks"));
       assertTrue(err.getMessage().contains("'landmarks' is an output"), err.getMessage());
       err = assertThrows(IllegalArgumentException.class, () -> b.output("nope"));
-      assertTrue(err.getMessage().startsWith("Unknown tensor 'nope'; inputs are [__eye_index, __eye,"),
+      assertTrue(
+          err.getMessage().startsWith("Unknown tensor 'nope'; inputs are [__eye_index, __eye,"),
           err.getMessage());
-      err = assertThrows(IllegalArgumentException.class, () -> b.shape("__eye", Shape.of(1, 36, 60, 1)));
+      err =
+          assertThrows(
+              IllegalArgumentException.class, () -> b.shape("__eye", Shape.of(1, 36, 60, 1)));
       assertTrue(err.getMessage().contains("__eye"), err.getMessage());
       err = assertThrows(IllegalArgumentException.class, () -> other.run(b));
       assertEquals("This IoBinding belongs to another Inferer", err.getMessage());
@@ -365,7 +394,9 @@ class FastPathGpuTest {
       HostTensor out = b.output("landmarks");
       inf.close();
       assertThrows(IllegalStateException.class, out::toTensor, "host tensor of a closed Inferer");
-      assertThrows(IllegalStateException.class, () -> out.segment().get(java.lang.foreign.ValueLayout.JAVA_FLOAT, 0));
+      assertThrows(
+          IllegalStateException.class,
+          () -> out.segment().get(java.lang.foreign.ValueLayout.JAVA_FLOAT, 0));
       assertTrue(b.isClosed(), "closing the Inferer closes its bindings");
     }
   }

@@ -12,14 +12,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Enables a test only where a CUDA device and the TensorRT libraries are usable. A GPU test is
  * skipped only where there is no NVIDIA driver at all: on a machine with a driver whose
- * CUDA/TensorRT libraries are missing, every GPU test skipping would report a green run that
- * tested nothing, so there the tests fail unless {@code -Dtrt4j.allowMissingGpuLibs=true}. On a
- * machine meant to run GPU tests, {@code -Dtrt4j.requireGpu=true} turns every skip into a failure.
+ * CUDA/TensorRT libraries are missing, every GPU test skipping would report a green run that tested
+ * nothing, so there the tests fail unless {@code -Dtrt4j.allowMissingGpuLibs=true}. On a machine
+ * meant to run GPU tests, {@code -Dtrt4j.requireGpu=true} turns every skip into a failure.
  */
 public final class GpuCondition implements ExecutionCondition {
 
   /** What to do with a GPU test. */
-  enum Gate { RUN, SKIP, FAIL }
+  enum Gate {
+    RUN,
+    SKIP,
+    FAIL
+  }
 
   /** A gate and the reason given for it. */
   record Decision(Gate gate, String message) {}
@@ -42,7 +46,8 @@ public final class GpuCondition implements ExecutionCondition {
    * @param unavailable null when a GPU is usable, else why not
    * @param driver a description of the NVIDIA driver found, or null when there is none
    */
-  static Decision decide(String unavailable, String driver, boolean requireGpu, boolean allowMissingLibs) {
+  static Decision decide(
+      String unavailable, String driver, boolean requireGpu, boolean allowMissingLibs) {
     if (unavailable == null) {
       return new Decision(Gate.RUN, "CUDA device present");
     }
@@ -50,9 +55,15 @@ public final class GpuCondition implements ExecutionCondition {
       return new Decision(Gate.FAIL, "trt4j.requireGpu is set, but: " + unavailable);
     }
     if (driver != null && !allowMissingLibs) {
-      return new Decision(Gate.FAIL, "An NVIDIA driver is present (" + driver + ") but the GPU is not"
-          + " usable: " + unavailable + " Fix the CUDA/TensorRT libraries (e.g. build with -Predist),"
-          + " or pass -Dtrt4j.allowMissingGpuLibs=true to skip the GPU tests on purpose.");
+      return new Decision(
+          Gate.FAIL,
+          "An NVIDIA driver is present ("
+              + driver
+              + ") but the GPU is not"
+              + " usable: "
+              + unavailable
+              + " Fix the CUDA/TensorRT libraries (e.g. build with -Predist),"
+              + " or pass -Dtrt4j.allowMissingGpuLibs=true to skip the GPU tests on purpose.");
     }
     return new Decision(Gate.SKIP, "No usable CUDA device: " + unavailable);
   }
@@ -74,8 +85,12 @@ public final class GpuCondition implements ExecutionCondition {
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
     String why = unavailableReason();
-    Decision d = decide(why, why == null ? null : driverPresence(),
-        Boolean.getBoolean("trt4j.requireGpu"), Boolean.getBoolean("trt4j.allowMissingGpuLibs"));
+    Decision d =
+        decide(
+            why,
+            why == null ? null : driverPresence(),
+            Boolean.getBoolean("trt4j.requireGpu"),
+            Boolean.getBoolean("trt4j.allowMissingGpuLibs"));
     return switch (d.gate()) {
       case RUN -> ConditionEvaluationResult.enabled(d.message());
       case SKIP -> ConditionEvaluationResult.disabled(d.message());

@@ -29,8 +29,13 @@ class GpuConditionTest {
   void aDriverWithoutLibrariesFailsUnlessAllowed() {
     var d = GpuCondition.decide(NO_LIBS, "/proc/driver/nvidia/version exists", false, false);
     assertEquals(Gate.FAIL, d.gate());
-    assertTrue(d.message().startsWith("An NVIDIA driver is present (/proc/driver/nvidia/version exists)"
-        + " but the GPU is not usable: " + NO_LIBS), d.message());
+    assertTrue(
+        d.message()
+            .startsWith(
+                "An NVIDIA driver is present (/proc/driver/nvidia/version exists)"
+                    + " but the GPU is not usable: "
+                    + NO_LIBS),
+        d.message());
     assertTrue(d.message().contains("-Dtrt4j.allowMissingGpuLibs=true"), d.message());
     assertEquals(Gate.SKIP, GpuCondition.decide(NO_LIBS, "libcuda.so.1 loads", false, true).gate());
     // requireGpu wins over the allowance.

@@ -2,7 +2,6 @@ package io.github.trt4j;
 
 import static io.github.trt4j.RaceSupport.MIB;
 
-import io.github.trt4j.internal.Cuda;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,13 +18,13 @@ import java.util.concurrent.CyclicBarrier;
  * stream-ordered memory pool reserves. Measured, never asserted.
  *
  * <ul>
- *   <li>{@code peak}: K engines, each with an Inferer and one run, open at once, then all closed;
- *       K = 1, 2, 4, 8, 16, 32, each twice. If what stays missing depends on the peak K and does not
+ *   <li>{@code peak}: K engines, each with an Inferer and one run, open at once, then all closed; K
+ *       = 1, 2, 4, 8, 16, 32, each twice. If what stays missing depends on the peak K and does not
  *       grow when the same K comes again, it is memory the driver keeps at its high-water mark
  *       (freed engines' code and data), bounded, not a leak.
  *   <li>{@code threads}: T new threads each load, create an Inferer, run and close, first all at
- *       once (a barrier), then one after another; T = 1, 4, 16, 64. Separates per-thread state
- *       from concurrency.
+ *       once (a barrier), then one after another; T = 1, 4, 16, 64. Separates per-thread state from
+ *       concurrency.
  * </ul>
  *
  * <p>Run on the GPU host: {@code gpu.sh run io.github.trt4j.GpuMemoryDiagnostic [MODES] [ENGINE]}
@@ -37,15 +36,22 @@ public final class GpuMemoryDiagnostic {
     String modes = args.length > 0 ? args[0] : "peak,threads";
     Path enginePath = args.length > 1 ? Path.of(args[1]) : TestModels.engine("single");
     byte[] plan = Files.readAllBytes(enginePath);
-    Map<String, Tensor> in = enginePath.getFileName().toString().startsWith("single")
-        ? Map.of("input", TestModels.npy("single.in.input.npy")) : null;
+    Map<String, Tensor> in =
+        enginePath.getFileName().toString().startsWith("single")
+            ? Map.of("input", TestModels.npy("single.in.input.npy"))
+            : null;
     // Warm-up: lazily loaded kernels and the first context's one-time state.
     for (int i = 0; i < 3; i++) {
       cycle(plan, in);
     }
     long start = RaceSupport.steadyGpuFree();
-    System.out.printf(Locale.ROOT, "engine %s (%d bytes), start: GPU free %d MiB, %s%n", enginePath,
-        plan.length, start / MIB, pools());
+    System.out.printf(
+        Locale.ROOT,
+        "engine %s (%d bytes), start: GPU free %d MiB, %s%n",
+        enginePath,
+        plan.length,
+        start / MIB,
+        pools());
     for (String mode : modes.split(",")) {
       switch (mode) {
         case "peak" -> {
@@ -73,14 +79,17 @@ public final class GpuMemoryDiagnostic {
               List<Thread> threads = new ArrayList<>();
               List<Throwable> failed = java.util.Collections.synchronizedList(new ArrayList<>());
               for (int j = 0; j < t; j++) {
-                Thread th = Thread.ofPlatform().unstarted(() -> {
-                  try {
-                    barrier.await();
-                    cycle(plan, in);
-                  } catch (Throwable x) {
-                    failed.add(x);
-                  }
-                });
+                Thread th =
+                    Thread.ofPlatform()
+                        .unstarted(
+                            () -> {
+                              try {
+                                barrier.await();
+                                cycle(plan, in);
+                              } catch (Throwable x) {
+                                failed.add(x);
+                              }
+                            });
                 threads.add(th);
                 if (!together) {
                   th.start();
@@ -93,7 +102,12 @@ public final class GpuMemoryDiagnostic {
                   th.join();
                 }
               }
-              report("threads T=" + t + (together ? " at once" : " in turn") + (failed.isEmpty() ? "" : " FAILED " + failed.get(0)), start);
+              report(
+                  "threads T="
+                      + t
+                      + (together ? " at once" : " in turn")
+                      + (failed.isEmpty() ? "" : " FAILED " + failed.get(0)),
+                  start);
             }
           }
         }
@@ -121,9 +135,14 @@ public final class GpuMemoryDiagnostic {
 
   private static void report(String what, long start) throws InterruptedException {
     long now = RaceSupport.steadyGpuFree();
-    System.out.printf(Locale.ROOT, "%-26s GPU free %+8.2f MiB vs start, %d engines and %d contexts alive, %s%n",
-        what, (now - start) / (double) MIB, io.github.trt4j.internal.LiveNatives.engines(),
-        io.github.trt4j.internal.LiveNatives.contexts(), pools());
+    System.out.printf(
+        Locale.ROOT,
+        "%-26s GPU free %+8.2f MiB vs start, %d engines and %d contexts alive, %s%n",
+        what,
+        (now - start) / (double) MIB,
+        io.github.trt4j.internal.LiveNatives.engines(),
+        io.github.trt4j.internal.LiveNatives.contexts(),
+        pools());
   }
 
   /** The driver-API build allocates through cuMemAlloc only: no stream-ordered or graph pools. */

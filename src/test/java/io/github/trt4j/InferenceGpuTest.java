@@ -33,16 +33,17 @@ class InferenceGpuTest {
       String table = e.describe();
       System.out.println(table);
       List<String> rows = table.lines().skip(1).map(l -> l.trim().replaceAll("\\s+", " ")).toList();
-      List<String> expected = List.of(
-          "0 __eye_index 2 input int64",
-          "1 __eye 2x36x60x1 input float32",
-          "2 __frame_index 2 input int64",
-          "3 landmarks 2x18x2 output float32",
-          "4 radius 2x1 output float32",
-          "5 heatmaps 2x36x60x18 output float32",
-          "6 eye 2x36x60x1 output float32",
-          "7 frame_index 2 output int64",
-          "8 eye_index 2 output int64");
+      List<String> expected =
+          List.of(
+              "0 __eye_index 2 input int64",
+              "1 __eye 2x36x60x1 input float32",
+              "2 __frame_index 2 input int64",
+              "3 landmarks 2x18x2 output float32",
+              "4 radius 2x1 output float32",
+              "5 heatmaps 2x36x60x18 output float32",
+              "6 eye 2x36x60x1 output float32",
+              "7 frame_index 2 output int64",
+              "8 eye_index 2 output int64");
       assertEquals(expected, rows);
       assertEquals(TrtEngine.tensorRtVersion(), e.planHeader().version());
       assertTrue(e.deviceMemorySize() >= 0);
@@ -55,7 +56,8 @@ class InferenceGpuTest {
         Inferer inf = e.createInferer()) {
       Map<String, Tensor> in = seedInputs();
       Map<String, Tensor> out = inf.run(in);
-      assertEquals(List.of("landmarks", "radius", "heatmaps", "eye", "frame_index", "eye_index"),
+      assertEquals(
+          List.of("landmarks", "radius", "heatmaps", "eye", "frame_index", "eye_index"),
           List.copyOf(out.keySet()));
       for (String name : List.of("landmarks", "radius", "heatmaps")) {
         Tensor want = TestModels.npy("seed.out." + name + ".npy");
@@ -75,8 +77,12 @@ class InferenceGpuTest {
       Map<String, float[]> in = new LinkedHashMap<>();
       seedInputs().forEach((k, v) -> in.put(k, v.toFloats()));
       Map<String, float[]> out = inf.infer(in);
-      assertClose("landmarks", TestModels.npy("seed.out.landmarks.npy").floats(),
-          out.get("landmarks"), FP32_RTOL, FP32_ATOL);
+      assertClose(
+          "landmarks",
+          TestModels.npy("seed.out.landmarks.npy").floats(),
+          out.get("landmarks"),
+          FP32_RTOL,
+          FP32_ATOL);
       assertArrayEquals(new float[] {41, 41}, out.get("frame_index"));
       assertArrayEquals(new float[] {0, 1}, out.get("eye_index"));
     }
@@ -99,10 +105,15 @@ class InferenceGpuTest {
       }
       // Back to a smaller batch: buffers are reused, results still right.
       Tensor x1 = TestModels.npy("dynamic.in.x.b1.npy");
-      assertClose("y batch 1 again", TestModels.npy("dynamic.out.y.b1.npy").floats(),
-          inf.run(Map.of("x", x1)).get("y").floats(), FP32_RTOL, FP32_ATOL);
-      var err = assertThrows(IllegalArgumentException.class,
-          () -> inf.infer(Map.of("x", new float[17 * 16])));
+      assertClose(
+          "y batch 1 again",
+          TestModels.npy("dynamic.out.y.b1.npy").floats(),
+          inf.run(Map.of("x", x1)).get("y").floats(),
+          FP32_RTOL,
+          FP32_ATOL);
+      var err =
+          assertThrows(
+              IllegalArgumentException.class, () -> inf.infer(Map.of("x", new float[17 * 16])));
       assertTrue(err.getMessage().contains("outside optimization profile 0"), err.getMessage());
     }
   }
@@ -118,14 +129,19 @@ class InferenceGpuTest {
       assertEquals(DataType.BOOL, e.tensor("positive").dataType());
       Tensor h = TestModels.npy("mixed.in.h.npy");
       Map<String, Tensor> out = inf.run(Map.of("h", h));
-      // h*2+1 is exact in float16 for these inputs' magnitudes up to one rounding: 1 ulp at 5 is 2^-8.
-      assertClose("h2", TestModels.npy("mixed.out.h2.npy").floats(), out.get("h2").floats(), 0, 4e-3);
+      // h*2+1 is exact in float16 for these inputs' magnitudes up to one rounding: 1 ulp at 5 is
+      // 2^-8.
+      assertClose(
+          "h2", TestModels.npy("mixed.out.h2.npy").floats(), out.get("h2").floats(), 0, 4e-3);
       assertArrayEquals(TestModels.npy("mixed.out.floor4.npy").ints(), out.get("floor4").ints());
       assertArrayEquals(TestModels.npy("mixed.out.argmax.npy").longs(), out.get("argmax").longs());
-      assertArrayEquals(TestModels.npy("mixed.out.positive.npy").booleans(), out.get("positive").booleans());
+      assertArrayEquals(
+          TestModels.npy("mixed.out.positive.npy").booleans(), out.get("positive").booleans());
       // Wrong dtype on the typed path is caught before native code.
-      var err = assertThrows(IllegalArgumentException.class,
-          () -> inf.run(Map.of("h", Tensor.ofFloats(h.shape(), h.floats()))));
+      var err =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> inf.run(Map.of("h", Tensor.ofFloats(h.shape(), h.floats()))));
       assertEquals("Input 'h' is float16 [4, 8]; got a float32 tensor", err.getMessage());
     }
   }
@@ -136,14 +152,19 @@ class InferenceGpuTest {
     Tensor want = TestModels.npy("single.out.output.npy");
     try (TrtEngine e = TrtEngine.load(TestModels.engine("single"));
         Inferer inf = e.createInferer()) {
-      assertClose("output fp32", want.floats(), inf.infer(Map.of("input", x.floats())).get("output"),
-          FP32_RTOL, FP32_ATOL);
+      assertClose(
+          "output fp32",
+          want.floats(),
+          inf.infer(Map.of("input", x.floats())).get("output"),
+          FP32_RTOL,
+          FP32_ATOL);
     }
     byte[] fp16 = EngineBuilder.fromOnnx(TestModels.onnx("single")).fp16(true).build();
     try (TrtEngine e = TrtEngine.load(fp16);
         Inferer inf = e.createInferer()) {
       float[] got = inf.infer(Map.of("input", x.floats())).get("output");
-      System.out.println("single fp16 engine: max abs error " + Reference.maxAbs(want.floats(), got));
+      System.out.println(
+          "single fp16 engine: max abs error " + Reference.maxAbs(want.floats(), got));
       assertClose("output fp16", want.floats(), got, FP16_RTOL, FP16_ATOL);
     }
   }

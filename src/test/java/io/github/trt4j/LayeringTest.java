@@ -20,26 +20,30 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layout, read from the compiled classes: the CUDA driver layer ({@code internal.cuda})
- * imports only the JDK; the file formats ({@code internal.format}) only the JDK and the API's value
- * types; the shared runtime ({@code internal}) never the TensorRT glue; and only the TensorRT glue
- * ({@code internal.trt}) touches bytedeco (the GazeML sample uses OpenCV/FFmpeg through it too).
+ * The layout, read from the compiled classes: the CUDA driver layer ({@code internal.cuda}) imports
+ * only the JDK; the file formats ({@code internal.format}) only the JDK and the API's value types;
+ * the shared runtime ({@code internal}) never the TensorRT glue; and only the TensorRT glue ({@code
+ * internal.trt}) touches bytedeco (the GazeML sample uses OpenCV/FFmpeg through it too).
  */
 class LayeringTest {
 
-  private static final Pattern TYPE = Pattern.compile("L?([a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)+)/[A-Z][A-Za-z0-9_$]*");
+  private static final Pattern TYPE =
+      Pattern.compile("L?([a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)+)/[A-Z][A-Za-z0-9_$]*");
 
   /** Packages (dotted) each class of {@code pkg} refers to. */
   static TreeSet<String> references(String pkg) throws Exception {
-    Path classes = Path.of(TrtEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(TrtEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path dir = classes.resolve(pkg.replace('.', '/'));
     TreeSet<String> out = new TreeSet<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.filter(f -> f.toString().endsWith(".class")).toList()) {
         ClassModel m = ClassFile.of().parse(p);
         for (PoolEntry e : m.constantPool()) {
-          String text = e instanceof ClassEntry c ? c.asInternalName()
-              : e instanceof Utf8Entry u ? u.stringValue() : null;
+          String text =
+              e instanceof ClassEntry c
+                  ? c.asInternalName()
+                  : e instanceof Utf8Entry u ? u.stringValue() : null;
           if (text == null) {
             continue;
           }
@@ -74,25 +78,33 @@ class LayeringTest {
 
   @Test
   void fileFormatsImportTheJdkAndTheApisValueTypesOnly() throws Exception {
-    only("io.github.trt4j.internal.format", p -> jdk(p) || p.equals("io.github.trt4j.internal.format")
-        || p.equals("io.github.trt4j"));
+    only(
+        "io.github.trt4j.internal.format",
+        p -> jdk(p) || p.equals("io.github.trt4j.internal.format") || p.equals("io.github.trt4j"));
   }
 
   @Test
   void theSharedRuntimeNeverReachesIntoTheTensorRtGlue() throws Exception {
-    only("io.github.trt4j.internal", p -> !p.startsWith("io.github.trt4j.internal.trt")
-        && !p.startsWith("org.bytedeco"));
+    only(
+        "io.github.trt4j.internal",
+        p -> !p.startsWith("io.github.trt4j.internal.trt") && !p.startsWith("org.bytedeco"));
   }
 
   @Test
   void onlyTheTensorRtGlueTouchesBytedeco() throws Exception {
-    for (String pkg : List.of("io.github.trt4j", "io.github.trt4j.internal", "io.github.trt4j.internal.cuda",
-        "io.github.trt4j.internal.format", "io.github.trt4j.cli", "io.github.trt4j.kserve",
-        "io.github.trt4j.triton")) {
+    for (String pkg :
+        List.of(
+            "io.github.trt4j",
+            "io.github.trt4j.internal",
+            "io.github.trt4j.internal.cuda",
+            "io.github.trt4j.internal.format",
+            "io.github.trt4j.cli",
+            "io.github.trt4j.kserve",
+            "io.github.trt4j.triton")) {
       TreeSet<String> r = references(pkg);
       assertTrue(r.stream().noneMatch(p -> p.startsWith("org.bytedeco")), pkg + " refers to " + r);
     }
-    assertTrue(references("io.github.trt4j.internal.trt").contains("org.bytedeco.tensorrt.nvinfer"));
+    assertTrue(
+        references("io.github.trt4j.internal.trt").contains("org.bytedeco.tensorrt.nvinfer"));
   }
-
 }

@@ -30,7 +30,9 @@ class LifecycleGpuTest {
   }
 
   static long heapCommitted() {
-    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+    return java.lang.management.ManagementFactory.getMemoryMXBean()
+        .getHeapMemoryUsage()
+        .getCommitted();
   }
 
   static void settle() throws InterruptedException {
@@ -43,12 +45,13 @@ class LifecycleGpuTest {
   void fiveHundredLoadInferCloseCyclesDoNotLeak() throws Exception {
     byte[] plan = Files.readAllBytes(TestModels.engine("seed"));
     Map<String, Tensor> in = InferenceGpuTest.seedInputs();
-    Runnable cycle = () -> {
-      try (TrtEngine e = TrtEngine.load(plan);
-          Inferer inf = e.createInferer()) {
-        inf.run(in);
-      }
-    };
+    Runnable cycle =
+        () -> {
+          try (TrtEngine e = TrtEngine.load(plan);
+              Inferer inf = e.createInferer()) {
+            inf.run(in);
+          }
+        };
     // Warm up until the JIT, the Java heap and the allocators reach their working size.
     for (int i = 0; i < 100; i++) {
       cycle.run();
@@ -71,10 +74,16 @@ class LifecycleGpuTest {
     long heap1 = heapCommitted();
     long javacpp1 = org.bytedeco.javacpp.Pointer.totalBytes();
     System.out.printf("JavaCPP-tracked native bytes %d -> %d%n", javacpp0, javacpp1);
-    System.out.printf("500 cycles: GPU free %d -> %d MiB (drift %+.1f MiB), RSS %d -> %d MiB (drift %+.1f MiB;"
+    System.out.printf(
+        "500 cycles: GPU free %d -> %d MiB (drift %+.1f MiB), RSS %d -> %d MiB (drift %+.1f MiB;"
             + " Java heap committed %+.1f MiB of it)%n",
-        free0 / MIB, free1 / MIB, (free0 - free1) / (double) MIB, rss0 / MIB, rss1 / MIB,
-        (rss1 - rss0) / (double) MIB, (heap1 - heap0) / (double) MIB);
+        free0 / MIB,
+        free1 / MIB,
+        (free0 - free1) / (double) MIB,
+        rss0 / MIB,
+        rss1 / MIB,
+        (rss1 - rss0) / (double) MIB,
+        (heap1 - heap0) / (double) MIB);
     // Where does RSS go? Load/close alone, and inference alone (printed, not asserted).
     settle();
     long a = rssBytes();
@@ -93,7 +102,8 @@ class LifecycleGpuTest {
     }
     settle();
     long c = rssBytes();
-    System.out.printf("RSS: 300 load/close only %+.1f MiB; 2000 inferences on one Inferer %+.1f MiB%n",
+    System.out.printf(
+        "RSS: 300 load/close only %+.1f MiB; 2000 inferences on one Inferer %+.1f MiB%n",
         (b - a) / (double) MIB, (c - b) / (double) MIB);
     assertTrue(Math.abs(free0 - free1) < 64 * MIB, "GPU memory drift " + (free0 - free1));
     assertTrue(rss1 - rss0 < 64 * MIB, "RSS drift " + (rss1 - rss0));
@@ -114,7 +124,8 @@ class LifecycleGpuTest {
         kept.add(e.createInferer());
       }
       long used = free0 - Cuda.memInfo()[0];
-      System.out.printf("20 open engines+inferers hold %.1f MiB of GPU memory%n", used / (double) MIB);
+      System.out.printf(
+          "20 open engines+inferers hold %.1f MiB of GPU memory%n", used / (double) MIB);
       assertTrue(used > 0);
     } finally {
       engines.forEach(TrtEngine::close);
@@ -131,15 +142,21 @@ class LifecycleGpuTest {
       try {
         List<Future<Integer>> done = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
-          done.add(pool.submit(() -> {
-            try (Inferer inf = e.createInferer()) {
-              for (int i = 0; i < 50; i++) {
-                Reference.assertClose("heatmaps", want, inf.run(in).get("heatmaps").floats(),
-                    Reference.FP32_RTOL, Reference.FP32_ATOL);
-              }
-              return 50;
-            }
-          }));
+          done.add(
+              pool.submit(
+                  () -> {
+                    try (Inferer inf = e.createInferer()) {
+                      for (int i = 0; i < 50; i++) {
+                        Reference.assertClose(
+                            "heatmaps",
+                            want,
+                            inf.run(in).get("heatmaps").floats(),
+                            Reference.FP32_RTOL,
+                            Reference.FP32_ATOL);
+                      }
+                      return 50;
+                    }
+                  }));
         }
         int total = 0;
         for (Future<Integer> f : done) {
@@ -162,16 +179,22 @@ class LifecycleGpuTest {
         Inferer inf = e.createInferer()) {
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try {
-        Future<?> a = pool.submit(() -> {
-          for (int i = 0; i < 100; i++) {
-            Reference.assertClose("y7", y7, inf.infer(Map.of("x", x7)).get("y"), 1e-3, 1e-4);
-          }
-        });
-        Future<?> b = pool.submit(() -> {
-          for (int i = 0; i < 100; i++) {
-            Reference.assertClose("y16", y16, inf.infer(Map.of("x", x16)).get("y"), 1e-3, 1e-4);
-          }
-        });
+        Future<?> a =
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 100; i++) {
+                    Reference.assertClose(
+                        "y7", y7, inf.infer(Map.of("x", x7)).get("y"), 1e-3, 1e-4);
+                  }
+                });
+        Future<?> b =
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 100; i++) {
+                    Reference.assertClose(
+                        "y16", y16, inf.infer(Map.of("x", x16)).get("y"), 1e-3, 1e-4);
+                  }
+                });
         a.get();
         b.get();
       } finally {

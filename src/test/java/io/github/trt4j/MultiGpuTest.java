@@ -44,7 +44,8 @@ class MultiGpuTest {
     Cuda.setDevice(0);
     plan = EngineBuilder.fromOnnx(TestModels.onnx("seed")).tf32(false).device(1).build();
     assertEquals(0, Cuda.currentDevice(), "current device after EngineBuilder.device(1).build()");
-    System.out.println("device 0: " + Cuda.deviceDescription(0) + "; device 1: " + Cuda.deviceDescription(1));
+    System.out.println(
+        "device 0: " + Cuda.deviceDescription(0) + "; device 1: " + Cuda.deviceDescription(1));
   }
 
   /** Fails unless the calling thread's current device is {@code want} after {@code call}. */
@@ -80,9 +81,12 @@ class MultiGpuTest {
           compare("run(IoBinding)", in, on0, outputs(e1, b));
           i1.enqueue(b).await();
           stays(0, "enqueue(IoBinding).await()");
-          try (DeviceTensor wrong = DeviceTensor.allocate(0, DataType.FLOAT, Shape.of(2, 36, 60, 1))) {
+          try (DeviceTensor wrong =
+              DeviceTensor.allocate(0, DataType.FLOAT, Shape.of(2, 36, 60, 1))) {
             stays(0, "DeviceTensor.allocate(0, …)");
-            assertThrows(IllegalArgumentException.class, () -> b.bind("__eye", wrong),
+            assertThrows(
+                IllegalArgumentException.class,
+                () -> b.bind("__eye", wrong),
                 "a device-0 tensor bound to a device-1 binding");
           }
         }
@@ -115,19 +119,36 @@ class MultiGpuTest {
   }
 
   /** Device 1's outputs against device 0's and ONNX Runtime's; pass-throughs exactly. */
-  static void compare(String what, Map<String, Tensor> in, Map<String, Tensor> on0, Map<String, Tensor> on1)
+  static void compare(
+      String what, Map<String, Tensor> in, Map<String, Tensor> on0, Map<String, Tensor> on1)
       throws java.io.IOException {
     for (String name : FLOAT_OUTPUTS) {
       float[] a = on0.get(name).floats();
       float[] b = on1.get(name).floats();
-      Reference.assertClose(what + " " + name + " device 1 vs device 0", a, b, Reference.FP32_RTOL, Reference.FP32_ATOL);
-      Reference.assertClose(what + " " + name + " device 1 vs ONNX Runtime",
-          TestModels.npy("seed.out." + name + ".npy").floats(), b, Reference.FP32_RTOL, Reference.FP32_ATOL);
-      System.out.printf(Locale.ROOT, "%s %s: max |device 1 - device 0| = %g%n", what, name, Reference.maxAbs(a, b));
+      Reference.assertClose(
+          what + " " + name + " device 1 vs device 0",
+          a,
+          b,
+          Reference.FP32_RTOL,
+          Reference.FP32_ATOL);
+      Reference.assertClose(
+          what + " " + name + " device 1 vs ONNX Runtime",
+          TestModels.npy("seed.out." + name + ".npy").floats(),
+          b,
+          Reference.FP32_RTOL,
+          Reference.FP32_ATOL);
+      System.out.printf(
+          Locale.ROOT,
+          "%s %s: max |device 1 - device 0| = %g%n",
+          what,
+          name,
+          Reference.maxAbs(a, b));
     }
     assertArrayEquals(in.get("__eye").floats(), on1.get("eye").floats(), what + " eye");
-    assertArrayEquals(in.get("__frame_index").longs(), on1.get("frame_index").longs(), what + " frame_index");
-    assertArrayEquals(in.get("__eye_index").longs(), on1.get("eye_index").longs(), what + " eye_index");
+    assertArrayEquals(
+        in.get("__frame_index").longs(), on1.get("frame_index").longs(), what + " frame_index");
+    assertArrayEquals(
+        in.get("__eye_index").longs(), on1.get("eye_index").longs(), what + " eye_index");
   }
 
   @Test
@@ -145,10 +166,14 @@ class MultiGpuTest {
       inf.run(b);
       long used1 = free1 - Cuda.memInfo(1)[0];
       long used0 = free0 - Cuda.memInfo(0)[0];
-      System.out.printf(Locale.ROOT, "open engine on device 1: device 1 %+.2f MiB used, device 0 %+.2f MiB%n",
-          used1 / (double) MIB, used0 / (double) MIB);
+      System.out.printf(
+          Locale.ROOT,
+          "open engine on device 1: device 1 %+.2f MiB used, device 0 %+.2f MiB%n",
+          used1 / (double) MIB,
+          used0 / (double) MIB);
       assertTrue(used1 > 0, "an open engine, context and binding on device 1 use device-1 memory");
-      assertTrue(Math.abs(used0) <= TOLERANCE, "device-1 work allocated " + used0 + " bytes on device 0");
+      assertTrue(
+          Math.abs(used0) <= TOLERANCE, "device-1 work allocated " + used0 + " bytes on device 0");
     }
     waitForFree(1, free1, "close()", TOLERANCE);
     waitForFree(0, free0, "close() (device 0)", TOLERANCE);
@@ -216,7 +241,9 @@ class MultiGpuTest {
     return last;
   }
 
-  /** GCs and polls free memory on {@code device} for up to ~10 s until it is back to {@code before}. */
+  /**
+   * GCs and polls free memory on {@code device} for up to ~10 s until it is back to {@code before}.
+   */
   private static void waitForFree(int device, long before, String what, long tolerance)
       throws InterruptedException {
     long now = 0;
@@ -225,12 +252,24 @@ class MultiGpuTest {
       Thread.sleep(300);
       now = Cuda.memInfo(device)[0];
       if (Math.abs(before - now) <= tolerance) {
-        System.out.printf(Locale.ROOT, "device %d after %s: free %d -> %d MiB (%+.2f MiB)%n", device, what,
-            before / MIB, now / MIB, (now - before) / (double) MIB);
+        System.out.printf(
+            Locale.ROOT,
+            "device %d after %s: free %d -> %d MiB (%+.2f MiB)%n",
+            device,
+            what,
+            before / MIB,
+            now / MIB,
+            (now - before) / (double) MIB);
         return;
       }
     }
-    fail(String.format(Locale.ROOT, "device %d: free memory %+.2f MiB after %s (allowed ±%.0f MiB)", device,
-        (now - before) / (double) MIB, what, tolerance / (double) MIB));
+    fail(
+        String.format(
+            Locale.ROOT,
+            "device %d: free memory %+.2f MiB after %s (allowed ±%.0f MiB)",
+            device,
+            (now - before) / (double) MIB,
+            what,
+            tolerance / (double) MIB));
   }
 }

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The native layer on a GPU: TensorRT and the driver only, the library search order as a user
- * meets it, the version checks, and the caller's CUDA context left alone.
+ * The native layer on a GPU: TensorRT and the driver only, the library search order as a user meets
+ * it, the version checks, and the caller's CUDA context left alone.
  */
 @GpuTest
 class NativeLayerGpuTest {
@@ -31,7 +31,8 @@ class NativeLayerGpuTest {
         continue;
       }
       String name = Path.of(line.substring(slash).trim()).getFileName().toString();
-      if (name.matches("lib(cudart|cublas|cublasLt|cudnn.*|nvrtc.*|nvJitLink|jnicudart|jnicublas|jnicudnn|jninvrtc)\\.so.*")) {
+      if (name.matches(
+          "lib(cudart|cublas|cublasLt|cudnn.*|nvrtc.*|nvJitLink|jnicudart|jnicublas|jnicudnn|jninvrtc)\\.so.*")) {
         found.add(name);
       }
     }
@@ -53,9 +54,12 @@ class NativeLayerGpuTest {
   void onlyTheDriverTensorRtAndItsGlueAreMapped() throws IOException {
     NativeRuntime r = TrtEngine.runtime();
     System.out.println("runtime: " + r);
-    assertEquals(io.github.trt4j.internal.trt.Natives.lineMajor(), Integer.parseInt(r.tensorRtVersion().split("\\.")[0]));
+    assertEquals(
+        io.github.trt4j.internal.trt.Natives.lineMajor(),
+        Integer.parseInt(r.tensorRtVersion().split("\\.")[0]));
     assertTrue(Files.isRegularFile(r.tensorRtLibrary()), r.toString());
-    try (TrtEngine e = TrtEngine.load(TestModels.engine("seed")); Inferer i = e.createInferer()) {
+    try (TrtEngine e = TrtEngine.load(TestModels.engine("seed"));
+        Inferer i = e.createInferer()) {
       i.run(FastPathGpuTest.inputs("seed"));
     }
     TreeSet<String> names = mappedNames();
@@ -72,22 +76,25 @@ class NativeLayerGpuTest {
     Map<String, Tensor> in = FastPathGpuTest.inputs("seed");
     long[] seen = new long[4];
     Throwable[] failed = new Throwable[1];
-    Thread t = new Thread(() -> {
-      try {
-        seen[0] = Cuda.currentContext();
-        try (TrtEngine e = TrtEngine.load(plan)) {
-          seen[1] = Cuda.currentContext();
-          try (Inferer i = e.createInferer(); IoBinding b = i.createBinding()) {
-            seen[2] = Cuda.currentContext();
-            i.run(in);
-            i.run(b);
-            seen[3] = Cuda.currentContext();
-          }
-        }
-      } catch (Throwable x) {
-        failed[0] = x;
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                seen[0] = Cuda.currentContext();
+                try (TrtEngine e = TrtEngine.load(plan)) {
+                  seen[1] = Cuda.currentContext();
+                  try (Inferer i = e.createInferer();
+                      IoBinding b = i.createBinding()) {
+                    seen[2] = Cuda.currentContext();
+                    i.run(in);
+                    i.run(b);
+                    seen[3] = Cuda.currentContext();
+                  }
+                }
+              } catch (Throwable x) {
+                failed[0] = x;
+              }
+            });
     t.start();
     t.join(120_000);
     if (failed[0] != null) {
@@ -103,18 +110,23 @@ class NativeLayerGpuTest {
   void aPlanOfAnotherVersionNamesBothVersionsAndBothFixes() throws IOException {
     byte[] plan = Files.readAllBytes(TestModels.engine("seed"));
     plan[24] = (byte) (plan[24] == 10 ? 10 : plan[24]);
-    plan[25] = (byte) (plan[25] + 2);  // minor + 2
-    EngineLoadException e = org.junit.jupiter.api.Assertions.assertThrows(EngineLoadException.class,
-        () -> TrtEngine.load(plan));
+    plan[25] = (byte) (plan[25] + 2); // minor + 2
+    EngineLoadException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            EngineLoadException.class, () -> TrtEngine.load(plan));
     String v = TrtEngine.tensorRtVersion();
     System.out.println("version mismatch: " + e.getMessage());
     assertTrue(e.getMessage().contains("but the TensorRT loaded is " + v), e.getMessage());
-    assertTrue(e.getMessage().contains("TRT4J_TENSORRT_HOME") && e.getMessage().contains("rebuild"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("TRT4J_TENSORRT_HOME") && e.getMessage().contains("rebuild"),
+        e.getMessage());
   }
 
   /** Runs RuntimeProbe in a child JVM with {@code env} changes; its output. */
-  static String probe(Map<String, String> env, List<String> unset, String... args) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(RuntimeProbe.class.getName(), List.of(args)));
+  static String probe(Map<String, String> env, List<String> unset, String... args)
+      throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(ChildJvm.command(RuntimeProbe.class.getName(), List.of(args)));
     pb.environment().putAll(env);
     unset.forEach(pb.environment()::remove);
     pb.redirectErrorStream(true);
@@ -132,7 +144,8 @@ class NativeLayerGpuTest {
     NativeRuntime here = TrtEngine.runtime();
     Path dir = here.tensorRtLibrary().getParent();
     String plan = TestModels.engine("seed").toString();
-    String ok = probe(Map.of("TRT4J_TENSORRT_HOME", dir.toString()), List.of("LD_LIBRARY_PATH"), plan);
+    String ok =
+        probe(Map.of("TRT4J_TENSORRT_HOME", dir.toString()), List.of("LD_LIBRARY_PATH"), plan);
     assertTrue(ok.startsWith("exit 0"), ok);
     assertTrue(ok.contains("(TRT4J_TENSORRT_HOME)"), ok);
     assertTrue(ok.contains("ran: outputs"), ok);
@@ -140,7 +153,9 @@ class NativeLayerGpuTest {
     Path empty = Files.createTempDirectory("no-tensorrt");
     String bad = probe(Map.of("TRT4J_TENSORRT_HOME", empty.toString()), List.of("LD_LIBRARY_PATH"));
     assertTrue(bad.startsWith("exit 3"), bad);
-    assertTrue(bad.contains("TRT4J_TENSORRT_HOME names " + empty + ", which holds no libnvinfer.so."), bad);
+    assertTrue(
+        bad.contains("TRT4J_TENSORRT_HOME names " + empty + ", which holds no libnvinfer.so."),
+        bad);
     Files.delete(empty);
   }
 }

@@ -69,11 +69,17 @@ class NpyFuzzTest {
       }
     }
     int deliberateTotal = deliberate.values().stream().mapToInt(Integer::intValue).sum();
-    System.out.printf("NPY/NPZ corpus: %s cases; same array as numpy %d; both refuse %d;"
+    System.out.printf(
+        "NPY/NPZ corpus: %s cases; same array as numpy %d; both refuse %d;"
             + " trt4j refuses what numpy reads %d; trt4j reads what numpy refuses %d;"
             + " different arrays %d; failures that are not a named IOException %d%n",
-        kinds, agreeOk, agreeRefused, deliberateTotal, acceptedWhatNumpyRefused.size(),
-        different.size(), badFailures.size());
+        kinds,
+        agreeOk,
+        agreeRefused,
+        deliberateTotal,
+        acceptedWhatNumpyRefused.size(),
+        different.size(),
+        badFailures.size());
     deliberate.forEach((k, v) -> System.out.printf("  refused deliberately: %4d  %s%n", v, k));
     acceptedWhatNumpyRefused.forEach(s -> System.out.println("  read, numpy refused: " + s));
     assertTrue(kinds.get("npy") >= 3000 && kinds.get("npz") >= 1000, kinds.toString());
@@ -84,10 +90,14 @@ class NpyFuzzTest {
 
   /** The reason without the file name and numbers, to group refusals. */
   private static String reason(String message, Path p) {
-    String m = message.replace(p.toString(), "FILE").replaceAll("^FILE\\[[^\\]]*\\]", "FILE[ENTRY]");
-    m = m.replaceAll("header says \\[[^\\]]*\\] \\S+", "header says SHAPE TYPE")
-        .replaceAll("\\([^()]*bytes[^()]*\\)", "").replaceAll("'[^']*'", "'…'")
-        .replaceAll("\\d+", "N").replaceAll(" at offset N.*", "");
+    String m =
+        message.replace(p.toString(), "FILE").replaceAll("^FILE\\[[^\\]]*\\]", "FILE[ENTRY]");
+    m =
+        m.replaceAll("header says \\[[^\\]]*\\] \\S+", "header says SHAPE TYPE")
+            .replaceAll("\\([^()]*bytes[^()]*\\)", "")
+            .replaceAll("'[^']*'", "'…'")
+            .replaceAll("\\d+", "N")
+            .replaceAll(" at offset N.*", "");
     return m.length() > 120 ? m.substring(0, 120) + "…" : m;
   }
 

@@ -26,24 +26,30 @@ class NpyHostileHeaderTest {
 
   @TempDir Path dir;
 
-  private static final int N = 9_000;  // within NumPy's 10 000-character header limit
+  private static final int N = 9_000; // within NumPy's 10 000-character header limit
 
   private static String header(String shape) {
     return "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }\n";
   }
 
   /** Reads {@code bytes} as {@code name} on a small-stack thread; the throwable, or null. */
-  private Throwable readOnSmallStack(String name, byte[] bytes, AtomicReference<Tensor> got) throws Exception {
+  private Throwable readOnSmallStack(String name, byte[] bytes, AtomicReference<Tensor> got)
+      throws Exception {
     Path p = dir.resolve(name + ".npy");
     Files.write(p, bytes);
     AtomicReference<Throwable> thrown = new AtomicReference<>();
-    Thread t = new Thread(null, () -> {
-      try {
-        got.set(Npy.read(p));
-      } catch (Throwable e) {
-        thrown.set(e);
-      }
-    }, "npy-small-stack", 256 * 1024);
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                got.set(Npy.read(p));
+              } catch (Throwable e) {
+                thrown.set(e);
+              }
+            },
+            "npy-small-stack",
+            256 * 1024);
     t.start();
     t.join(20_000);
     if (t.isAlive()) {
@@ -108,20 +114,24 @@ class NpyHostileHeaderTest {
     }
     assertTrue(problems.isEmpty(), problems.toString());
     assertEquals(shapes.size(), refused);
-    System.out.println("issue16 class 1: " + refused + " hostile NPY headers, each a named IOException");
+    System.out.println(
+        "issue16 class 1: " + refused + " hostile NPY headers, each a named IOException");
   }
 
   @Test
   void longButValidLiteralsAreReadAsNumPyReadsThem() throws Exception {
-    Map<String, String> shapes = Map.of(
-        "hexZeros", "(0x" + "0".repeat(N) + "2,)",
-        "binaryZeros", "(0b" + "0_".repeat(N / 2) + "10,)",
-        "decimalZeros", "(" + "0".repeat(4_300) + ", 2)",
-        "signedParens", "(+(2),)",
-        "spaced", "(" + " ".repeat(N) + "2,)");
+    Map<String, String> shapes =
+        Map.of(
+            "hexZeros", "(0x" + "0".repeat(N) + "2,)",
+            "binaryZeros", "(0b" + "0_".repeat(N / 2) + "10,)",
+            "decimalZeros", "(" + "0".repeat(4_300) + ", 2)",
+            "signedParens", "(+(2),)",
+            "spaced", "(" + " ".repeat(N) + "2,)");
     for (Map.Entry<String, String> c : shapes.entrySet()) {
       byte[] data = NpyStrictTest.le(Float.floatToIntBits(1.5f), Float.floatToIntBits(-2f));
-      byte[] bytes = NpyStrictTest.npy(3, header(c.getValue()), c.getKey().equals("decimalZeros") ? new byte[0] : data);
+      byte[] bytes =
+          NpyStrictTest.npy(
+              3, header(c.getValue()), c.getKey().equals("decimalZeros") ? new byte[0] : data);
       AtomicReference<Tensor> got = new AtomicReference<>();
       Throwable e = readOnSmallStack(c.getKey(), bytes, got);
       if (e != null) {

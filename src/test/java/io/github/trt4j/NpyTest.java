@@ -86,12 +86,16 @@ class NpyTest {
     byte[] full = out.toByteArray();
     Files.write(p, Arrays.copyOf(full, full.length - 5));
     e = assertThrows(IOException.class, () -> Npy.read(p));
-    assertTrue(e.getMessage().startsWith(p + ": truncated: header says [8] <f4 (32 bytes)"), e.getMessage());
-    String fortran = new String(full, java.nio.charset.StandardCharsets.ISO_8859_1).replace("False", "True ");
+    assertTrue(
+        e.getMessage().startsWith(p + ": truncated: header says [8] <f4 (32 bytes)"),
+        e.getMessage());
+    String fortran =
+        new String(full, java.nio.charset.StandardCharsets.ISO_8859_1).replace("False", "True ");
     Files.write(p, fortran.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     // One dimension: Fortran and C order are the same bytes.
     assertArrayEquals(new float[8], Npy.read(p).floats());
-    String f64 = new String(full, java.nio.charset.StandardCharsets.ISO_8859_1).replace("<f4", "<f8");
+    String f64 =
+        new String(full, java.nio.charset.StandardCharsets.ISO_8859_1).replace("<f4", "<f8");
     Files.write(p, f64.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     e = assertThrows(IOException.class, () -> Npy.read(p));
     assertTrue(e.getMessage().contains("'<f8' is not supported"), e.getMessage());

@@ -18,7 +18,8 @@ public final class NpzChild {
       try {
         Map<String, Tensor> m = Npy.readNpz(Path.of(a));
         StringBuilder b = new StringBuilder("READ");
-        m.forEach((k, v) -> b.append(' ').append(k).append(':').append(v.dataType()).append(v.shape()));
+        m.forEach(
+            (k, v) -> b.append(' ').append(k).append(':').append(v.dataType()).append(v.shape()));
         outcome = b.toString();
         m = null;
       } catch (IOException e) {
@@ -28,7 +29,8 @@ public final class NpzChild {
         System.exit(20);
         return;
       }
-      System.out.println(a + " -> " + outcome + " [" + (System.nanoTime() - t0) / 1_000_000 + " ms]");
+      System.out.println(
+          a + " -> " + outcome + " [" + (System.nanoTime() - t0) / 1_000_000 + " ms]");
     }
     System.exit(0);
   }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 16, classes 6 and 9: a digest file that exists but cannot be read is an error, never "no
- * digest"; every line form GNU {@code sha256sum -c} accepts is read; what {@link
- * PlanDigest#write} writes, {@link PlanDigest#read} reads (and {@code sha256sum -c} accepts).
+ * digest"; every line form GNU {@code sha256sum -c} accepts is read; what {@link PlanDigest#write}
+ * writes, {@link PlanDigest#read} reads (and {@code sha256sum -c} accepts).
  */
 class PlanDigestHostileTest {
 
@@ -52,7 +52,8 @@ class PlanDigestHostileTest {
           Files.createSymbolicLink(d, dir.resolve("other"));
           Files.createSymbolicLink(dir.resolve("other"), d);
         }
-        case "link into a missing directory" -> Files.createSymbolicLink(d, dir.resolve("no/such/dir/x"));
+        case "link into a missing directory" ->
+            Files.createSymbolicLink(d, dir.resolve("no/such/dir/x"));
         case "directory" -> Files.createDirectory(d);
         case "link to a directory" -> {
           Files.createDirectories(dir.resolve("adir"));
@@ -65,7 +66,8 @@ class PlanDigestHostileTest {
       }
       long t0 = System.nanoTime();
       IOException x = assertThrows(IOException.class, () -> PlanDigest.read(e), c.getKey());
-      assertTrue(x.getMessage().contains(d.toString()) && x.getMessage().contains(c.getValue()),
+      assertTrue(
+          x.getMessage().contains(d.toString()) && x.getMessage().contains(c.getValue()),
           c.getKey() + ": " + x.getMessage());
       // The load is refused for the same reason, before any native code.
       IOException y = assertThrows(IOException.class, () -> TrtEngine.load(e), c.getKey());
@@ -88,12 +90,17 @@ class PlanDigestHostileTest {
     }
   }
 
-  /** Whether GNU sha256sum -c, run in {@code dir}, accepts {@code digest}; null when it is absent. */
+  /**
+   * Whether GNU sha256sum -c, run in {@code dir}, accepts {@code digest}; null when it is absent.
+   */
   private Boolean sha256sumAccepts(Path digest) throws Exception {
     Process p;
     try {
-      p = new ProcessBuilder("sha256sum", "-c", "--status", digest.getFileName().toString())
-          .directory(digest.getParent().toFile()).redirectErrorStream(true).start();
+      p =
+          new ProcessBuilder("sha256sum", "-c", "--status", digest.getFileName().toString())
+              .directory(digest.getParent().toFile())
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException absent) {
       return null;
     }
@@ -141,9 +148,18 @@ class PlanDigestHostileTest {
 
   @Test
   void whatWriteWritesReadReadsForAnyName() throws Exception {
-    List<String> names = List.of("plain.engine", "back\\slash.engine", "new\nline.engine",
-        "carriage\rreturn.engine", "both\\n\n.engine", "trailing\\", "sp ace.engine", "*star.engine",
-        "ünï©ode.engine", "\\\\.engine");
+    List<String> names =
+        List.of(
+            "plain.engine",
+            "back\\slash.engine",
+            "new\nline.engine",
+            "carriage\rreturn.engine",
+            "both\\n\n.engine",
+            "trailing\\",
+            "sp ace.engine",
+            "*star.engine",
+            "ünï©ode.engine",
+            "\\\\.engine");
     int n = 0;
     for (String name : names) {
       Path e = dir.resolve(name);
@@ -158,7 +174,8 @@ class PlanDigestHostileTest {
       Path other = dir.resolve("x" + n + ".engine");
       Files.writeString(other, "x");
       Files.copy(PlanDigest.digestFile(e), PlanDigest.digestFile(other));
-      EngineLoadException wrong = assertThrows(EngineLoadException.class, () -> PlanDigest.read(other));
+      EngineLoadException wrong =
+          assertThrows(EngineLoadException.class, () -> PlanDigest.read(other));
       assertTrue(wrong.getMessage().contains("it is for '"), wrong.getMessage());
       n++;
     }

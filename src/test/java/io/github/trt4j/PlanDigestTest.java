@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PlanDigestTest {
 
   // FIPS 180-2's example: SHA-256("abc").
-  private static final String ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  private static final String ABC =
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
   @Test
   void checkNamesTheFourStates(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
@@ -35,8 +36,8 @@ class PlanDigestTest {
     java.nio.file.Files.writeString(PlanDigest.digestFile(plan), "not a digest\n");
     PlanDigest.Check malformed = PlanDigest.check(plan);
     assertEquals(PlanDigest.State.MALFORMED, malformed.state());
-    org.junit.jupiter.api.Assertions.assertTrue(malformed.problem().contains("malformed digest file"),
-        malformed.problem());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        malformed.problem().contains("malformed digest file"), malformed.problem());
   }
 
   @Test
@@ -65,8 +66,11 @@ class PlanDigestTest {
     PlanDigest.write(e);
     Process p;
     try {
-      p = new ProcessBuilder("sha256sum", "-c", "x.plan.sha256").directory(dir.toFile())
-          .redirectErrorStream(true).start();
+      p =
+          new ProcessBuilder("sha256sum", "-c", "x.plan.sha256")
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException notInstalled) {
       org.junit.jupiter.api.Assumptions.abort("sha256sum is not installed");
       return;
@@ -85,8 +89,15 @@ class PlanDigestTest {
     String actual = PlanDigest.sha256(e);
     EngineLoadException x = assertThrows(EngineLoadException.class, () -> TrtEngine.load(e));
     assertEquals(e.toString(), x.source());
-    assertTrue(x.getMessage().startsWith(e + ": SHA-256 mismatch: m.engine.sha256 records " + ABC
-        + ", the file's content is " + actual), x.getMessage());
+    assertTrue(
+        x.getMessage()
+            .startsWith(
+                e
+                    + ": SHA-256 mismatch: m.engine.sha256 records "
+                    + ABC
+                    + ", the file's content is "
+                    + actual),
+        x.getMessage());
   }
 
   @Test
@@ -95,8 +106,10 @@ class PlanDigestTest {
     Files.writeString(e, "abc");
     PlanDigest.write(e);
     // The digest passes, so the next check (the plan header, still no GPU) speaks.
-    EngineLoadException x = assertThrows(EngineLoadException.class,
-        () -> TrtEngine.load(e, LoadOptions.defaults().requireDigest(true)));
+    EngineLoadException x =
+        assertThrows(
+            EngineLoadException.class,
+            () -> TrtEngine.load(e, LoadOptions.defaults().requireDigest(true)));
     assertTrue(x.getMessage().contains("too short to be a TensorRT plan"), x.getMessage());
     Path empty = dir.resolve("empty.engine");
     Files.write(empty, new byte[0]);
@@ -122,8 +135,10 @@ class PlanDigestTest {
     };
     for (String[] c : cases) {
       Files.writeString(d, c[0]);
-      EngineLoadException x = assertThrows(EngineLoadException.class, () -> TrtEngine.load(e), c[0]);
-      assertTrue(x.getMessage().startsWith(e + ": malformed digest file " + d + ": " + c[1]),
+      EngineLoadException x =
+          assertThrows(EngineLoadException.class, () -> TrtEngine.load(e), c[0]);
+      assertTrue(
+          x.getMessage().startsWith(e + ": malformed digest file " + d + ": " + c[1]),
           x.getMessage());
     }
     Files.delete(d);
@@ -136,9 +151,12 @@ class PlanDigestTest {
   void aRequiredDigestMustExist(@TempDir Path dir) throws IOException {
     Path e = dir.resolve("m.engine");
     Files.writeString(e, "abc");
-    EngineLoadException x = assertThrows(EngineLoadException.class,
-        () -> TrtEngine.load(e, LoadOptions.defaults().requireDigest(true)));
-    assertTrue(x.getMessage().startsWith(e + ": no digest file " + PlanDigest.digestFile(e)),
+    EngineLoadException x =
+        assertThrows(
+            EngineLoadException.class,
+            () -> TrtEngine.load(e, LoadOptions.defaults().requireDigest(true)));
+    assertTrue(
+        x.getMessage().startsWith(e + ": no digest file " + PlanDigest.digestFile(e)),
         x.getMessage());
     assertEquals(new LoadOptions(2, true), LoadOptions.defaults().device(2).requireDigest(true));
     assertThrows(IllegalArgumentException.class, () -> LoadOptions.defaults().device(-1));
@@ -150,15 +168,17 @@ class PlanDigestTest {
     Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
     org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "mkfifo failed");
     // Opening a FIFO for reading blocks until a writer comes; the guard only catches a hang.
-    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-      IOException a = assertThrows(IOException.class, () -> TrtEngine.load(fifo));
-      assertTrue(a.getMessage().contains("not a readable regular file"), a.getMessage());
-      IOException b = assertThrows(IOException.class, () -> PlanHeader.read(fifo));
-      assertTrue(b.getMessage().contains("not a readable regular file"), b.getMessage());
-      Path npy = dir.resolve("pipe.npy");
-      Files.move(fifo, npy);
-      IOException c = assertThrows(IOException.class, () -> Npy.read(npy));
-      assertTrue(c.getMessage().contains(npy.toString()), c.getMessage());
-    });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(60),
+        () -> {
+          IOException a = assertThrows(IOException.class, () -> TrtEngine.load(fifo));
+          assertTrue(a.getMessage().contains("not a readable regular file"), a.getMessage());
+          IOException b = assertThrows(IOException.class, () -> PlanHeader.read(fifo));
+          assertTrue(b.getMessage().contains("not a readable regular file"), b.getMessage());
+          Path npy = dir.resolve("pipe.npy");
+          Files.move(fifo, npy);
+          IOException c = assertThrows(IOException.class, () -> Npy.read(npy));
+          assertTrue(c.getMessage().contains(npy.toString()), c.getMessage());
+        });
   }
 }

@@ -1,6 +1,5 @@
 package io.github.trt4j;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ol>
  *   <li>builds the seed engine with {@link EngineBuilder#buildTo} (which writes its digest), then
  *       loads {@code --mutations} mutated copies, each beside the original's digest, in this
- *       process with {@link TrtEngine#load(Path)}: every one must be an {@link
- *       EngineLoadException} (the digest check runs before TensorRT sees a byte);
+ *       process with {@link TrtEngine#load(Path)}: every one must be an {@link EngineLoadException}
+ *       (the digest check runs before TensorRT sees a byte);
  *   <li>verifies {@code --verify} body mutations of a digest-less copy with {@link PlanVerifier},
  *       {@code --parallel} at a time, and counts OK / REFUSED / CRASHED / HUNG: this process must
  *       survive them all.
@@ -30,14 +29,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Arguments (all optional): {@code --mutations 1200 --verify 200 --parallel 8 --timeout 20
  * --seed 7 --work DIR --out DIR --plan FILE} ({@code --plan} fuzzes a given file instead of
- * building the seed engine: a dry run of the harness where there is no GPU) (a summary is written to {@code OUT/planfuzz.txt}). Exit status
- * 0 only when every in-process load was an EngineLoadException and the verifies all came back.
+ * building the seed engine: a dry run of the harness where there is no GPU) (a summary is written
+ * to {@code OUT/planfuzz.txt}). Exit status 0 only when every in-process load was an
+ * EngineLoadException and the verifies all came back.
  */
 public final class PlanFuzz {
 
   private PlanFuzz() {}
 
-  enum Kind { TRUNCATE, HEADER_FLIP, BODY_BYTES, ZEROED_RANGE, GARBAGE }
+  enum Kind {
+    TRUNCATE,
+    HEADER_FLIP,
+    BODY_BYTES,
+    ZEROED_RANGE,
+    GARBAGE
+  }
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = new TreeMap<>();
@@ -64,15 +70,27 @@ public final class PlanFuzz {
     byte[] plan = Files.readAllBytes(seed);
     String digest = PlanDigest.read(seed).orElseThrow();
     try (TrtEngine e = TrtEngine.load(seed, LoadOptions.defaults().requireDigest(true))) {
-      line(report, "seed engine %s: %d bytes, sha256 %s, %d tensors, TensorRT %s", seed, plan.length,
-          digest, e.tensors().size(), TrtEngine.tensorRtVersion());
+      line(
+          report,
+          "seed engine %s: %d bytes, sha256 %s, %d tensors, TensorRT %s",
+          seed,
+          plan.length,
+          digest,
+          e.tensors().size(),
+          TrtEngine.tensorRtVersion());
     } catch (CudaUnavailableException | EngineLoadException e) {
-      line(report, "seed engine %s: %d bytes, sha256 %s; does not load here: %s", seed, plan.length,
-          digest, e.getMessage());
+      line(
+          report,
+          "seed engine %s: %d bytes, sha256 %s; does not load here: %s",
+          seed,
+          plan.length,
+          digest,
+          e.getMessage());
     }
 
     // Part 1: digest-carrying mutations, loaded in this process.
-    Map<Kind, int[]> loads = new TreeMap<>(); // [typed EngineLoadException, other exception, loaded]
+    Map<Kind, int[]> loads =
+        new TreeMap<>(); // [typed EngineLoadException, other exception, loaded]
     Path m = work.resolve("mutant.engine");
     List<String> unexpected = new ArrayList<>();
     for (int i = 0; i < mutations; i++) {
@@ -96,7 +114,14 @@ public final class PlanFuzz {
       }
     }
     line(report, "%nin-process loads of damaged plans with the original's digest (%d):", mutations);
-    line(report, "%-14s %8s %22s %16s %8s", "kind", "count", "EngineLoadException", "other error", "loaded");
+    line(
+        report,
+        "%-14s %8s %22s %16s %8s",
+        "kind",
+        "count",
+        "EngineLoadException",
+        "other error",
+        "loaded");
     for (Map.Entry<Kind, int[]> e : loads.entrySet()) {
       int[] c = e.getValue();
       line(report, "%-14s %8d %22d %16d %8d", e.getKey(), c[0] + c[1] + c[2], c[0], c[1], c[2]);
@@ -115,24 +140,29 @@ public final class PlanFuzz {
       Path p = vdir.resolve(String.format("v%04d.engine", i));
       Files.write(p, mutate(plan, kind, rnd));
       kinds.add(kind);
-      futures.add(pool.submit(() -> {
-        PlanVerifier.Result r = PlanVerifier.verify(p, timeout);
-        int n = done.incrementAndGet();
-        if (n % 20 == 0) {
-          System.out.printf("verify %d/%d%n", n, verifies);
-        }
-        Files.deleteIfExists(p);
-        return r;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                PlanVerifier.Result r = PlanVerifier.verify(p, timeout);
+                int n = done.incrementAndGet();
+                if (n % 20 == 0) {
+                  System.out.printf("verify %d/%d%n", n, verifies);
+                }
+                Files.deleteIfExists(p);
+                return r;
+              }));
     }
     Map<String, Map<PlanVerifier.Status, Integer>> table = new TreeMap<>();
     Map<String, Integer> signals = new TreeMap<>();
     Map<String, Integer> reasons = new TreeMap<>();
     for (int i = 0; i < futures.size(); i++) {
       PlanVerifier.Result r = futures.get(i).get();
-      table.computeIfAbsent(kinds.get(i).name(), k -> new TreeMap<>()).merge(r.status(), 1, Integer::sum);
+      table
+          .computeIfAbsent(kinds.get(i).name(), k -> new TreeMap<>())
+          .merge(r.status(), 1, Integer::sum);
       if (r.status() == PlanVerifier.Status.CRASHED) {
-        signals.merge(r.signal() > 0 ? PlanVerifier.signalName(r.signal()) : "no signal", 1, Integer::sum);
+        signals.merge(
+            r.signal() > 0 ? PlanVerifier.signalName(r.signal()) : "no signal", 1, Integer::sum);
       }
       if (r.status() == PlanVerifier.Status.REFUSED) {
         String reason = r.reason().replaceAll("\\d+", "N");
@@ -140,26 +170,50 @@ public final class PlanFuzz {
       }
     }
     pool.shutdown();
-    line(report, "%nchild-JVM verifies of digest-less damaged plans (%d, %d at a time, timeout %d s):",
-        verifies, parallel, timeout.toSeconds());
-    line(report, "%-14s %6s %9s %9s %6s %13s", "kind", "OK", "REFUSED", "CRASHED", "HUNG", "UNAVAILABLE");
+    line(
+        report,
+        "%nchild-JVM verifies of digest-less damaged plans (%d, %d at a time, timeout %d s):",
+        verifies,
+        parallel,
+        timeout.toSeconds());
+    line(
+        report,
+        "%-14s %6s %9s %9s %6s %13s",
+        "kind",
+        "OK",
+        "REFUSED",
+        "CRASHED",
+        "HUNG",
+        "UNAVAILABLE");
     for (Map.Entry<String, Map<PlanVerifier.Status, Integer>> e : table.entrySet()) {
       Map<PlanVerifier.Status, Integer> s = e.getValue();
-      line(report, "%-14s %6d %9d %9d %6d %13d", e.getKey(), s.getOrDefault(PlanVerifier.Status.OK, 0),
-          s.getOrDefault(PlanVerifier.Status.REFUSED, 0), s.getOrDefault(PlanVerifier.Status.CRASHED, 0),
-          s.getOrDefault(PlanVerifier.Status.HUNG, 0), s.getOrDefault(PlanVerifier.Status.UNAVAILABLE, 0));
+      line(
+          report,
+          "%-14s %6d %9d %9d %6d %13d",
+          e.getKey(),
+          s.getOrDefault(PlanVerifier.Status.OK, 0),
+          s.getOrDefault(PlanVerifier.Status.REFUSED, 0),
+          s.getOrDefault(PlanVerifier.Status.CRASHED, 0),
+          s.getOrDefault(PlanVerifier.Status.HUNG, 0),
+          s.getOrDefault(PlanVerifier.Status.UNAVAILABLE, 0));
     }
     line(report, "crash signals: %s", signals);
-    reasons.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(8)
+    reasons.entrySet().stream()
+        .sorted((a, b) -> b.getValue() - a.getValue())
+        .limit(8)
         .forEach(e -> line(report, "  refused %4d: %s", e.getValue(), e.getKey()));
-    line(report, "%nparent alive (pid %d) after %.0f s", ProcessHandle.current().pid(),
+    line(
+        report,
+        "%nparent alive (pid %d) after %.0f s",
+        ProcessHandle.current().pid(),
         (System.nanoTime() - t0) / 1e9);
     if (opt.containsKey("out")) {
       Path out = Files.createDirectories(Path.of(opt.get("out"))).resolve("planfuzz.txt");
       Files.writeString(out, report);
     }
     boolean pass = unexpected.isEmpty();
-    System.out.println(pass ? "PASS" : "FAIL: " + unexpected.size() + " damaged plans were not refused");
+    System.out.println(
+        pass ? "PASS" : "FAIL: " + unexpected.size() + " damaged plans were not refused");
     System.exit(pass ? 0 : 1);
   }
 

@@ -41,23 +41,32 @@ class PlanHeaderTest {
 
   @Test
   void emptyShortAndForeignFilesAreNamed() {
-    var e = assertThrows(EngineLoadException.class, () -> PlanHeader.parse("m.engine", new byte[0]));
+    var e =
+        assertThrows(EngineLoadException.class, () -> PlanHeader.parse("m.engine", new byte[0]));
     assertEquals("m.engine: the file is empty (0 bytes), not a TensorRT plan", e.getMessage());
     assertEquals("m.engine", e.source());
-    e = assertThrows(EngineLoadException.class, () -> PlanHeader.parse("m.engine", plan(10, 6, 0, 0, 20)));
-    assertEquals("m.engine: truncated: 20 bytes, shorter than a TensorRT plan header", e.getMessage());
+    e =
+        assertThrows(
+            EngineLoadException.class, () -> PlanHeader.parse("m.engine", plan(10, 6, 0, 0, 20)));
+    assertEquals(
+        "m.engine: truncated: 20 bytes, shorter than a TensorRT plan header", e.getMessage());
     byte[] onnx = "\u0008\u0007\u0012\u0007pytorch-----------------".getBytes();
     e = assertThrows(EngineLoadException.class, () -> PlanHeader.parse("model.onnx", onnx));
-    assertTrue(e.getMessage().startsWith("model.onnx: not a TensorRT plan: its first bytes are 08 07 12 07"),
+    assertTrue(
+        e.getMessage()
+            .startsWith("model.onnx: not a TensorRT plan: its first bytes are 08 07 12 07"),
         e.getMessage());
   }
 
   @Test
   void otherVersionsAreRefusedWithBothVersions() {
     PlanHeader old = PlanHeader.parse("old.engine", plan(8, 6, 1, 6, 64));
-    var e = assertThrows(EngineLoadException.class, () -> old.requireCompatible("old.engine", 100600));
-    assertEquals("old.engine: built with TensorRT 8.6.1, this runtime is 10.6.0;"
-        + " rebuild the engine with TensorRT 10.6.0", e.getMessage());
+    var e =
+        assertThrows(EngineLoadException.class, () -> old.requireCompatible("old.engine", 100600));
+    assertEquals(
+        "old.engine: built with TensorRT 8.6.1, this runtime is 10.6.0;"
+            + " rebuild the engine with TensorRT 10.6.0",
+        e.getMessage());
   }
 
   @Test
@@ -69,8 +78,12 @@ class PlanHeaderTest {
     for (int other : new int[] {100601, 100610, 100500, 100700, 110600, 90600}) {
       assertFalse(h.compatibleWith(other), Integer.toString(other));
       var e = assertThrows(EngineLoadException.class, () -> h.requireCompatible("p.engine", other));
-      assertEquals("p.engine: built with TensorRT 10.6.0, this runtime is " + PlanHeader.versionString(other)
-          + "; rebuild the engine with TensorRT " + PlanHeader.versionString(other), e.getMessage());
+      assertEquals(
+          "p.engine: built with TensorRT 10.6.0, this runtime is "
+              + PlanHeader.versionString(other)
+              + "; rebuild the engine with TensorRT "
+              + PlanHeader.versionString(other),
+          e.getMessage());
     }
     assertFalse(PlanHeader.parse("q", plan(10, 6, 1, 26, 64)).compatibleWith(100600));
   }
@@ -80,12 +93,16 @@ class PlanHeaderTest {
     byte[] full = plan(10, 6, 0, 26, 1000);
     PlanHeader.parse("x", full).requireComplete("x", 1000);
     byte[] cut = java.util.Arrays.copyOf(full, 600);
-    var e = assertThrows(EngineLoadException.class,
-        () -> PlanHeader.parse("x.engine", cut).requireComplete("x.engine", cut.length));
+    var e =
+        assertThrows(
+            EngineLoadException.class,
+            () -> PlanHeader.parse("x.engine", cut).requireComplete("x.engine", cut.length));
     assertEquals("x.engine: truncated: the plan header says 1000 bytes, got 600", e.getMessage());
     byte[] longer = java.util.Arrays.copyOf(full, 1200);
-    e = assertThrows(EngineLoadException.class,
-        () -> PlanHeader.parse("x.engine", longer).requireComplete("x.engine", longer.length));
+    e =
+        assertThrows(
+            EngineLoadException.class,
+            () -> PlanHeader.parse("x.engine", longer).requireComplete("x.engine", longer.length));
     assertTrue(e.getMessage().contains("says 1000 bytes, got 1200"), e.getMessage());
   }
 

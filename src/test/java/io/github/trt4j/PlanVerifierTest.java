@@ -58,10 +58,14 @@ class PlanVerifierTest {
     assertTrue(m.find(), hung.output());
     long pid = Long.parseLong(m.group(1));
     // SIGKILL is asynchronous for a process that is not our child: wait for it to be gone.
-    for (int i = 0; i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
+    for (int i = 0;
+        i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        i++) {
       Thread.sleep(100);
     }
-    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "grandchild " + pid + " alive");
+    assertFalse(
+        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+        "grandchild " + pid + " alive");
   }
 
   @Test
@@ -74,7 +78,8 @@ class PlanVerifierTest {
     // TensorRT refuses the zero body.
     Path zeros = Files.write(dir.resolve("z.engine"), PlanHeaderTest.plan(10, 6, 0, 26, 4096));
     Result z = PlanVerifier.verify(zeros, Duration.ofSeconds(120));
-    Status expected = GpuCondition.unavailableReason() == null ? Status.REFUSED : Status.UNAVAILABLE;
+    Status expected =
+        GpuCondition.unavailableReason() == null ? Status.REFUSED : Status.UNAVAILABLE;
     assertEquals(expected, z.status(), z + "\n" + z.output());
   }
 }

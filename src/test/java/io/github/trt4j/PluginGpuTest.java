@@ -38,17 +38,25 @@ class PluginGpuTest {
   @BeforeAll
   static void build() throws IOException {
     plan = dir.resolve("nms_plugin.engine");
-    EngineBuilder.fromOnnx(Path.of("models/test/nms_plugin.onnx")).standardPlugins(true).buildTo(plan);
+    EngineBuilder.fromOnnx(Path.of("models/test/nms_plugin.onnx"))
+        .standardPlugins(true)
+        .buildTo(plan);
   }
 
   @Test
   void withoutThePluginsAFreshJvmIsToldWhichPluginIsMissing() throws Exception {
-    ChildJvm.Outcome without = ChildJvm.run(PluginProbe.class.getName(), List.of(plan.toString()), Duration.ofSeconds(120));
+    ChildJvm.Outcome without =
+        ChildJvm.run(
+            PluginProbe.class.getName(), List.of(plan.toString()), Duration.ofSeconds(120));
     System.out.println("without plugins: " + without.stdout());
     assertEquals(3, without.exitCode(), without.stdout() + without.stderr());
-    assertTrue(without.stdout().contains("needs TensorRT plugin EfficientNMS_TRT version 1"), without.stdout());
+    assertTrue(
+        without.stdout().contains("needs TensorRT plugin EfficientNMS_TRT version 1"),
+        without.stdout());
     assertTrue(without.stdout().contains("--plugins std"), without.stdout());
-    ChildJvm.Outcome with = ChildJvm.run(PluginProbe.class.getName(), List.of(plan.toString(), "std"), Duration.ofSeconds(120));
+    ChildJvm.Outcome with =
+        ChildJvm.run(
+            PluginProbe.class.getName(), List.of(plan.toString(), "std"), Duration.ofSeconds(120));
     assertEquals(0, with.exitCode(), with.stdout() + with.stderr());
     assertTrue(with.stdout().contains("loaded: 6 tensors"), with.stdout());
   }
@@ -72,9 +80,11 @@ class PluginGpuTest {
         for (int i = 0; i < scores.length; i++) {
           scores[i] = (float) r.nextDouble();
         }
-        Map<String, Tensor> out = inf.run(Map.of(
-            "boxes", Tensor.ofFloats(Shape.of(1, N, 4), boxes),
-            "scores", Tensor.ofFloats(Shape.of(1, N, C), scores)));
+        Map<String, Tensor> out =
+            inf.run(
+                Map.of(
+                    "boxes", Tensor.ofFloats(Shape.of(1, N, 4), boxes),
+                    "scores", Tensor.ofFloats(Shape.of(1, N, C), scores)));
         List<float[]> want = nms(boxes, scores);
         int got = out.get("num_detections").ints()[0];
         assertEquals(want.size(), got, "seed " + seed + ": number of detections");
@@ -86,15 +96,20 @@ class PluginGpuTest {
           assertEquals((int) w[1], gc[j], "seed " + seed + " detection " + j + ": class");
           assertEquals(w[0], gs[j], 1e-6f, "seed " + seed + " detection " + j + ": score");
           int b = (int) w[2];
-          assertArrayEquals(new float[] {boxes[b * 4], boxes[b * 4 + 1], boxes[b * 4 + 2], boxes[b * 4 + 3]},
-              new float[] {gb[j * 4], gb[j * 4 + 1], gb[j * 4 + 2], gb[j * 4 + 3]}, 1e-5f,
+          assertArrayEquals(
+              new float[] {boxes[b * 4], boxes[b * 4 + 1], boxes[b * 4 + 2], boxes[b * 4 + 3]},
+              new float[] {gb[j * 4], gb[j * 4 + 1], gb[j * 4 + 2], gb[j * 4 + 3]},
+              1e-5f,
               "seed " + seed + " detection " + j + ": box");
         }
       }
     }
   }
 
-  /** Per-class greedy NMS (IoU > 0.5 suppresses, scores >= 0.25), best K overall: {score, class, box}. */
+  /**
+   * Per-class greedy NMS (IoU > 0.5 suppresses, scores >= 0.25), best K overall: {score, class,
+   * box}.
+   */
   static List<float[]> nms(float[] boxes, float[] scores) {
     List<float[]> kept = new ArrayList<>();
     for (int c = 0; c < C; c++) {
@@ -127,7 +142,8 @@ class PluginGpuTest {
 
   static float iou(float[] b, int i, int j) {
     float ix = Math.max(0, Math.min(b[i * 4 + 2], b[j * 4 + 2]) - Math.max(b[i * 4], b[j * 4]));
-    float iy = Math.max(0, Math.min(b[i * 4 + 3], b[j * 4 + 3]) - Math.max(b[i * 4 + 1], b[j * 4 + 1]));
+    float iy =
+        Math.max(0, Math.min(b[i * 4 + 3], b[j * 4 + 3]) - Math.max(b[i * 4 + 1], b[j * 4 + 1]));
     float inter = ix * iy;
     float ai = (b[i * 4 + 2] - b[i * 4]) * (b[i * 4 + 3] - b[i * 4 + 1]);
     float aj = (b[j * 4 + 2] - b[j * 4]) * (b[j * 4 + 3] - b[j * 4 + 1]);
@@ -137,12 +153,18 @@ class PluginGpuTest {
   @Test
   void pluginLibrariesThatAreMissingOrNotPluginsAreNamed(@TempDir Path tmp) throws IOException {
     Path missing = tmp.resolve("libnot_there.so");
-    var e = assertThrows(NoSuchFileException.class,
-        () -> TrtEngine.load(plan, LoadOptions.defaults().pluginLibraries(missing)));
+    var e =
+        assertThrows(
+            NoSuchFileException.class,
+            () -> TrtEngine.load(plan, LoadOptions.defaults().pluginLibraries(missing)));
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
     Path junk = Files.writeString(tmp.resolve("libjunk.so"), "not a shared library");
-    var t = assertThrows(TrtException.class,
-        () -> TrtEngine.load(plan, LoadOptions.defaults().pluginLibraries(junk)));
-    assertTrue(t.getMessage().startsWith("TensorRT could not load plugin library " + junk), t.getMessage());
+    var t =
+        assertThrows(
+            TrtException.class,
+            () -> TrtEngine.load(plan, LoadOptions.defaults().pluginLibraries(junk)));
+    assertTrue(
+        t.getMessage().startsWith("TensorRT could not load plugin library " + junk),
+        t.getMessage());
   }
 }

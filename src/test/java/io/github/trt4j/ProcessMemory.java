@@ -15,17 +15,21 @@ import java.util.Optional;
 
 /**
  * What the process holds, for the soak test and the RSS diagnostic: VmRSS and thread count from
- * /proc/self/status, and glibc's own view of the C heap (mallinfo2: bytes in use vs free bytes
- * it keeps), which tells a leak (in-use grows) from memory malloc retains (free grows).
+ * /proc/self/status, and glibc's own view of the C heap (mallinfo2: bytes in use vs free bytes it
+ * keeps), which tells a leak (in-use grows) from memory malloc retains (free grows).
  */
 final class ProcessMemory {
 
   static final long MIB = 1 << 20;
 
   private static final Linker LINKER = Linker.nativeLinker();
-  private static final MethodHandle MALLINFO2 = find("mallinfo2", FunctionDescriptor.of(
-      MemoryLayout.structLayout(java.util.Collections.nCopies(10, ValueLayout.JAVA_LONG)
-          .toArray(MemoryLayout[]::new))));
+  private static final MethodHandle MALLINFO2 =
+      find(
+          "mallinfo2",
+          FunctionDescriptor.of(
+              MemoryLayout.structLayout(
+                  java.util.Collections.nCopies(10, ValueLayout.JAVA_LONG)
+                      .toArray(MemoryLayout[]::new))));
   private static final MethodHandle MALLOC_TRIM =
       find("malloc_trim", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
 
@@ -36,7 +40,9 @@ final class ProcessMemory {
     return s.map(a -> LINKER.downcallHandle(a, d)).orElse(null);
   }
 
-  /** A line of /proc/self/status as a number ({@code VmRSS} in kB, {@code Threads}); -1 if absent. */
+  /**
+   * A line of /proc/self/status as a number ({@code VmRSS} in kB, {@code Threads}); -1 if absent.
+   */
   static long status(String key) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -69,7 +75,10 @@ final class ProcessMemory {
     return min;
   }
 
-  /** {in use, free kept} bytes of glibc's heap (all arenas, mmapped chunks counted as in use); null if unknown. */
+  /**
+   * {in use, free kept} bytes of glibc's heap (all arenas, mmapped chunks counted as in use); null
+   * if unknown.
+   */
   static long[] mallinfo() {
     if (MALLINFO2 == null) {
       return null;
@@ -101,8 +110,12 @@ final class ProcessMemory {
   /** "malloc in use X MiB, free kept Y MiB", or a note that glibc's mallinfo2 is missing. */
   static String mallocSummary() {
     long[] m = mallinfo();
-    return m == null ? "mallinfo2 unavailable"
-        : String.format(java.util.Locale.ROOT, "malloc in use %.1f MiB, free kept %.1f MiB",
-            m[0] / (double) MIB, m[1] / (double) MIB);
+    return m == null
+        ? "mallinfo2 unavailable"
+        : String.format(
+            java.util.Locale.ROOT,
+            "malloc in use %.1f MiB, free kept %.1f MiB",
+            m[0] / (double) MIB,
+            m[1] / (double) MIB);
   }
 }

@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
 final class RaceSupport {
 
   static final long MIB = 1 << 20;
+
   /** A racing call that takes this long is taken for a hang (one takes milliseconds). */
   static final long HANG_SECONDS = 60;
+
   /** A whole lane (thousands of iterations) that takes this long is taken for a hang. */
   static final long LANE_SECONDS = 280;
 
@@ -59,15 +61,26 @@ final class RaceSupport {
     }
 
     void print(String what, long iterations, long startNanos, String extra) {
-      System.out.printf(Locale.ROOT, "%s: %d iterations, %d values, %d IllegalStateException, %d other%s (%.1f s)%n",
-          what, iterations, values.sum(), closed.sum(), other.sum(), extra,
+      System.out.printf(
+          Locale.ROOT,
+          "%s: %d iterations, %d values, %d IllegalStateException, %d other%s (%.1f s)%n",
+          what,
+          iterations,
+          values.sum(),
+          closed.sum(),
+          other.sum(),
+          extra,
           (System.nanoTime() - startNanos) / 1e9);
     }
 
     void assertNoOther(String what) {
       if (other.sum() > 0) {
-        AssertionError e = new AssertionError(what + ": " + other.sum()
-            + " outcomes were neither a correct value nor IllegalStateException; first ones attached");
+        AssertionError e =
+            new AssertionError(
+                what
+                    + ": "
+                    + other.sum()
+                    + " outcomes were neither a correct value nor IllegalStateException; first ones attached");
         examples.forEach(e::addSuppressed);
         throw e;
       }
@@ -91,21 +104,26 @@ final class RaceSupport {
     try {
       for (int l = 0; l < lanes; l++) {
         long seed = 0x7ace + l;
-        done.add(pool.submit(() -> {
-          ExecutorService h = Executors.newFixedThreadPool(helpers);
-          SplittableRandom random = new SplittableRandom(seed);
-          try {
-            for (int i = next.getAndIncrement(); i < iterations; i = next.getAndIncrement()) {
-              body.run(i, h, random);
-              if ((i + 1) % 1000 == 0) {
-                System.out.println("  ... " + (i + 1) + " of " + iterations + " iterations");
-              }
-            }
-          } finally {
-            h.shutdownNow();
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  ExecutorService h = Executors.newFixedThreadPool(helpers);
+                  SplittableRandom random = new SplittableRandom(seed);
+                  try {
+                    for (int i = next.getAndIncrement();
+                        i < iterations;
+                        i = next.getAndIncrement()) {
+                      body.run(i, h, random);
+                      if ((i + 1) % 1000 == 0) {
+                        System.out.println(
+                            "  ... " + (i + 1) + " of " + iterations + " iterations");
+                      }
+                    }
+                  } finally {
+                    h.shutdownNow();
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         get(f, "a lane", LANE_SECONDS);
@@ -138,14 +156,15 @@ final class RaceSupport {
    *   <li>after the second phase, GPU free memory is back at its value after the first within
    *       {@code tolerance}. The baseline comes after a warm-up of the race itself, not of one
    *       thread: the driver keeps device memory up to the high-water mark of engines alive at
-   *       once, and a race keeps several alive. If the second phase had more engines alive at
-   *       once than the first (the GC race: the collector decides how many wait for the cleaner),
-   *       {@link #HIGH_WATER_PER_ENGINE} per extra engine is allowed on top; a leak grows with the
+   *       once, and a race keeps several alive. If the second phase had more engines alive at once
+   *       than the first (the GC race: the collector decides how many wait for the cleaner), {@link
+   *       #HIGH_WATER_PER_ENGINE} per extra engine is allowed on top; a leak grows with the
    *       iterations instead.
    * </ul>
    */
-  static void lanesCheckingGpu(String what, int lanes, int helpers, int iterations, long tolerance,
-      Iteration body) throws Exception {
+  static void lanesCheckingGpu(
+      String what, int lanes, int helpers, int iterations, long tolerance, Iteration body)
+      throws Exception {
     settleLive();
     int engines0 = LiveNatives.engines();
     int contexts0 = LiveNatives.contexts();
@@ -155,16 +174,29 @@ final class RaceSupport {
     awaitReleased(what + " (warm-up)", engines0, contexts0);
     int peak1 = LiveNatives.peakEngines();
     long gpu1 = steadyGpuFree();
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "%s: GPU free memory %d -> %d MiB over %d warm-up iterations (%+.2f MiB), at most %d engines alive at once%n",
-        what, gpu0 / MIB, gpu1 / MIB, WARM_ITERATIONS, (gpu1 - gpu0) / (double) MIB, peak1);
+        what,
+        gpu0 / MIB,
+        gpu1 / MIB,
+        WARM_ITERATIONS,
+        (gpu1 - gpu0) / (double) MIB,
+        peak1);
     LiveNatives.resetPeakEngines();
     lanes(lanes, helpers, iterations, body);
     awaitReleased(what, engines0, contexts0);
     int peak2 = LiveNatives.peakEngines();
     long allowed = tolerance + HIGH_WATER_PER_ENGINE * Math.max(0, peak2 - peak1);
-    assertGpuMemoryBack(what + ", " + iterations + " iterations after the warm-up (at most " + peak2
-        + " engines alive at once)", gpu1, allowed);
+    assertGpuMemoryBack(
+        what
+            + ", "
+            + iterations
+            + " iterations after the warm-up (at most "
+            + peak2
+            + " engines alive at once)",
+        gpu1,
+        allowed);
   }
 
   /**
@@ -192,14 +224,27 @@ final class RaceSupport {
     long deadline = t0 + TimeUnit.SECONDS.toNanos(RELEASE_SECONDS);
     while (LiveNatives.engines() > engines0 || LiveNatives.contexts() > contexts0) {
       if (System.nanoTime() > deadline) {
-        fail(String.format(Locale.ROOT, "%s: %d engines and %d execution contexts still alive %d s after the race"
-            + " (before it: %d and %d): leaked", what, LiveNatives.engines(), LiveNatives.contexts(),
-            RELEASE_SECONDS, engines0, contexts0));
+        fail(
+            String.format(
+                Locale.ROOT,
+                "%s: %d engines and %d execution contexts still alive %d s after the race"
+                    + " (before it: %d and %d): leaked",
+                what,
+                LiveNatives.engines(),
+                LiveNatives.contexts(),
+                RELEASE_SECONDS,
+                engines0,
+                contexts0));
       }
       settle();
     }
-    System.out.printf(Locale.ROOT, "%s: every engine and context released (%d and %d alive) after %.1f s%n", what,
-        LiveNatives.engines(), LiveNatives.contexts(), (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "%s: every engine and context released (%d and %d alive) after %.1f s%n",
+        what,
+        LiveNatives.engines(),
+        LiveNatives.contexts(),
+        (System.nanoTime() - t0) / 1e9);
   }
 
   /** The future's result; a hang or an exception fails the test and says where. */
@@ -268,7 +313,8 @@ final class RaceSupport {
    * Fails unless free GPU memory comes back to {@code before} within {@code tolerance} bytes,
    * polling for a few seconds (the cleaner thread may still be releasing).
    */
-  static void assertGpuMemoryBack(String what, long before, long tolerance) throws InterruptedException {
+  static void assertGpuMemoryBack(String what, long before, long tolerance)
+      throws InterruptedException {
     long now = 0;
     for (int i = 0; i < 20; i++) {
       settle();
@@ -277,11 +323,21 @@ final class RaceSupport {
         break;
       }
     }
-    System.out.printf(Locale.ROOT, "%s: GPU free memory %d -> %d MiB (drift %+.2f MiB)%n", what,
-        before / MIB, now / MIB, (before - now) / (double) MIB);
+    System.out.printf(
+        Locale.ROOT,
+        "%s: GPU free memory %d -> %d MiB (drift %+.2f MiB)%n",
+        what,
+        before / MIB,
+        now / MIB,
+        (before - now) / (double) MIB);
     if (Math.abs(before - now) > tolerance) {
-      fail(String.format(Locale.ROOT, "%s: GPU free memory moved by %.2f MiB (allowed %.2f MiB)", what,
-          (before - now) / (double) MIB, tolerance / (double) MIB));
+      fail(
+          String.format(
+              Locale.ROOT,
+              "%s: GPU free memory moved by %.2f MiB (allowed %.2f MiB)",
+              what,
+              (before - now) / (double) MIB,
+              tolerance / (double) MIB));
     }
   }
 
@@ -292,7 +348,8 @@ final class RaceSupport {
     }
     for (int i = 0; i < want.length; i++) {
       double err = Math.abs((double) got[i] - want[i]);
-      if (Float.isNaN(got[i]) || err > Reference.FP32_ATOL + Reference.FP32_RTOL * Math.abs(want[i])) {
+      if (Float.isNaN(got[i])
+          || err > Reference.FP32_ATOL + Reference.FP32_RTOL * Math.abs(want[i])) {
         return false;
       }
     }

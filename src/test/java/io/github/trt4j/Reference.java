@@ -8,9 +8,12 @@ final class Reference {
 
   /** Strict FP32 engines (TF32 off) against ONNX Runtime's FP32 results. */
   static final double FP32_RTOL = 1e-3;
+
   static final double FP32_ATOL = 1e-4;
+
   /** FP16 engines against FP32 references. */
   static final double FP16_RTOL = 1e-2;
+
   static final double FP16_ATOL = 1e-2;
 
   private Reference() {}
@@ -31,8 +34,10 @@ final class Reference {
       worst = Math.max(worst, err);
     }
     if (bad > 0) {
-      fail(String.format("%s: %d of %d elements off (first at %d: want %g, got %g; max abs err %g)",
-          what, bad, want.length, first, want[first], got[first], worst));
+      fail(
+          String.format(
+              "%s: %d of %d elements off (first at %d: want %g, got %g; max abs err %g)",
+              what, bad, want.length, first, want[first], got[first], worst));
     }
   }
 

@@ -27,7 +27,11 @@ class RemoteEngineGpuTest {
     try (TrtEngine e = TrtEngine.load(TestModels.engine("mixed"));
         Inferer inf = e.createInferer()) {
       String name = InProcessServerBuilder.generateName();
-      Server server = InProcessServerBuilder.forName(name).addService(new RunnerGrpcService("mixed", inf)).build().start();
+      Server server =
+          InProcessServerBuilder.forName(name)
+              .addService(new RunnerGrpcService("mixed", inf))
+              .build()
+              .start();
       ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
       try (Runner remote = GrpcRunner.over(ch, "mixed", KServeOptions.defaults())) {
         assertEquals(e.tensors().size(), remote.model().tensors().size());
@@ -39,10 +43,13 @@ class RemoteEngineGpuTest {
         }
         Map<String, Tensor> out = remote.run(Map.of("h", TestModels.npy("mixed.in.h.npy")));
         // Same tolerances as InferenceGpuTest.mixedDataTypes: float16 output within 4e-3 absolute.
-        assertClose("h2", TestModels.npy("mixed.out.h2.npy").floats(), out.get("h2").floats(), 0, 4e-3);
+        assertClose(
+            "h2", TestModels.npy("mixed.out.h2.npy").floats(), out.get("h2").floats(), 0, 4e-3);
         assertArrayEquals(TestModels.npy("mixed.out.floor4.npy").ints(), out.get("floor4").ints());
-        assertArrayEquals(TestModels.npy("mixed.out.argmax.npy").longs(), out.get("argmax").longs());
-        assertArrayEquals(TestModels.npy("mixed.out.positive.npy").booleans(), out.get("positive").booleans());
+        assertArrayEquals(
+            TestModels.npy("mixed.out.argmax.npy").longs(), out.get("argmax").longs());
+        assertArrayEquals(
+            TestModels.npy("mixed.out.positive.npy").booleans(), out.get("positive").booleans());
       } finally {
         ch.shutdownNow();
         server.shutdownNow();

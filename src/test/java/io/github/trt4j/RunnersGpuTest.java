@@ -9,7 +9,10 @@ import io.github.trt4j.kserve.Runners;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code Runners.open("engine:...")}: the local runner behind the same interface as the remote ones. */
+/**
+ * {@code Runners.open("engine:...")}: the local runner behind the same interface as the remote
+ * ones.
+ */
 @GpuTest
 class RunnersGpuTest {
 
@@ -22,8 +25,12 @@ class RunnersGpuTest {
       Tensor x = TestModels.npy("dynamic.in.x.b7.npy");
       Tensor y = r.run(Map.of("x", x)).get("y");
       assertEquals(Shape.of(7, 4), y.shape());
-      assertClose("y batch 7 via engine: runner", TestModels.npy("dynamic.out.y.b7.npy").floats(), y.floats(),
-          FP32_RTOL, FP32_ATOL);
+      assertClose(
+          "y batch 7 via engine: runner",
+          TestModels.npy("dynamic.out.y.b7.npy").floats(),
+          y.floats(),
+          FP32_RTOL,
+          FP32_ATOL);
     }
   }
 }

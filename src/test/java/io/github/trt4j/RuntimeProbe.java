@@ -5,15 +5,16 @@ import java.util.Map;
 
 /**
  * A child JVM's view of the native layer: prints {@link TrtEngine#runtime()}, then (with a plan
- * argument) loads it and runs it once with zero inputs, then prints the CUDA toolkit libraries
- * the process mapped. Exit 0, or 3 with the typed error's class and message.
+ * argument) loads it and runs it once with zero inputs, then prints the CUDA toolkit libraries the
+ * process mapped. Exit 0, or 3 with the typed error's class and message.
  */
 public final class RuntimeProbe {
   public static void main(String[] args) throws Exception {
     try {
       System.out.println("runtime: " + TrtEngine.runtime());
       if (args.length > 0) {
-        try (TrtEngine e = TrtEngine.load(Path.of(args[0])); Inferer i = e.createInferer()) {
+        try (TrtEngine e = TrtEngine.load(Path.of(args[0]));
+            Inferer i = e.createInferer()) {
           Map<String, Tensor> out = i.run(FastPathGpuTest.inputs("seed"));
           System.out.println("ran: outputs " + out.keySet());
         }

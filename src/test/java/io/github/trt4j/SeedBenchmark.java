@@ -17,8 +17,11 @@ public final class SeedBenchmark {
     typed.forEach((k, v) -> floats.put(k, v.toFloats()));
     try (TrtEngine e = TrtEngine.load(TestModels.engine("seed"));
         Inferer inf = e.createInferer()) {
-      System.out.println("device " + io.github.trt4j.internal.Cuda.deviceDescription(e.device())
-          + ", TensorRT " + TrtEngine.tensorRtVersion());
+      System.out.println(
+          "device "
+              + io.github.trt4j.internal.Cuda.deviceDescription(e.device())
+              + ", TensorRT "
+              + TrtEngine.tensorRtVersion());
       report("infer() float path", n, () -> inf.infer(floats));
       report("run() typed path  ", n, () -> inf.run(typed));
     }
@@ -35,7 +38,13 @@ public final class SeedBenchmark {
       ns[i] = System.nanoTime() - t0;
     }
     Arrays.sort(ns);
-    System.out.printf("%s over %d runs: min %.1f us, p50 %.1f us, p90 %.1f us, p99 %.1f us%n",
-        what, n, ns[0] / 1e3, ns[n / 2] / 1e3, ns[(int) (n * 0.9)] / 1e3, ns[(int) (n * 0.99)] / 1e3);
+    System.out.printf(
+        "%s over %d runs: min %.1f us, p50 %.1f us, p90 %.1f us, p99 %.1f us%n",
+        what,
+        n,
+        ns[0] / 1e3,
+        ns[n / 2] / 1e3,
+        ns[(int) (n * 0.9)] / 1e3,
+        ns[(int) (n * 0.99)] / 1e3);
   }
 }

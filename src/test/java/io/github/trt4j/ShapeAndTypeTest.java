@@ -43,7 +43,8 @@ class ShapeAndTypeTest {
   void parseAndDefensiveCopy() {
     assertEquals(Shape.of(1, 3, 224, 224), Shape.parse("1x3x224x224"));
     assertEquals(Shape.of(), Shape.parse("scalar"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Shape.parse("1xfoo"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Shape.parse("1xfoo"));
     assertTrue(e.getMessage().contains("1xfoo"));
     long[] dims = {1, 2};
     Shape s = new Shape(dims);
@@ -71,8 +72,18 @@ class ShapeAndTypeTest {
   void dataTypesMatchTensorRtValuesAndSizes() {
     // nvinfer1::DataType values in NvInferRuntimeBase.h of TensorRT 10.6.
     int[] values = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
-    DataType[] types = {DataType.FLOAT, DataType.HALF, DataType.INT8, DataType.INT32, DataType.BOOL,
-        DataType.UINT8, DataType.FP8, DataType.BF16, DataType.INT64, DataType.INT4};
+    DataType[] types = {
+      DataType.FLOAT,
+      DataType.HALF,
+      DataType.INT8,
+      DataType.INT32,
+      DataType.BOOL,
+      DataType.UINT8,
+      DataType.FP8,
+      DataType.BF16,
+      DataType.INT64,
+      DataType.INT4
+    };
     int[] sizes = {4, 2, 1, 4, 1, 1, 1, 2, 8, 0};
     for (int i = 0; i < values.length; i++) {
       assertEquals(types[i], DataType.fromNative(values[i]));
@@ -88,12 +99,14 @@ class ShapeAndTypeTest {
 
   @Test
   void tensorChecksLengthAndType() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Tensor.ofFloats(Shape.of(2, 3), new float[5]));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Tensor.ofFloats(Shape.of(2, 3), new float[5]));
     assertEquals("Shape [2, 3] has 6 elements; got an array of 5", e.getMessage());
     Tensor t = Tensor.ofLongs(Shape.of(2), new long[] {4, 5});
     IllegalStateException s = assertThrows(IllegalStateException.class, t::floats);
-    assertTrue(s.getMessage().contains("int64") && s.getMessage().contains("longs()"), s.getMessage());
+    assertTrue(
+        s.getMessage().contains("int64") && s.getMessage().contains("longs()"), s.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Tensor.ofFloats(Shape.of(-1), new float[1]));
   }
 
@@ -101,12 +114,17 @@ class ShapeAndTypeTest {
   void floatConversionNeverTruncatesSilently() {
     Tensor t = Tensor.fromFloats(DataType.INT64, Shape.of(3), new float[] {0, 41, -7});
     assertArrayEquals(new long[] {0, 41, -7}, t.longs());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Tensor.fromFloats(DataType.INT32, Shape.of(2), new float[] {1, 2.5f}));
-    assertTrue(e.getMessage().contains("2.5") && e.getMessage().contains("element 1"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Tensor.fromFloats(DataType.INT32, Shape.of(2), new float[] {1, 2.5f}));
+    assertTrue(
+        e.getMessage().contains("2.5") && e.getMessage().contains("element 1"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Tensor.fromFloats(DataType.UINT8, Shape.of(1), new float[] {256}));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Tensor.fromFloats(DataType.BOOL, Shape.of(1), new float[] {2}));
     Tensor u = Tensor.fromFloats(DataType.UINT8, Shape.of(2), new float[] {255, 3});
     assertArrayEquals(new float[] {255, 3}, u.toFloats());

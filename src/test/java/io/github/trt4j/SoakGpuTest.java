@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Long runs that must leave the process and the GPU as they found them: 2000 load→infer→close
  * cycles, and 100 000 inferences on one Inferer through an IoBinding. RSS (the least of a few
- * readings after GC) must stay within ±16 MiB of its value after a warm-up, GPU free memory
- * within ±1 MiB. Tagged {@code soak} as well as {@code gpu}, so that it can be run alone
- * ({@code --include-tag soak}) or left out ({@code --exclude-tag soak}).
+ * readings after GC) must stay within ±16 MiB of its value after a warm-up, GPU free memory within
+ * ±1 MiB. Tagged {@code soak} as well as {@code gpu}, so that it can be run alone ({@code
+ * --include-tag soak}) or left out ({@code --exclude-tag soak}).
  */
 @GpuTest
 @Tag("soak")
@@ -34,15 +34,20 @@ class SoakGpuTest {
       // GPU first: it waits until the cleaners are done, which the RSS reading then includes.
       long gpu = RaceSupport.steadyGpuFree();
       long rss = ProcessMemory.settledRss();
-      return new Reading(rss, gpu,
-          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
+      return new Reading(
+          rss, gpu, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
     }
 
     String since(Reading start) {
-      return String.format(Locale.ROOT,
+      return String.format(
+          Locale.ROOT,
           "RSS %d MiB (%+.1f; Java heap committed %+.1f of it), GPU free %d MiB (%+.2f), threads %d, %s",
-          rss / MIB, (rss - start.rss) / (double) MIB, (heapCommitted - start.heapCommitted) / (double) MIB,
-          gpuFree / MIB, (gpuFree - start.gpuFree) / (double) MIB, ProcessMemory.status("Threads"),
+          rss / MIB,
+          (rss - start.rss) / (double) MIB,
+          (heapCommitted - start.heapCommitted) / (double) MIB,
+          gpuFree / MIB,
+          (gpuFree - start.gpuFree) / (double) MIB,
+          ProcessMemory.status("Threads"),
           ProcessMemory.mallocSummary());
     }
   }
@@ -57,17 +62,30 @@ class SoakGpuTest {
     System.out.println(what + ", end: " + end.since(start));
     long rssDrift = end.rss - start.rss;
     long gpuDrift = end.gpuFree - start.gpuFree;
-    assertTrue(Math.abs(gpuDrift) <= GPU_TOLERANCE,
-        String.format(Locale.ROOT, "%s: GPU free memory moved by %+.2f MiB (allowed ±1 MiB)", what, gpuDrift / (double) MIB));
-    assertTrue(Math.abs(rssDrift) <= RSS_TOLERANCE,
-        String.format(Locale.ROOT, "%s: RSS moved by %+.1f MiB (allowed ±16 MiB); see ContextRssDiagnostic", what,
+    assertTrue(
+        Math.abs(gpuDrift) <= GPU_TOLERANCE,
+        String.format(
+            Locale.ROOT,
+            "%s: GPU free memory moved by %+.2f MiB (allowed ±1 MiB)",
+            what,
+            gpuDrift / (double) MIB));
+    assertTrue(
+        Math.abs(rssDrift) <= RSS_TOLERANCE,
+        String.format(
+            Locale.ROOT,
+            "%s: RSS moved by %+.1f MiB (allowed ±16 MiB); see ContextRssDiagnostic",
+            what,
             rssDrift / (double) MIB));
   }
 
   static void check(String what, Map<String, Tensor> want, Map<String, Tensor> got) {
     for (String name : CHECKED) {
-      Reference.assertClose(what + " " + name, want.get(name).floats(), got.get(name).floats(),
-          Reference.FP32_RTOL, Reference.FP32_ATOL);
+      Reference.assertClose(
+          what + " " + name,
+          want.get(name).floats(),
+          got.get(name).floats(),
+          Reference.FP32_RTOL,
+          Reference.FP32_ATOL);
     }
   }
 
@@ -90,8 +108,11 @@ class SoakGpuTest {
       cycle(plan, in, want, i);
     }
     Reading start = Reading.take();
-    System.out.println("2000 cycles, start after 100 warm-up cycles (malloc_trim after close "
-        + (io.github.trt4j.internal.NativeHeap.active() ? "on" : "off") + "): " + start.since(start));
+    System.out.println(
+        "2000 cycles, start after 100 warm-up cycles (malloc_trim after close "
+            + (io.github.trt4j.internal.NativeHeap.active() ? "on" : "off")
+            + "): "
+            + start.since(start));
     for (int i = 0; i < 2000; i++) {
       cycle(plan, in, want, i);
       if ((i + 1) % 500 == 0) {
@@ -110,8 +131,12 @@ class SoakGpuTest {
       if (i % 100 == 0) {
         check("cycle " + i, want, out);
       } else {
-        Reference.assertClose("cycle " + i + " landmarks", want.get("landmarks").floats(),
-            out.get("landmarks").floats(), Reference.FP32_RTOL, Reference.FP32_ATOL);
+        Reference.assertClose(
+            "cycle " + i + " landmarks",
+            want.get("landmarks").floats(),
+            out.get("landmarks").floats(),
+            Reference.FP32_RTOL,
+            Reference.FP32_ATOL);
       }
     }
   }
@@ -134,7 +159,8 @@ class SoakGpuTest {
         inf.run(b);
       }
       Reading start = Reading.take();
-      System.out.println("100 000 inferences, start after 2000 warm-up runs: " + start.since(start));
+      System.out.println(
+          "100 000 inferences, start after 2000 warm-up runs: " + start.since(start));
       long t0 = System.nanoTime();
       long allocated0 = threads.getCurrentThreadAllocatedBytes();
       for (int i = 0; i < 100_000; i++) {
@@ -143,8 +169,12 @@ class SoakGpuTest {
           // Read through the reused view: the check allocates nothing either.
           b.output("landmarks").floats().get(0, landmarks);
           if (!RaceSupport.closeTo(wantLandmarks, landmarks)) {
-            Reference.assertClose("run " + i + " landmarks", wantLandmarks, landmarks,
-                Reference.FP32_RTOL, Reference.FP32_ATOL);
+            Reference.assertClose(
+                "run " + i + " landmarks",
+                wantLandmarks,
+                landmarks,
+                Reference.FP32_RTOL,
+                Reference.FP32_ATOL);
           }
         }
         if ((i + 1) % 25_000 == 0) {
@@ -154,8 +184,13 @@ class SoakGpuTest {
             out.put(name, b.output(name).toTensor());
           }
           check("run " + (i + 1), want, out);
-          System.out.printf(Locale.ROOT, "after %d inferences (%.1f s, %.1f heap bytes/run): %s%n", i + 1,
-              (System.nanoTime() - t0) / 1e9, allocated / (double) (i + 1), Reading.take().since(start));
+          System.out.printf(
+              Locale.ROOT,
+              "after %d inferences (%.1f s, %.1f heap bytes/run): %s%n",
+              i + 1,
+              (System.nanoTime() - t0) / 1e9,
+              allocated / (double) (i + 1),
+              Reading.take().since(start));
           allocated0 = threads.getCurrentThreadAllocatedBytes() - allocated;
         }
       }

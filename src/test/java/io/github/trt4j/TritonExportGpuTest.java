@@ -34,9 +34,19 @@ class TritonExportGpuTest {
 
   @Test
   void dynamicBatchEngineExportsWithBatchingUpToItsProfileMax() throws Exception {
-    Path engine = TestModels.engine("dynamic");  // x: [-1, 16], profile 1x16..16x16; y: [-1, 4]
-    Run r = cli("triton-export", engine.toString(), repo.toString(), "--name", "dyn",
-        "--max-batch-size", "16", "--dynamic-batching", "--instances", "2");
+    Path engine = TestModels.engine("dynamic"); // x: [-1, 16], profile 1x16..16x16; y: [-1, 4]
+    Run r =
+        cli(
+            "triton-export",
+            engine.toString(),
+            repo.toString(),
+            "--name",
+            "dyn",
+            "--max-batch-size",
+            "16",
+            "--dynamic-batching",
+            "--instances",
+            "2");
     assertEquals(0, r.code, r.err);
     ModelConfig.Builder b = ModelConfig.newBuilder();
     TextFormat.getParser().merge(Files.readString(repo.resolve("dyn/config.pbtxt")), b);
@@ -50,8 +60,15 @@ class TritonExportGpuTest {
     assertEquals(2, c.getInstanceGroup(0).getCount());
     assertEquals(Files.size(engine), Files.size(repo.resolve("dyn/1/model.plan")));
 
-    Run tooBig = cli("triton-export", engine.toString(), repo.toString(), "--name", "dyn17",
-        "--max-batch-size", "17");
+    Run tooBig =
+        cli(
+            "triton-export",
+            engine.toString(),
+            repo.toString(),
+            "--name",
+            "dyn17",
+            "--max-batch-size",
+            "17");
     assertEquals(1, tooBig.code);
     assertTrue(tooBig.err.contains("no optimization profile accepts batch size 17"), tooBig.err);
     assertTrue(Files.notExists(repo.resolve("dyn17")));
@@ -65,8 +82,15 @@ class TritonExportGpuTest {
     String config = Files.readString(repo.resolve("seed/config.pbtxt"));
     assertTrue(config.contains("max_batch_size: 0"), config);
     assertTrue(config.contains("name: \"__eye\""), config);
-    Run refused = cli("triton-export", engine.toString(), repo.toString(), "--name", "b",
-        "--max-batch-size", "2");
+    Run refused =
+        cli(
+            "triton-export",
+            engine.toString(),
+            repo.toString(),
+            "--name",
+            "b",
+            "--max-batch-size",
+            "2");
     assertEquals(1, refused.code);
     assertTrue(refused.err.contains("must be the dynamic batch dimension"), refused.err);
     System.out.println(config);

@@ -10,8 +10,8 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * ZIP records written field by field, so tests can build archives no library would: sizes that
- * lie, decoy end records, several central directories. Deflated data of long zero runs is made by
+ * ZIP records written field by field, so tests can build archives no library would: sizes that lie,
+ * decoy end records, several central directories. Deflated data of long zero runs is made by
  * repeating one independently compressed, sync-flushed block, so gigabyte bombs cost milliseconds.
  */
 final class ZipBytes {
@@ -27,7 +27,9 @@ final class ZipBytes {
     return new Entry(name, 0, content, c.getValue(), content.length);
   }
 
-  /** {@code head} followed by {@code zeros} zero bytes, deflated; {@code zeros} a multiple of 1 MiB. */
+  /**
+   * {@code head} followed by {@code zeros} zero bytes, deflated; {@code zeros} a multiple of 1 MiB.
+   */
   static Entry deflatedZeros(String name, byte[] head, long zeros) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(flushed(head));
@@ -67,28 +69,55 @@ final class ZipBytes {
   static byte[] local(Entry e, long declaredSize) {
     byte[] name = e.name.getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = le(30 + name.length);
-    b.putInt(0x04034b50).putShort((short) 20).putShort((short) 0x800).putShort((short) e.method)
-        .putInt(0).putInt((int) e.crc).putInt(e.data.length).putInt((int) declaredSize)
-        .putShort((short) name.length).putShort((short) 0).put(name);
+    b.putInt(0x04034b50)
+        .putShort((short) 20)
+        .putShort((short) 0x800)
+        .putShort((short) e.method)
+        .putInt(0)
+        .putInt((int) e.crc)
+        .putInt(e.data.length)
+        .putInt((int) declaredSize)
+        .putShort((short) name.length)
+        .putShort((short) 0)
+        .put(name);
     return b.array();
   }
 
   static byte[] central(Entry e, long declaredSize, long localOffset) {
     byte[] name = e.name.getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = le(46 + name.length);
-    b.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0x800)
-        .putShort((short) e.method).putInt(0).putInt((int) e.crc).putInt(e.data.length)
-        .putInt((int) declaredSize).putShort((short) name.length).putShort((short) 0)
-        .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0)
-        .putInt((int) localOffset).put(name);
+    b.putInt(0x02014b50)
+        .putShort((short) 20)
+        .putShort((short) 20)
+        .putShort((short) 0x800)
+        .putShort((short) e.method)
+        .putInt(0)
+        .putInt((int) e.crc)
+        .putInt(e.data.length)
+        .putInt((int) declaredSize)
+        .putShort((short) name.length)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putInt(0)
+        .putInt((int) localOffset)
+        .put(name);
     return b.array();
   }
 
-  static byte[] end(int entries, long cdSize, long cdOffset, byte[] comment, int declaredCommentLength) {
+  static byte[] end(
+      int entries, long cdSize, long cdOffset, byte[] comment, int declaredCommentLength) {
     ByteBuffer b = le(22 + comment.length);
-    b.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) entries)
-        .putShort((short) entries).putInt((int) cdSize).putInt((int) cdOffset)
-        .putShort((short) declaredCommentLength).put(comment);
+    b.putInt(0x06054b50)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) entries)
+        .putShort((short) entries)
+        .putInt((int) cdSize)
+        .putInt((int) cdOffset)
+        .putShort((short) declaredCommentLength)
+        .put(comment);
     return b.array();
   }
 

@@ -37,40 +37,79 @@ import picocli.CommandLine.Parameters;
     })
 final class BenchCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "ENGINE|MODEL.onnx", description = "A serialized engine or an ONNX model.")
+  @Parameters(
+      index = "0",
+      paramLabel = "ENGINE|MODEL.onnx",
+      description = "A serialized engine or an ONNX model.")
   Path model;
 
-  @Option(names = "--warmUp", defaultValue = "200", paramLabel = "MS", description = "Warm-up time in ms (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmUp",
+      defaultValue = "200",
+      paramLabel = "MS",
+      description = "Warm-up time in ms (default: ${DEFAULT-VALUE}).")
   long warmUpMs;
 
-  @Option(names = "--duration", defaultValue = "3", paramLabel = "S", description = "Minimum run time in seconds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      defaultValue = "3",
+      paramLabel = "S",
+      description = "Minimum run time in seconds (default: ${DEFAULT-VALUE}).")
   double durationS;
 
-  @Option(names = "--iterations", defaultValue = "10", paramLabel = "N", description = "Minimum iterations per stream (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--iterations",
+      defaultValue = "10",
+      paramLabel = "N",
+      description = "Minimum iterations per stream (default: ${DEFAULT-VALUE}).")
   long iterations;
 
-  @Option(names = "--percentile", defaultValue = "90,95,99", paramLabel = "P,...", description = "Percentiles to report (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--percentile",
+      defaultValue = "90,95,99",
+      paramLabel = "P,...",
+      description = "Percentiles to report (default: ${DEFAULT-VALUE}).")
   String percentile;
 
-  @Option(names = "--infStreams", defaultValue = "1", paramLabel = "N", description = "Concurrent streams, each an Inferer of one pool on its own thread (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--infStreams",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Concurrent streams, each an Inferer of one pool on its own thread (default: ${DEFAULT-VALUE}).")
   int streams;
 
-  @Option(names = "--useCudaGraph", description = "Capture each stream's copies and enqueueV3 in a CUDA graph and replay it.")
+  @Option(
+      names = "--useCudaGraph",
+      description = "Capture each stream's copies and enqueueV3 in a CUDA graph and replay it.")
   boolean cudaGraph;
 
-  @Option(names = "--noDataTransfers", description = "Bind every tensor to device memory: no host copies.")
+  @Option(
+      names = "--noDataTransfers",
+      description = "Bind every tensor to device memory: no host copies.")
   boolean noDataTransfers;
 
-  @Option(names = "--shapes", split = ",", paramLabel = "NAME:DIMS", description = "Shapes of dynamic inputs, e.g. x:7x16 (default: the profile's opt shape; for ONNX also the build profile).")
+  @Option(
+      names = "--shapes",
+      split = ",",
+      paramLabel = "NAME:DIMS",
+      description =
+          "Shapes of dynamic inputs, e.g. x:7x16 (default: the profile's opt shape; for ONNX also the build profile).")
   List<String> shapes = List.of();
 
-  @Option(names = "--exportTimes", paramLabel = "FILE.json", description = "Write every iteration's timings as JSON.")
+  @Option(
+      names = "--exportTimes",
+      paramLabel = "FILE.json",
+      description = "Write every iteration's timings as JSON.")
   Path exportTimes;
 
   @Option(names = "--fp16", description = "For an ONNX model: allow FP16 kernels in the build.")
   boolean fp16;
 
-  @Option(names = "--device", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "0",
+      description = "CUDA device index (default: ${DEFAULT-VALUE}).")
   int device;
 
   @CommandLine.Mixin PluginOption plugins = new PluginOption();
@@ -99,8 +138,8 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, Shape> given = EngineSource.parseShapes(shapes);
     PrintWriter out = spec.commandLine().getOut();
     try (TrtEngine e = EngineSource.load(model, given, fp16, device, out, plugins);
-        InfererPool pool = InfererPool.create(e, streams,
-            InfererOptions.defaults().withCudaGraphs(cudaGraph))) {
+        InfererPool pool =
+            InfererPool.create(e, streams, InfererOptions.defaults().withCudaGraphs(cudaGraph))) {
       for (String name : given.keySet()) {
         e.tensor(name);
       }
@@ -110,15 +149,22 @@ final class BenchCommand implements Callable<Integer> {
         for (Inferer inf : pool.inferers()) {
           bindings.add(prepare(e, inf, given, deviceTensors));
         }
-        out.printf("bench %s: %d stream(s)%s%s, warm-up %d ms, duration %.1f s%n", e.source(), streams,
-            cudaGraph ? ", CUDA graphs" : "", noDataTransfers ? ", no data transfers" : "", warmUpMs,
+        out.printf(
+            "bench %s: %d stream(s)%s%s, warm-up %d ms, duration %.1f s%n",
+            e.source(),
+            streams,
+            cudaGraph ? ", CUDA graphs" : "",
+            noDataTransfers ? ", no data transfers" : "",
+            warmUpMs,
             durationS);
         out.flush();
         Times[] times = runAll(pool.inferers(), bindings, out);
         Inferer first = pool.inferers().get(0);
         if (cudaGraph) {
-          out.println(first.cudaGraphsActive() ? "CUDA graphs: " + first.cudaGraphCaptures()
-              + " capture(s) on stream 0" : "CUDA graphs fell back to plain enqueue: " + first.cudaGraphFailure());
+          out.println(
+              first.cudaGraphsActive()
+                  ? "CUDA graphs: " + first.cudaGraphCaptures() + " capture(s) on stream 0"
+                  : "CUDA graphs fell back to plain enqueue: " + first.cudaGraphFailure());
         }
         report(times, pcts, out);
       } finally {
@@ -130,7 +176,8 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private IoBinding prepare(TrtEngine e, Inferer inf, Map<String, Shape> given, List<DeviceTensor> owned) {
+  private IoBinding prepare(
+      TrtEngine e, Inferer inf, Map<String, Shape> given, List<DeviceTensor> owned) {
     IoBinding b = inf.createBinding();
     SplittableRandom rnd = new SplittableRandom(42);
     for (TensorSpec s : e.inputs()) {
@@ -165,8 +212,11 @@ final class BenchCommand implements Callable<Integer> {
       var s = h.shorts();
       for (int i = 0; i < s.limit(); i++) {
         float v = (float) (rnd.nextDouble() * 2 - 1);
-        s.put(i, h.dataType() == DataType.HALF ? Float.floatToFloat16(v)
-            : (short) (Float.floatToRawIntBits(v) >>> 16));
+        s.put(
+            i,
+            h.dataType() == DataType.HALF
+                ? Float.floatToFloat16(v)
+                : (short) (Float.floatToRawIntBits(v) >>> 16));
       }
     } else {
       h.segment().fill((byte) 0);
@@ -181,41 +231,44 @@ final class BenchCommand implements Callable<Integer> {
     long[] start = new long[1];
     List<Thread> threads = new ArrayList<>();
     Throwable[] failure = new Throwable[1];
-    java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(inferers.size(),
-        () -> start[0] = System.nanoTime());
+    java.util.concurrent.CyclicBarrier go =
+        new java.util.concurrent.CyclicBarrier(inferers.size(), () -> start[0] = System.nanoTime());
     for (int k = 0; k < inferers.size(); k++) {
       Inferer inf = inferers.get(k);
       IoBinding b = bindings.get(k);
       Times t = times[k] = new Times();
-      Thread th = new Thread(() -> {
-        try {
-          double[] ph = new double[5];
-          while (System.nanoTime() < warmEnd) {
-            inf.runTimed(b, ph);
-          }
-          go.await();
-          long end = start[0] + (long) (durationS * 1e9);
-          long n = 0;
-          while (n < iterations || System.nanoTime() < end) {
-            long t0 = System.nanoTime();
-            inf.runTimed(b, ph);
-            long t1 = System.nanoTime();
-            t.start.add((t0 - start[0]) / 1e6);
-            t.latency.add((t1 - t0) / 1e6);
-            t.enqueue.add(ph[4]);
-            t.h2d.add(ph[0]);
-            t.compute.add(ph[1] >= 0 ? ph[1] : ph[3]);
-            t.d2h.add(ph[2]);
-            n++;
-            done.incrementAndGet();
-          }
-        } catch (Throwable ex) {
-          synchronized (failure) {
-            failure[0] = ex;
-          }
-          go.reset();
-        }
-      }, "bench-stream-" + k);
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  double[] ph = new double[5];
+                  while (System.nanoTime() < warmEnd) {
+                    inf.runTimed(b, ph);
+                  }
+                  go.await();
+                  long end = start[0] + (long) (durationS * 1e9);
+                  long n = 0;
+                  while (n < iterations || System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    inf.runTimed(b, ph);
+                    long t1 = System.nanoTime();
+                    t.start.add((t0 - start[0]) / 1e6);
+                    t.latency.add((t1 - t0) / 1e6);
+                    t.enqueue.add(ph[4]);
+                    t.h2d.add(ph[0]);
+                    t.compute.add(ph[1] >= 0 ? ph[1] : ph[3]);
+                    t.d2h.add(ph[2]);
+                    n++;
+                    done.incrementAndGet();
+                  }
+                } catch (Throwable ex) {
+                  synchronized (failure) {
+                    failure[0] = ex;
+                  }
+                  go.reset();
+                }
+              },
+              "bench-stream-" + k);
       threads.add(th);
       th.start();
     }
@@ -225,42 +278,62 @@ final class BenchCommand implements Callable<Integer> {
         th.join(200);
         if (System.nanoTime() - lastPrint > 1_000_000_000L && start[0] != 0) {
           lastPrint = System.nanoTime();
-          out.printf(Locale.ROOT, "[bench] %.1f s: %d queries%n", (lastPrint - start[0]) / 1e9, done.get());
+          out.printf(
+              Locale.ROOT,
+              "[bench] %.1f s: %d queries%n",
+              (lastPrint - start[0]) / 1e9,
+              done.get());
           out.flush();
         }
       }
     }
     if (failure[0] != null) {
-      throw new IllegalStateException("A bench stream failed: " + failure[0].getMessage(), failure[0]);
+      throw new IllegalStateException(
+          "A bench stream failed: " + failure[0].getMessage(), failure[0]);
     }
     return times;
   }
 
-  private void report(Times[] times, List<Double> pcts, PrintWriter out) throws java.io.IOException {
+  private void report(Times[] times, List<Double> pcts, PrintWriter out)
+      throws java.io.IOException {
     double wall = 0;
     long queries = 0;
     for (Times t : times) {
       queries += t.latency.size();
       if (t.start.size() > 0) {
-        wall = Math.max(wall, (t.start.get(t.start.size() - 1) + t.latency.get(t.latency.size() - 1)) / 1000);
+        wall =
+            Math.max(
+                wall,
+                (t.start.get(t.start.size() - 1) + t.latency.get(t.latency.size() - 1)) / 1000);
       }
     }
-    out.print(BenchStats.summary(queries, wall,
-        new BenchStats.Series("Latency", concat(times, t -> t.latency)),
-        new BenchStats.Series("Enqueue Time", concat(times, t -> t.enqueue)),
-        new BenchStats.Series("H2D Latency", concat(times, t -> t.h2d)),
-        new BenchStats.Series("GPU Compute Time", concat(times, t -> t.compute)),
-        new BenchStats.Series("D2H Latency", concat(times, t -> t.d2h)), pcts));
+    out.print(
+        BenchStats.summary(
+            queries,
+            wall,
+            new BenchStats.Series("Latency", concat(times, t -> t.latency)),
+            new BenchStats.Series("Enqueue Time", concat(times, t -> t.enqueue)),
+            new BenchStats.Series("H2D Latency", concat(times, t -> t.h2d)),
+            new BenchStats.Series("GPU Compute Time", concat(times, t -> t.compute)),
+            new BenchStats.Series("D2H Latency", concat(times, t -> t.d2h)),
+            pcts));
     if (exportTimes != null) {
       StringBuilder j = new StringBuilder("[\n");
       for (int k = 0; k < times.length; k++) {
         Times t = times[k];
         for (int i = 0; i < t.latency.size(); i++) {
-          j.append(String.format(Locale.ROOT,
-              "  {\"stream\": %d, \"startMs\": %.6f, \"latencyMs\": %.6f, \"enqueueMs\": %.6f,"
-                  + " \"h2dMs\": %.6f, \"computeMs\": %.6f, \"d2hMs\": %.6f},%n",
-              k, t.start.get(i), t.latency.get(i), t.enqueue.get(i), t.h2d.get(i), t.compute.get(i),
-              t.d2h.get(i)));
+          j.append(
+              String.format(
+                  Locale.ROOT,
+                  "  {\"stream\": %d, \"startMs\": %.6f, \"latencyMs\": %.6f, \"enqueueMs\": %.6f,"
+                      + " \"h2dMs\": %.6f, \"computeMs\": %.6f, \"d2hMs\": %.6f},%n",
+                  k,
+                  t.start.get(i),
+                  t.latency.get(i),
+                  t.enqueue.get(i),
+                  t.h2d.get(i),
+                  t.compute.get(i),
+                  t.d2h.get(i)));
         }
       }
       int comma = j.lastIndexOf(",");

@@ -46,11 +46,19 @@ final class BenchStats {
       if (isEmpty()) {
         return label + ": not measured";
       }
-      StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-          "%s: min = %.5f ms, max = %.5f ms, mean = %.5f ms, median = %.5f ms",
-          label, min(), max(), mean(), percentile(50)));
+      StringBuilder b =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "%s: min = %.5f ms, max = %.5f ms, mean = %.5f ms, median = %.5f ms",
+                  label,
+                  min(),
+                  max(),
+                  mean(),
+                  percentile(50)));
       for (double p : percentiles) {
-        b.append(String.format(Locale.ROOT, ", percentile(%s%%) = %.5f ms", trim(p), percentile(p)));
+        b.append(
+            String.format(Locale.ROOT, ", percentile(%s%%) = %.5f ms", trim(p), percentile(p)));
       }
       return b.toString();
     }
@@ -80,8 +88,14 @@ final class BenchStats {
 
   /** trtexec's performance summary for {@code queries} runs over {@code wallSeconds}. */
   static String summary(
-      long queries, double wallSeconds, Series latency, Series enqueue, Series h2d,
-      Series compute, Series d2h, List<Double> percentiles) {
+      long queries,
+      double wallSeconds,
+      Series latency,
+      Series enqueue,
+      Series h2d,
+      Series compute,
+      Series d2h,
+      List<Double> percentiles) {
     StringBuilder b = new StringBuilder();
     b.append("=== Performance summary ===\n");
     b.append(String.format(Locale.ROOT, "Throughput: %.2f qps%n", queries / wallSeconds));

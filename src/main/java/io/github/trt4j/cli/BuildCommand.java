@@ -21,7 +21,11 @@ final class BuildCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX model.")
   Path model;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "ENGINE", description = "Where to write the engine.")
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "ENGINE",
+      description = "Where to write the engine.")
   Path output;
 
   @Option(names = "--fp16", description = "Allow FP16 kernels.")
@@ -30,7 +34,10 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--no-tf32", description = "Forbid TF32 for FP32 matrix work (strict FP32).")
   boolean noTf32;
 
-  @Option(names = "--workspace", paramLabel = "MiB", description = "Cap the builder workspace, in MiB.")
+  @Option(
+      names = "--workspace",
+      paramLabel = "MiB",
+      description = "Cap the builder workspace, in MiB.")
   long workspaceMib;
 
   @Option(
@@ -44,10 +51,16 @@ final class BuildCommand implements Callable<Integer> {
       })
   List<String> shapes = List.of();
 
-  @Option(names = "--timing-cache", paramLabel = "FILE", description = "Timing cache to read (if present) and update.")
+  @Option(
+      names = "--timing-cache",
+      paramLabel = "FILE",
+      description = "Timing cache to read (if present) and update.")
   Path timingCache;
 
-  @Option(names = "--device", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "0",
+      description = "CUDA device index (default: ${DEFAULT-VALUE}).")
   int device;
 
   @CommandLine.Mixin PluginOption plugins = new PluginOption();
@@ -66,7 +79,9 @@ final class BuildCommand implements Callable<Integer> {
       })
   boolean versionCompatible;
 
-  @Option(names = "--excludeLeanRuntime", description = "With --versionCompatible: leave the lean runtime out.")
+  @Option(
+      names = "--excludeLeanRuntime",
+      description = "With --versionCompatible: leave the lean runtime out.")
   boolean excludeLeanRuntime;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -76,17 +91,28 @@ final class BuildCommand implements Callable<Integer> {
     if (excludeLeanRuntime && !versionCompatible) {
       throw new IllegalArgumentException("--excludeLeanRuntime needs --versionCompatible");
     }
-    EngineBuilder b = plugins.apply(EngineBuilder.fromOnnx(model)).fp16(fp16).tf32(!noTf32).device(device)
-        .hardwareCompatibility(io.github.trt4j.HardwareCompatibility.parse(hardwareCompatibility))
-        .versionCompatible(versionCompatible).excludeLeanRuntime(excludeLeanRuntime)
-        .workspace(workspaceBytes(workspaceMib)).timingCache(timingCache);
+    EngineBuilder b =
+        plugins
+            .apply(EngineBuilder.fromOnnx(model))
+            .fp16(fp16)
+            .tf32(!noTf32)
+            .device(device)
+            .hardwareCompatibility(
+                io.github.trt4j.HardwareCompatibility.parse(hardwareCompatibility))
+            .versionCompatible(versionCompatible)
+            .excludeLeanRuntime(excludeLeanRuntime)
+            .workspace(workspaceBytes(workspaceMib))
+            .timingCache(timingCache);
     Map<String, ShapeRange> profile = parseShapes(shapes);
     if (!profile.isEmpty()) {
       b.profile(profile);
     }
     long bytes = b.buildTo(output);
-    spec.commandLine().getOut().printf("Wrote %s (%d bytes) and its digest %s%n", output, bytes,
-        io.github.trt4j.PlanDigest.digestFile(output));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "Wrote %s (%d bytes) and its digest %s%n",
+            output, bytes, io.github.trt4j.PlanDigest.digestFile(output));
     spec.commandLine().getOut().flush();
     return 0;
   }
@@ -97,13 +123,19 @@ final class BuildCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--workspace must be >= 0 MiB; got " + mib);
     }
     if (mib > Long.MAX_VALUE >> 20) {
-      throw new IllegalArgumentException("--workspace " + mib + " MiB is too large: at most "
-          + (Long.MAX_VALUE >> 20) + " MiB fits in a byte count (0 leaves TensorRT's default)");
+      throw new IllegalArgumentException(
+          "--workspace "
+              + mib
+              + " MiB is too large: at most "
+              + (Long.MAX_VALUE >> 20)
+              + " MiB fits in a byte count (0 leaves TensorRT's default)");
     }
     return mib << 20;
   }
 
-  /** Parses {@code name:MIN/OPT/MAX} entries; the name may itself contain ':' (the last one splits). */
+  /**
+   * Parses {@code name:MIN/OPT/MAX} entries; the name may itself contain ':' (the last one splits).
+   */
   static Map<String, ShapeRange> parseShapes(List<String> entries) {
     Map<String, ShapeRange> m = new LinkedHashMap<>();
     for (String e : entries) {

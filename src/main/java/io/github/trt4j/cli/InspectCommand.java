@@ -22,13 +22,19 @@ import picocli.CommandLine.Parameters;
     })
 final class InspectCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "ENGINE", description = "Serialized TensorRT engine (.engine/.plan).")
+  @Parameters(
+      index = "0",
+      paramLabel = "ENGINE",
+      description = "Serialized TensorRT engine (.engine/.plan).")
   Path engine;
 
   @Option(names = "--header-only", description = "Only read the plan header (needs no GPU).")
   boolean headerOnly;
 
-  @Option(names = "--device", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "0",
+      description = "CUDA device index (default: ${DEFAULT-VALUE}).")
   int device;
 
   @CommandLine.Mixin PluginOption plugins = new PluginOption();
@@ -40,10 +46,17 @@ final class InspectCommand implements Callable<Integer> {
     PlanDigest.Check c = PlanDigest.check(engine);
     return switch (c.state()) {
       case MALFORMED -> "MALFORMED: " + c.problem();
-      case NONE -> "none (trt4j verify --write-digest " + engine + " checks the plan and writes one)";
-      case MATCH -> "sha256 " + c.actual() + " matches " + PlanDigest.digestFile(engine).getFileName();
-      case MISMATCH -> "MISMATCH: " + PlanDigest.digestFile(engine).getFileName() + " records "
-          + c.recorded() + ", the file's content is " + c.actual();
+      case NONE ->
+          "none (trt4j verify --write-digest " + engine + " checks the plan and writes one)";
+      case MATCH ->
+          "sha256 " + c.actual() + " matches " + PlanDigest.digestFile(engine).getFileName();
+      case MISMATCH ->
+          "MISMATCH: "
+              + PlanDigest.digestFile(engine).getFileName()
+              + " records "
+              + c.recorded()
+              + ", the file's content is "
+              + c.actual();
     };
   }
 
@@ -53,24 +66,32 @@ final class InspectCommand implements Callable<Integer> {
     PlanHeader header = PlanHeader.read(engine);
     out.println("Engine:   " + engine);
     out.println("Built by: TensorRT " + header.fullVersion());
-    out.println("Size:     " + java.nio.file.Files.size(engine) + " bytes (header says "
-        + header.declaredBytes() + ")");
+    out.println(
+        "Size:     "
+            + java.nio.file.Files.size(engine)
+            + " bytes (header says "
+            + header.declaredBytes()
+            + ")");
     out.println("Digest:   " + digestStatus(engine));
     if (headerOnly) {
       out.flush();
       return 0;
     }
-    try (TrtEngine e = TrtEngine.load(engine, plugins.apply(io.github.trt4j.LoadOptions.defaults().device(device)))) {
+    try (TrtEngine e =
+        TrtEngine.load(
+            engine, plugins.apply(io.github.trt4j.LoadOptions.defaults().device(device)))) {
       out.println("Runtime:  " + TrtEngine.runtime());
-      out.printf("Device memory: %.1f MiB per execution context%n", e.deviceMemorySize() / 1048576.0);
+      out.printf(
+          "Device memory: %.1f MiB per execution context%n", e.deviceMemorySize() / 1048576.0);
       out.println("Layers:   " + e.layerCount());
       out.println("Hardware compatibility: " + e.hardwareCompatibility());
       out.println("Optimization profiles: " + e.profileCount());
       for (TensorSpec t : e.inputs()) {
         for (int p = 0; p < t.profiles().size(); p++) {
           ShapeRange r = t.profiles().get(p);
-          out.printf("  profile %d  %s  min %s  opt %s  max %s%n", p, t.name(),
-              r.min().joined(), r.opt().joined(), r.max().joined());
+          out.printf(
+              "  profile %d  %s  min %s  opt %s  max %s%n",
+              p, t.name(), r.min().joined(), r.opt().joined(), r.max().joined());
         }
       }
       out.println();

@@ -44,14 +44,15 @@ public final class Main implements Runnable {
           return 1;
         });
     CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
-    cl.setParameterExceptionHandler((ex, args) -> {
-      int code = usage.handleParseException(ex, args);
-      String hint = pathEncodingHint(ex);
-      if (hint != null) {
-        ex.getCommandLine().getErr().println(hint);
-      }
-      return code;
-    });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          int code = usage.handleParseException(ex, args);
+          String hint = pathEncodingHint(ex);
+          if (hint != null) {
+            ex.getCommandLine().getErr().println(hint);
+          }
+          return code;
+        });
     return cl;
   }
 
@@ -66,7 +67,8 @@ public final class Main implements Runnable {
       if (t instanceof java.nio.file.InvalidPathException
           || m.contains("Malformed input or input contains unmappable characters")) {
         String enc = System.getProperty("sun.jnu.encoding", "?");
-        return "hint: a path holds characters that the file-name encoding " + enc
+        return "hint: a path holds characters that the file-name encoding "
+            + enc
             + " (from the locale: LC_ALL, LC_CTYPE, LANG) cannot represent; run under a UTF-8"
             + " locale, e.g. LC_ALL=C.UTF-8";
       }
@@ -76,7 +78,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(),
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
         "Missing command: inspect, build, run, bench, verify, triton-export or gazeml");
   }
 }

@@ -30,28 +30,52 @@ import picocli.CommandLine.Parameters;
     })
 final class RunCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "ENGINE|MODEL.onnx", description = "Serialized TensorRT engine, or an ONNX model.")
+  @Parameters(
+      index = "0",
+      paramLabel = "ENGINE|MODEL.onnx",
+      description = "Serialized TensorRT engine, or an ONNX model.")
   Path engine;
 
-  @Option(names = "--shapes", split = ",", paramLabel = "NAME:DIMS", description = "For an ONNX model: build-profile shapes (default: the inputs' shapes).")
+  @Option(
+      names = "--shapes",
+      split = ",",
+      paramLabel = "NAME:DIMS",
+      description = "For an ONNX model: build-profile shapes (default: the inputs' shapes).")
   List<String> shapes = List.of();
 
   @Option(names = "--fp16", description = "For an ONNX model: allow FP16 kernels in the build.")
   boolean fp16;
 
-  @Option(names = {"-i", "--input"}, paramLabel = "NAME=FILE.npy", description = "An input tensor (repeat for each input).")
+  @Option(
+      names = {"-i", "--input"},
+      paramLabel = "NAME=FILE.npy",
+      description = "An input tensor (repeat for each input).")
   List<String> inputs = List.of();
 
-  @Option(names = {"-o", "--output-dir"}, required = true, paramLabel = "DIR", description = "Where to write OUTPUT_NAME.npy files.")
+  @Option(
+      names = {"-o", "--output-dir"},
+      required = true,
+      paramLabel = "DIR",
+      description = "Where to write OUTPUT_NAME.npy files.")
   Path outputDir;
 
-  @Option(names = "--device", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "0",
+      description = "CUDA device index (default: ${DEFAULT-VALUE}).")
   int device;
 
-  @Option(names = "--profile", defaultValue = "0", description = "Optimization profile (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--profile",
+      defaultValue = "0",
+      description = "Optimization profile (default: ${DEFAULT-VALUE}).")
   int profile;
 
-  @Option(names = "--repeat", defaultValue = "0", paramLabel = "N", description = "Also time N more runs and print latency percentiles.")
+  @Option(
+      names = "--repeat",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Also time N more runs and print latency percentiles.")
   int repeat;
 
   @CommandLine.Mixin PluginOption plugins = new PluginOption();
@@ -76,25 +100,35 @@ final class RunCommand implements Callable<Integer> {
         Inferer inferer = e.createInferer(profile)) {
       Map<String, Tensor> feed = new LinkedHashMap<>();
       for (Map.Entry<String, Path> f : files.entrySet()) {
-        TensorSpec s = e.inputs().stream().filter(t -> t.name().equals(f.getKey())).findFirst()
-            .orElseThrow(() -> new IllegalArgumentException(
-                "Unknown input '" + f.getKey() + "'; inputs are "
-                    + e.inputs().stream().map(TensorSpec::name).toList()));
+        TensorSpec s =
+            e.inputs().stream()
+                .filter(t -> t.name().equals(f.getKey()))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "Unknown input '"
+                                + f.getKey()
+                                + "'; inputs are "
+                                + e.inputs().stream().map(TensorSpec::name).toList()));
         feed.put(f.getKey(), coerce(raw.get(f.getKey()), s, f.getValue()));
       }
       Map<String, Tensor> result = inferer.run(feed);
       Map<String, String> names = fileNames(List.copyOf(result.keySet()));
       for (Map.Entry<String, String> n : names.entrySet()) {
         if (!n.getValue().equals(fileName(n.getKey()))) {
-          out.printf("note: output '%s' would share the file name %s.npy with another output;"
-              + " writing it as %s.npy%n", n.getKey(), fileName(n.getKey()), n.getValue());
+          out.printf(
+              "note: output '%s' would share the file name %s.npy with another output;"
+                  + " writing it as %s.npy%n",
+              n.getKey(), fileName(n.getKey()), n.getValue());
         }
       }
       for (Map.Entry<String, Tensor> r : result.entrySet()) {
         Path p = outputDir.resolve(names.get(r.getKey()) + ".npy");
         Npy.write(p, r.getValue());
-        out.printf("%s  %s %s -> %s%n", r.getKey(), r.getValue().dataType().displayName(),
-            r.getValue().shape().joined(), p);
+        out.printf(
+            "%s  %s %s -> %s%n",
+            r.getKey(), r.getValue().dataType().displayName(), r.getValue().shape().joined(), p);
       }
       if (repeat > 0) {
         long[] ns = new long[repeat];
@@ -104,7 +138,8 @@ final class RunCommand implements Callable<Integer> {
           ns[i] = System.nanoTime() - t0;
         }
         Arrays.sort(ns);
-        out.printf("latency over %d runs: min %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms%n",
+        out.printf(
+            "latency over %d runs: min %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms%n",
             repeat, ns[0] / 1e6, pct(ns, 50) / 1e6, pct(ns, 90) / 1e6, pct(ns, 99) / 1e6);
       }
     }
@@ -127,7 +162,8 @@ final class RunCommand implements Callable<Integer> {
       } catch (java.nio.file.NoSuchFileException e) {
         throw new java.io.IOException(prefix + "it is a dangling symbolic link", e);
       } catch (java.io.IOException e) {
-        throw new java.io.IOException(prefix + io.github.trt4j.internal.format.InputFiles.reason(e), e);
+        throw new java.io.IOException(
+            prefix + io.github.trt4j.internal.format.InputFiles.reason(e), e);
       }
       if (!a.isDirectory()) {
         throw new java.io.IOException(prefix + "it exists and is not a directory");
@@ -136,11 +172,12 @@ final class RunCommand implements Callable<Integer> {
       try {
         Files.createDirectories(dir);
       } catch (java.nio.file.FileAlreadyExistsException e) {
-        throw new java.io.IOException(prefix + "cannot create it: " + e.getFile()
-            + " exists and is not a directory", e);
+        throw new java.io.IOException(
+            prefix + "cannot create it: " + e.getFile() + " exists and is not a directory", e);
       } catch (java.io.IOException e) {
-        throw new java.io.IOException(prefix + "cannot create it: "
-            + io.github.trt4j.internal.format.InputFiles.reason(e), e);
+        throw new java.io.IOException(
+            prefix + "cannot create it: " + io.github.trt4j.internal.format.InputFiles.reason(e),
+            e);
       }
     }
     if (!Files.isWritable(dir)) {
@@ -211,8 +248,13 @@ final class RunCommand implements Callable<Integer> {
       return Tensor.fromFloats(s.dataType(), t.shape(), t.floats());
     }
     throw new IllegalArgumentException(
-        "Input '" + s.name() + "' is " + s.dataType().displayName() + "; " + file + " holds "
+        "Input '"
+            + s.name()
+            + "' is "
+            + s.dataType().displayName()
+            + "; "
+            + file
+            + " holds "
             + t.dataType().displayName());
   }
-
 }

@@ -4,7 +4,6 @@ import io.github.trt4j.TrtEngine;
 import io.github.trt4j.triton.TritonExport;
 import io.github.trt4j.triton.TritonOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,30 +22,52 @@ import picocli.CommandLine.Parameters;
     })
 final class TritonExportCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "ENGINE", description = "Serialized TensorRT engine (.engine/.plan).")
+  @Parameters(
+      index = "0",
+      paramLabel = "ENGINE",
+      description = "Serialized TensorRT engine (.engine/.plan).")
   Path engine;
 
-  @Parameters(index = "1", paramLabel = "REPO", description = "Triton model repository directory (created if absent).")
+  @Parameters(
+      index = "1",
+      paramLabel = "REPO",
+      description = "Triton model repository directory (created if absent).")
   Path repo;
 
-  @Option(names = "--name", description = "Model name (default: the engine's file name without extension).")
+  @Option(
+      names = "--name",
+      description = "Model name (default: the engine's file name without extension).")
   String name;
 
-  @Option(names = "--max-batch-size", defaultValue = "0",
-      description = "Largest batch Triton may form; 0 = full shapes, no batching (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-batch-size",
+      defaultValue = "0",
+      description =
+          "Largest batch Triton may form; 0 = full shapes, no batching (default: ${DEFAULT-VALUE}).")
   int maxBatchSize;
 
-  @Option(names = "--dynamic-batching", description = "Let Triton combine requests into batches (needs --max-batch-size > 0).")
+  @Option(
+      names = "--dynamic-batching",
+      description = "Let Triton combine requests into batches (needs --max-batch-size > 0).")
   boolean dynamicBatching;
 
-  @Option(names = "--max-queue-delay-us", defaultValue = "0",
-      description = "Dynamic batching: longest wait to fill a batch, microseconds (0 = Triton's default).")
+  @Option(
+      names = "--max-queue-delay-us",
+      defaultValue = "0",
+      description =
+          "Dynamic batching: longest wait to fill a batch, microseconds (0 = Triton's default).")
   long maxQueueDelayMicros;
 
-  @Option(names = "--instances", defaultValue = "1", description = "Model instances per GPU (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--instances",
+      defaultValue = "1",
+      description = "Model instances per GPU (default: ${DEFAULT-VALUE}).")
   int instances;
 
-  @Option(names = "--device", defaultValue = "0", description = "CUDA device to load the engine on (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "0",
+      description = "CUDA device to load the engine on (default: ${DEFAULT-VALUE}).")
   int device;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -59,14 +80,20 @@ final class TritonExportCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "No engine file " + engine);
     }
     // Options are checked before the (slow, GPU-needing) engine load.
-    TritonOptions options = new TritonOptions(name != null ? name : defaultName(engine),
-        maxBatchSize, dynamicBatching, maxQueueDelayMicros, instances);
+    TritonOptions options =
+        new TritonOptions(
+            name != null ? name : defaultName(engine),
+            maxBatchSize,
+            dynamicBatching,
+            maxQueueDelayMicros,
+            instances);
     PrintWriter out = spec.commandLine().getOut();
     try (TrtEngine e = TrtEngine.load(engine, device)) {
       TritonExport.Result r = TritonExport.export(e, engine, repo, options);
       out.println("Wrote " + r.config());
       out.println("Wrote " + r.plan() + " (sha256 " + r.sha256() + ")");
-      out.println("Check with: (cd " + r.plan().getParent() + " && sha256sum -c model.plan.sha256)");
+      out.println(
+          "Check with: (cd " + r.plan().getParent() + " && sha256sum -c model.plan.sha256)");
     }
     out.flush();
     return 0;

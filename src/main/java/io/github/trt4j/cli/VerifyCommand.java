@@ -25,13 +25,22 @@ final class VerifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ENGINE", description = "Serialized TensorRT engine.")
   Path engine;
 
-  @Option(names = "--write-digest", description = "When OK, write ENGINE.sha256 (sha256sum format).")
+  @Option(
+      names = "--write-digest",
+      description = "When OK, write ENGINE.sha256 (sha256sum format).")
   boolean writeDigest;
 
-  @Option(names = "--timeout", defaultValue = "120", paramLabel = "S", description = "Kill the child after S seconds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "120",
+      paramLabel = "S",
+      description = "Kill the child after S seconds (default: ${DEFAULT-VALUE}).")
   double timeoutSeconds;
 
-  @Option(names = "--device", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "0",
+      description = "CUDA device index (default: ${DEFAULT-VALUE}).")
   int device;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -39,18 +48,20 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!(timeoutSeconds > 0) || timeoutSeconds > 86_400) {
-      throw new IllegalArgumentException("--timeout must be between 0 and 86400 seconds; got " + timeoutSeconds);
+      throw new IllegalArgumentException(
+          "--timeout must be between 0 and 86400 seconds; got " + timeoutSeconds);
     }
     PrintWriter out = spec.commandLine().getOut();
     // Hash before and after: the digest must describe the bytes the child actually ran.
     String before = writeDigest ? PlanDigest.sha256(engine) : null;
-    PlanVerifier.Result r = PlanVerifier.verify(
-        engine, Duration.ofMillis((long) (timeoutSeconds * 1000)), device);
+    PlanVerifier.Result r =
+        PlanVerifier.verify(engine, Duration.ofMillis((long) (timeoutSeconds * 1000)), device);
     out.printf("%s: %s (%.1f s)%n", engine, r, r.elapsed().toMillis() / 1000.0);
     if (r.status() == PlanVerifier.Status.OK && writeDigest) {
       String after = PlanDigest.sha256(engine);
       if (!after.equals(before)) {
-        throw new java.io.IOException(engine + " changed while it was being verified; no digest written");
+        throw new java.io.IOException(
+            engine + " changed while it was being verified; no digest written");
       }
       PlanDigest.write(engine, after);
       out.println("Wrote " + PlanDigest.digestFile(engine));

@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Engines built once from ONNX and cached next to it: {@code model.onnx} becomes {@code model.engine}
- * (or {@code model.fp16.engine}, and {@code .bN} for a batch profile up to N), written atomically
- * with its SHA-256 digest, and rebuilt when the ONNX file is newer, the plan comes from another
- * TensorRT version, or its digest is missing or does not match.
+ * Engines built once from ONNX and cached next to it: {@code model.onnx} becomes {@code
+ * model.engine} (or {@code model.fp16.engine}, and {@code .bN} for a batch profile up to N),
+ * written atomically with its SHA-256 digest, and rebuilt when the ONNX file is newer, the plan
+ * comes from another TensorRT version, or its digest is missing or does not match.
  */
 public final class EngineCache {
 
@@ -37,13 +37,15 @@ public final class EngineCache {
    *     model of static shapes
    * @param maxBatch the largest batch the engine accepts (its profile is 1..maxBatch, tuned for 1)
    */
-  public Path engine(Path onnx, String batchInput, long[] inputDims, int maxBatch) throws IOException {
+  public Path engine(Path onnx, String batchInput, long[] inputDims, int maxBatch)
+      throws IOException {
     if (!Files.isRegularFile(onnx)) {
       throw new NoSuchFileException(onnx.toString(), null, "ONNX model not found");
     }
     String name = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
-    Path cached = onnx.resolveSibling(name + (fp16 ? ".fp16" : "")
-        + (batchInput != null ? ".b" + maxBatch : "") + ".engine");
+    Path cached =
+        onnx.resolveSibling(
+            name + (fp16 ? ".fp16" : "") + (batchInput != null ? ".b" + maxBatch : "") + ".engine");
     if (Files.isRegularFile(cached)
         && Files.getLastModifiedTime(cached).compareTo(Files.getLastModifiedTime(onnx)) >= 0
         && PlanHeader.read(cached).version().equals(TrtEngine.tensorRtVersion())
@@ -54,25 +56,33 @@ public final class EngineCache {
     log.flush();
     EngineBuilder b = EngineBuilder.fromOnnx(onnx).fp16(fp16).device(device);
     if (batchInput != null) {
-      b.profile(Map.of(batchInput, new ShapeRange(withBatch(inputDims, 1), withBatch(inputDims, 1),
-          withBatch(inputDims, maxBatch))));
+      b.profile(
+          Map.of(
+              batchInput,
+              new ShapeRange(
+                  withBatch(inputDims, 1),
+                  withBatch(inputDims, 1),
+                  withBatch(inputDims, maxBatch))));
     }
     try {
       b.buildTo(cached);
     } catch (IllegalArgumentException e) {
       // e.g. a profile for an input this model does not have: the wrong ONNX file for the role
-      throw new IllegalArgumentException("Cannot build an engine from " + onnx + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Cannot build an engine from " + onnx + ": " + e.getMessage(), e);
     }
     return cached;
   }
 
   /** A cached engine is reused only when the digest written with it still matches. */
   private static boolean intact(Path cached) throws IOException {
-    return io.github.trt4j.PlanDigest.check(cached).state() == io.github.trt4j.PlanDigest.State.MATCH;
+    return io.github.trt4j.PlanDigest.check(cached).state()
+        == io.github.trt4j.PlanDigest.State.MATCH;
   }
 
   /** Loads {@link #engine}'s result on this cache's device. */
-  public TrtEngine load(Path onnx, String batchInput, long[] inputDims, int maxBatch) throws IOException {
+  public TrtEngine load(Path onnx, String batchInput, long[] inputDims, int maxBatch)
+      throws IOException {
     return TrtEngine.load(engine(onnx, batchInput, inputDims, maxBatch), device);
   }
 

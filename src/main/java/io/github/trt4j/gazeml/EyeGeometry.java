@@ -4,8 +4,8 @@ package io.github.trt4j.gazeml;
  * The geometry of GazeML's eye patches and gaze, in plain Java (no OpenCV).
  *
  * <p>Coordinates are pixels with pixel centres at integers, x to the right and y down, as OpenCV's
- * {@code warpAffine} uses them. A patch is {@link #PATCH_W}×{@link #PATCH_H}: the eye centre maps to
- * the patch centre, the patch spans {@link #PATCH_SCALE} times the eye width, and the image is
+ * {@code warpAffine} uses them. A patch is {@link #PATCH_W}×{@link #PATCH_H}: the eye centre maps
+ * to the patch centre, the patch spans {@link #PATCH_SCALE} times the eye width, and the image is
  * rotated so that the line through both eyes is horizontal (the roll is undone). The image-left eye
  * is flipped horizontally so that both eyes look like the one the model was trained on.
  */
@@ -13,6 +13,7 @@ public final class EyeGeometry {
 
   public static final int PATCH_W = 60;
   public static final int PATCH_H = 36;
+
   /** The patch is this many eye widths wide (GazeML's 1.5). */
   public static final double PATCH_SCALE = 1.5;
 
@@ -55,10 +56,11 @@ public final class EyeGeometry {
     /** This map, then {@code next}. */
     public Affine then(Affine next) {
       double[] n = next.m;
-      return new Affine(new double[] {
-        n[0] * m[0] + n[1] * m[3], n[0] * m[1] + n[1] * m[4], n[0] * m[2] + n[1] * m[5] + n[2],
-        n[3] * m[0] + n[4] * m[3], n[3] * m[1] + n[4] * m[4], n[3] * m[2] + n[4] * m[5] + n[5]
-      });
+      return new Affine(
+          new double[] {
+            n[0] * m[0] + n[1] * m[3], n[0] * m[1] + n[1] * m[4], n[0] * m[2] + n[1] * m[5] + n[2],
+            n[3] * m[0] + n[4] * m[3], n[3] * m[1] + n[4] * m[4], n[3] * m[2] + n[4] * m[5] + n[5]
+          });
     }
   }
 
@@ -71,7 +73,8 @@ public final class EyeGeometry {
    * @param roll angle of the line through both eyes, radians (atan2(dy, dx) in image axes)
    * @param flip whether to mirror the patch horizontally (for the image-left eye)
    */
-  public static Affine imageToPatch(double cx, double cy, double eyeWidth, double roll, boolean flip) {
+  public static Affine imageToPatch(
+      double cx, double cy, double eyeWidth, double roll, boolean flip) {
     if (!(eyeWidth > 0)) {
       throw new IllegalArgumentException("eye width must be > 0; got " + eyeWidth);
     }
@@ -80,10 +83,12 @@ public final class EyeGeometry {
     double sin = Math.sin(-roll) * s;
     double px = (PATCH_W - 1) / 2.0;
     double py = (PATCH_H - 1) / 2.0;
-    Affine a = new Affine(new double[] {
-      cos, -sin, px - (cos * cx - sin * cy),
-      sin, cos, py - (sin * cx + cos * cy)
-    });
+    Affine a =
+        new Affine(
+            new double[] {
+              cos, -sin, px - (cos * cx - sin * cy),
+              sin, cos, py - (sin * cx + cos * cy)
+            });
     return flip ? a.then(flipX()) : a;
   }
 

@@ -23,13 +23,20 @@ public final class EyeModel implements AutoCloseable {
    * One eye to run: its 8-bit 36×60 patch (owned by the job's creator), how it maps back to the
    * image, and what to call it.
    */
-  public record Job(Mat patch, EyeGeometry.Affine toPatch, boolean flipped, String eye, String source,
+  public record Job(
+      Mat patch,
+      EyeGeometry.Affine toPatch,
+      boolean flipped,
+      String eye,
+      String source,
       double roll) {}
 
   private final ModelAdapter adapter;
   private final Runner inferer;
 
-  /** @throws IllegalArgumentException when the engine cannot be driven as an ELG model */
+  /**
+   * @throws IllegalArgumentException when the engine cannot be driven as an ELG model
+   */
   public EyeModel(TrtEngine engine) {
     this.adapter = ModelAdapter.of(engine.tensors());
     this.inferer = engine.createInferer();
@@ -89,22 +96,39 @@ public final class EyeModel implements AutoCloseable {
     double minY = Double.MAX_VALUE;
     double maxX = -Double.MAX_VALUE;
     double maxY = -Double.MAX_VALUE;
-    for (double[] corner : new double[][] {{-0.5, -0.5}, {EyeGeometry.PATCH_W - 0.5, -0.5},
-        {-0.5, EyeGeometry.PATCH_H - 0.5}, {EyeGeometry.PATCH_W - 0.5, EyeGeometry.PATCH_H - 0.5}}) {
+    for (double[] corner :
+        new double[][] {
+          {-0.5, -0.5},
+          {EyeGeometry.PATCH_W - 0.5, -0.5},
+          {-0.5, EyeGeometry.PATCH_H - 0.5},
+          {EyeGeometry.PATCH_W - 0.5, EyeGeometry.PATCH_H - 0.5}
+        }) {
       double[] q = back.apply(corner[0], corner[1]);
       minX = Math.min(minX, q[0]);
       minY = Math.min(minY, q[1]);
       maxX = Math.max(maxX, q[0]);
       maxY = Math.max(maxY, q[1]);
     }
-    double[] gaze = EyeGeometry.gaze(unflipped[32], unflipped[33], unflipped[34], unflipped[35], rPatch);
+    double[] gaze =
+        EyeGeometry.gaze(unflipped[32], unflipped[33], unflipped[34], unflipped[35], rPatch);
     double scaleX = Math.hypot(job.toPatch().m()[0], job.toPatch().m()[3]);
-    return new EyeResult(frameIndex, job.eye(), job.source(),
-        new double[] {minX, minY, maxX - minX, maxY - minY}, image, rPatch / scaleX,
-        Math.toDegrees(gaze[0]), Math.toDegrees(gaze[1]), adapter.confidence(out, k), job.roll());
+    return new EyeResult(
+        frameIndex,
+        job.eye(),
+        job.source(),
+        new double[] {minX, minY, maxX - minX, maxY - minY},
+        image,
+        rPatch / scaleX,
+        Math.toDegrees(gaze[0]),
+        Math.toDegrees(gaze[1]),
+        adapter.confidence(out, k),
+        job.roll());
   }
 
-  /** Patch-space inference on normalized input (for evaluation): per eye, 36 landmark values + radius. */
+  /**
+   * Patch-space inference on normalized input (for evaluation): per eye, 36 landmark values +
+   * radius.
+   */
   public float[][] inferNormalized(float[] input, int count) {
     int batch = adapter.batch();
     float[][] res = new float[count][];

@@ -44,10 +44,16 @@ public final class EyePatcher {
    */
   public static void normalize(Mat patch, float[] dst, int offset) {
     int n = EyeGeometry.PATCH_W * EyeGeometry.PATCH_H;
-    if (patch.rows() != EyeGeometry.PATCH_H || patch.cols() != EyeGeometry.PATCH_W
+    if (patch.rows() != EyeGeometry.PATCH_H
+        || patch.cols() != EyeGeometry.PATCH_W
         || patch.type() != CV_8UC1) {
-      throw new IllegalArgumentException("need a 36x60 8-bit patch; got " + patch.rows() + "x"
-          + patch.cols() + " of type " + patch.type());
+      throw new IllegalArgumentException(
+          "need a 36x60 8-bit patch; got "
+              + patch.rows()
+              + "x"
+              + patch.cols()
+              + " of type "
+              + patch.type());
     }
     byte[] px = new byte[n];
     try (Mat eq = new Mat()) {

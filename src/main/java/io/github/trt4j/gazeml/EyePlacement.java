@@ -5,15 +5,16 @@ import java.util.List;
 
 /**
  * Where each eye's 60×36 patch comes from, in plain Java. From 68 facial landmarks as GazeML's demo
- * does it from its landmark model: per eye, the centre is the midpoint of the two corners (36/39 for
- * the image-left eye, 42/45 for the image-right one), the width their distance (the patch spans 1.5
- * widths), the roll the angle of the corner line; the image-left eye is mirrored. Or, for a close-up
- * without a face, from an explicit eye region.
+ * does it from its landmark model: per eye, the centre is the midpoint of the two corners (36/39
+ * for the image-left eye, 42/45 for the image-right one), the width their distance (the patch spans
+ * 1.5 widths), the roll the angle of the corner line; the image-left eye is mirrored. Or, for a
+ * close-up without a face, from an explicit eye region.
  */
 public final class EyePlacement {
 
   /** Eyes narrower than this (pixels) are skipped: their patch would be mostly interpolation. */
   public static final double MIN_EYE_WIDTH = 6;
+
   /** In an eye region, each eye's width as a fraction of half the region's width. */
   public static final double REGION_EYE_WIDTH = 0.45;
 
@@ -28,7 +29,8 @@ public final class EyePlacement {
    * @param flip mirror the patch (the image-left eye)
    * @param face index of the face in the frame, -1 for an eye region
    */
-  public record Eye(String eye, double cx, double cy, double width, double roll, boolean flip, int face) {
+  public record Eye(
+      String eye, double cx, double cy, double width, double roll, boolean flip, int face) {
     public EyeGeometry.Affine toPatch() {
       return EyeGeometry.imageToPatch(cx, cy, width, roll, flip);
     }
@@ -39,8 +41,8 @@ public final class EyePlacement {
   /** Both eyes of a face with landmarks; eyes below {@link #MIN_EYE_WIDTH} are left out. */
   public static List<Eye> fromLandmarks(double[] lm, int face) {
     if (lm == null || lm.length != 2 * Face.LANDMARKS) {
-      throw new IllegalArgumentException("need 68 landmarks (136 values); got "
-          + (lm == null ? "none" : lm.length));
+      throw new IllegalArgumentException(
+          "need 68 landmarks (136 values); got " + (lm == null ? "none" : lm.length));
     }
     List<Eye> eyes = new ArrayList<>(2);
     add(eyes, "left", lm, 36, 39, true, face);
@@ -48,7 +50,8 @@ public final class EyePlacement {
     return eyes;
   }
 
-  private static void add(List<Eye> eyes, String name, double[] lm, int a, int b, boolean flip, int face) {
+  private static void add(
+      List<Eye> eyes, String name, double[] lm, int a, int b, boolean flip, int face) {
     double x1 = lm[2 * a];
     double y1 = lm[2 * a + 1];
     double x2 = lm[2 * b];
@@ -57,7 +60,9 @@ public final class EyePlacement {
     if (!(width >= MIN_EYE_WIDTH)) {
       return;
     }
-    eyes.add(new Eye(name, (x1 + x2) / 2, (y1 + y2) / 2, width, Math.atan2(y2 - y1, x2 - x1), flip, face));
+    eyes.add(
+        new Eye(
+            name, (x1 + x2) / 2, (y1 + y2) / 2, width, Math.atan2(y2 - y1, x2 - x1), flip, face));
   }
 
   /**
@@ -71,7 +76,8 @@ public final class EyePlacement {
     if (!(w >= MIN_EYE_WIDTH) || height < 2) {
       return List.of();
     }
-    return List.of(new Eye("left", half / 2 - 0.5, cy, w, 0, true, -1),
+    return List.of(
+        new Eye("left", half / 2 - 0.5, cy, w, 0, true, -1),
         new Eye("right", half + half / 2 - 0.5, cy, w, 0, false, -1));
   }
 }

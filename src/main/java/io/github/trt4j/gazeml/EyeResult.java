@@ -33,18 +33,33 @@ public record EyeResult(
   /** One JSON object on one line. */
   public String toJson() {
     StringBuilder b = new StringBuilder(512);
-    b.append("{\"frame\":").append(frame).append(",\"eye\":\"").append(eye)
-        .append("\",\"source\":\"").append(source).append("\",\"box\":[");
+    b.append("{\"frame\":")
+        .append(frame)
+        .append(",\"eye\":\"")
+        .append(eye)
+        .append("\",\"source\":\"")
+        .append(source)
+        .append("\",\"box\":[");
     for (int i = 0; i < 4; i++) {
       b.append(i > 0 ? "," : "").append(num(box[i]));
     }
     b.append("],\"landmarks\":[");
     for (int i = 0; i < landmarks.length / 2; i++) {
-      b.append(i > 0 ? "," : "").append('[').append(num(landmarks[2 * i])).append(',')
-          .append(num(landmarks[2 * i + 1])).append(']');
+      b.append(i > 0 ? "," : "")
+          .append('[')
+          .append(num(landmarks[2 * i]))
+          .append(',')
+          .append(num(landmarks[2 * i + 1]))
+          .append(']');
     }
-    b.append("],\"radius\":").append(num(radius)).append(",\"pitch\":").append(num(pitch))
-        .append(",\"yaw\":").append(num(yaw)).append(",\"confidence\":").append(num(confidence))
+    b.append("],\"radius\":")
+        .append(num(radius))
+        .append(",\"pitch\":")
+        .append(num(pitch))
+        .append(",\"yaw\":")
+        .append(num(yaw))
+        .append(",\"confidence\":")
+        .append(num(confidence))
         .append('}');
     return b.toString();
   }

@@ -14,14 +14,16 @@ import java.util.Locale;
  * @param height box height
  * @param landmarks 68 (x, y) pairs, or {@code null} before the landmark model ran
  */
-public record Face(double score, double x, double y, double width, double height, double[] landmarks) {
+public record Face(
+    double score, double x, double y, double width, double height, double[] landmarks) {
 
   public static final int LANDMARKS = 68;
 
   public Face {
     if (landmarks != null) {
       if (landmarks.length != 2 * LANDMARKS) {
-        throw new IllegalArgumentException("need 136 landmark coordinates; got " + landmarks.length);
+        throw new IllegalArgumentException(
+            "need 136 landmark coordinates; got " + landmarks.length);
       }
       landmarks = landmarks.clone();
     }
@@ -47,13 +49,26 @@ public record Face(double score, double x, double y, double width, double height
   /** One JSON object on one line. */
   public String toJson() {
     StringBuilder b = new StringBuilder(landmarks == null ? 96 : 1600);
-    b.append("{\"score\":").append(num(score)).append(",\"box\":[").append(num(x)).append(',')
-        .append(num(y)).append(',').append(num(width)).append(',').append(num(height)).append(']');
+    b.append("{\"score\":")
+        .append(num(score))
+        .append(",\"box\":[")
+        .append(num(x))
+        .append(',')
+        .append(num(y))
+        .append(',')
+        .append(num(width))
+        .append(',')
+        .append(num(height))
+        .append(']');
     if (landmarks != null) {
       b.append(",\"landmarks\":[");
       for (int i = 0; i < LANDMARKS; i++) {
-        b.append(i > 0 ? "," : "").append('[').append(num(landmarks[2 * i])).append(',')
-            .append(num(landmarks[2 * i + 1])).append(']');
+        b.append(i > 0 ? "," : "")
+            .append('[')
+            .append(num(landmarks[2 * i]))
+            .append(',')
+            .append(num(landmarks[2 * i + 1]))
+            .append(']');
       }
       b.append(']');
     }

@@ -17,11 +17,16 @@ public final class FaceBoxes {
 
   /** face-api's anchors for the tiny face detector, in cells (width, height). */
   static final double[][] ANCHORS = {
-    {1.603231, 2.094468}, {6.041143, 7.080126}, {2.882459, 3.518061}, {4.266906, 5.178857},
+    {1.603231, 2.094468},
+    {6.041143, 7.080126},
+    {2.882459, 3.518061},
+    {4.266906, 5.178857},
     {9.041765, 10.66308}
   };
+
   /** face-api's defaults. */
   public static final double SCORE_THRESHOLD = 0.5;
+
   public static final double IOU_THRESHOLD = 0.4;
 
   private FaceBoxes() {}
@@ -35,12 +40,23 @@ public final class FaceBoxes {
    * @param width image width in pixels
    * @param height image height in pixels
    */
-  public static List<Face> decode(float[] grid, int offset, int cells, int inputSize, int width,
-      int height, double scoreThreshold) {
+  public static List<Face> decode(
+      float[] grid,
+      int offset,
+      int cells,
+      int inputSize,
+      int width,
+      int height,
+      double scoreThreshold) {
     int plane = cells * cells;
     if (grid.length < offset + ANCHORS.length * 5 * plane) {
-      throw new IllegalArgumentException("Detector grid needs " + ANCHORS.length * 5 * plane
-          + " values from offset " + offset + "; got " + (grid.length - offset));
+      throw new IllegalArgumentException(
+          "Detector grid needs "
+              + ANCHORS.length * 5 * plane
+              + " values from offset "
+              + offset
+              + "; got "
+              + (grid.length - offset));
     }
     // face-api scales by the image's own (rounded) size inside the padded square.
     double scale = (double) inputSize / Math.max(width, height);
@@ -59,15 +75,19 @@ public final class FaceBoxes {
           double cy = (row + sigmoid(grid[base + plane])) / cells * fy;
           double w = Math.exp(grid[base + 2 * plane]) * ANCHORS[a][0] / cells * fx;
           double h = Math.exp(grid[base + 3 * plane]) * ANCHORS[a][1] / cells * fy;
-          out.add(new Face(score, (cx - w / 2) * width, (cy - h / 2) * height, w * width,
-              h * height, null));
+          out.add(
+              new Face(
+                  score, (cx - w / 2) * width, (cy - h / 2) * height, w * width, h * height, null));
         }
       }
     }
     return out;
   }
 
-  /** Greedy suppression: highest score first, dropping boxes that overlap a kept one by more than {@code iou}. */
+  /**
+   * Greedy suppression: highest score first, dropping boxes that overlap a kept one by more than
+   * {@code iou}.
+   */
   public static List<Face> suppress(List<Face> boxes, double iou) {
     List<Face> order = new ArrayList<>(boxes);
     order.sort(Comparator.comparingDouble(Face::score).reversed());

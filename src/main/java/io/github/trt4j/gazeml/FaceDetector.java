@@ -23,8 +23,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class FaceDetector implements AutoCloseable {
 
-  static final String NEEDS = "one float input [N,3,S,S] (S a multiple of 32, RGB 0..255) and one"
-      + " float output [N,25,S/32,S/32] (models/face/face_detector.onnx)";
+  static final String NEEDS =
+      "one float input [N,3,S,S] (S a multiple of 32, RGB 0..255) and one"
+          + " float output [N,25,S/32,S/32] (models/face/face_detector.onnx)";
 
   private final Runner inferer;
   private final String input;
@@ -33,12 +34,18 @@ public final class FaceDetector implements AutoCloseable {
   private final int size;
   private final int cells;
   private final float[] buffer;
-  /** The fast path when the runner is a local Inferer: the frame goes straight into pinned memory. */
+
+  /**
+   * The fast path when the runner is a local Inferer: the frame goes straight into pinned memory.
+   */
   private final IoBinding binding;
+
   private float[] grid = new float[0];
   private double scoreThreshold = FaceBoxes.SCORE_THRESHOLD;
 
-  /** @throws IllegalArgumentException when the engine's bindings are not the detector's */
+  /**
+   * @throws IllegalArgumentException when the engine's bindings are not the detector's
+   */
   public FaceDetector(TrtEngine engine) {
     this(engine.tensors(), engine::createInferer);
   }
@@ -62,7 +69,8 @@ public final class FaceDetector implements AutoCloseable {
     buffer = new float[3 * size * size];
     inferer = open.get();
     IoBinding b = null;
-    if (inferer instanceof Inferer local && inputSpec.dataType() == DataType.FLOAT
+    if (inferer instanceof Inferer local
+        && inputSpec.dataType() == DataType.FLOAT
         && out.dataType() == DataType.FLOAT) {
       b = local.createBinding();
       b.shape(input, Shape.of(1, 3, size, size));
@@ -111,7 +119,8 @@ public final class FaceDetector implements AutoCloseable {
       return runBound(image).clone();
     }
     Shape shape = Shape.of(1, 3, size, size);
-    Map<String, Tensor> out = inferer.run(Map.of(input, Tensor.fromFloats(inputSpec.dataType(), shape, image)));
+    Map<String, Tensor> out =
+        inferer.run(Map.of(input, Tensor.fromFloats(inputSpec.dataType(), shape, image)));
     return out.get(output).toFloats();
   }
 

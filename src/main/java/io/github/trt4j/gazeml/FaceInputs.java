@@ -25,21 +25,25 @@ import org.bytedeco.opencv.opencv_core.Size;
  *
  * <p>face-api pads an image with zeros to a square (detector: at the bottom/right; landmark crop:
  * centred, the odd pixel after) and resizes it with TensorFlow's legacy bilinear resize, which maps
- * output pixel {@code i} to input {@code i * in / out} (no half-pixel offset) and clamps at the last
- * row/column. {@code warpAffine} with that map as an inverse map computes the same samples.
+ * output pixel {@code i} to input {@code i * in / out} (no half-pixel offset) and clamps at the
+ * last row/column. {@code warpAffine} with that map as an inverse map computes the same samples.
  * Outputs are planar RGB floats 0..255 (the networks normalize inside).
  */
 public final class FaceInputs {
 
   private FaceInputs() {}
 
-  /** The clipped, floored crop face-api takes for a face box: x, y, width, height (may be empty). */
+  /**
+   * The clipped, floored crop face-api takes for a face box: x, y, width, height (may be empty).
+   */
   public static int[] cropBox(Face f, int width, int height) {
     double cx = Math.max(f.x(), 0);
     double cy = Math.max(f.y(), 0);
     double cw = Math.min(f.x() + f.width() - cx, width - cx);
     double ch = Math.min(f.y() + f.height() - cy, height - cy);
-    return new int[] {(int) Math.floor(cx), (int) Math.floor(cy), (int) Math.floor(cw), (int) Math.floor(ch)};
+    return new int[] {
+      (int) Math.floor(cx), (int) Math.floor(cy), (int) Math.floor(cw), (int) Math.floor(ch)
+    };
   }
 
   /**
@@ -55,8 +59,8 @@ public final class FaceInputs {
       // Upscaling samples past the last row/column, where TF clamps to the padded square's edge.
       src = new Mat();
       try (Scalar zero = new Scalar(0.0)) {
-        opencv_core.copyMakeBorder(bgr, src, 0, side - bgr.rows(), 0, side - bgr.cols(),
-            BORDER_CONSTANT, zero);
+        opencv_core.copyMakeBorder(
+            bgr, src, 0, side - bgr.rows(), 0, side - bgr.cols(), BORDER_CONSTANT, zero);
       }
       border = BORDER_REPLICATE;
     }
@@ -99,8 +103,8 @@ public final class FaceInputs {
 
   /**
    * Maps the network's 136 outputs for one face (fractions of the padded square) back to image
-   * pixels as face-api.js does; the offset is the detection box's corner, or the crop's where the box
-   * leaves the image (face-api adds the unclipped corner there, which shifts such faces).
+   * pixels as face-api.js does; the offset is the detection box's corner, or the crop's where the
+   * box leaves the image (face-api adds the unclipped corner there, which shifts such faces).
    */
   public static double[] landmarksToImage(float[] out, int offset, Face f, int[] crop, int size) {
     int cw = crop[2];
@@ -157,8 +161,12 @@ public final class FaceInputs {
 
   static void requireBgr8(Mat m) {
     if (m.type() != CV_8UC3) {
-      throw new IllegalArgumentException("need an 8-bit BGR image (CV_8UC3); got Mat type " + m.type()
-          + " with " + m.channels() + " channel(s); convert it with Frames.toBgr8");
+      throw new IllegalArgumentException(
+          "need an 8-bit BGR image (CV_8UC3); got Mat type "
+              + m.type()
+              + " with "
+              + m.channels()
+              + " channel(s); convert it with Frames.toBgr8");
     }
   }
 }

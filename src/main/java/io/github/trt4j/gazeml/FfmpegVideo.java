@@ -51,8 +51,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Video frames through bytedeco's FFmpeg (avformat demuxes, avcodec decodes with its own threads,
  * swscale converts to BGR24 straight into the Mat). Reads what FFmpeg reads: MP4/H.264, MPEG-4 Part
- * 2 AVI (OpenCV's {@code Megamind.avi}), MJPEG, VP9, … Owns the demuxer, decoder, packet, frame
- * and scaler; not thread-safe; close() releases them.
+ * 2 AVI (OpenCV's {@code Megamind.avi}), MJPEG, VP9, … Owns the demuxer, decoder, packet, frame and
+ * scaler; not thread-safe; close() releases them.
  */
 final class FfmpegVideo implements VideoSource {
 
@@ -69,7 +69,8 @@ final class FfmpegVideo implements VideoSource {
   /** Whether bytedeco's FFmpeg classes are on the class path (it is an optional dependency). */
   static boolean available() {
     try {
-      Class.forName("org.bytedeco.ffmpeg.global.avformat", false, FfmpegVideo.class.getClassLoader());
+      Class.forName(
+          "org.bytedeco.ffmpeg.global.avformat", false, FfmpegVideo.class.getClassLoader());
       return true;
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
@@ -84,12 +85,14 @@ final class FfmpegVideo implements VideoSource {
       check(avformat_find_stream_info(format, (PointerPointer<?>) null), "read the stream info of");
       stream = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
       if (stream < 0) {
-        throw new IOException("FFmpeg finds no video stream in " + name + " (" + error(stream) + ")");
+        throw new IOException(
+            "FFmpeg finds no video stream in " + name + " (" + error(stream) + ")");
       }
       AVStream st = format.streams(stream);
       AVCodec decoder = avcodec_find_decoder(st.codecpar().codec_id());
       if (decoder == null) {
-        throw new IOException("FFmpeg has no decoder for codec id " + st.codecpar().codec_id() + " in " + name);
+        throw new IOException(
+            "FFmpeg has no decoder for codec id " + st.codecpar().codec_id() + " in " + name);
       }
       codec = avcodec_alloc_context3(decoder);
       check(avcodec_parameters_to_context(codec, st.codecpar()), "copy the codec parameters of");
@@ -149,8 +152,19 @@ final class FfmpegVideo implements VideoSource {
     if (w <= 0 || h <= 0) {
       throw new IOException("FFmpeg decoded a frame of size " + w + "x" + h + " from " + name);
     }
-    sws = sws_getCachedContext(sws, w, h, frame.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR,
-        (SwsFilter) null, (SwsFilter) null, (DoublePointer) null);
+    sws =
+        sws_getCachedContext(
+            sws,
+            w,
+            h,
+            frame.format(),
+            w,
+            h,
+            AV_PIX_FMT_BGR24,
+            SWS_BILINEAR,
+            (SwsFilter) null,
+            (SwsFilter) null,
+            (DoublePointer) null);
     if (sws == null) {
       throw new IOException("FFmpeg cannot convert pixel format " + frame.format() + " of " + name);
     }
@@ -164,8 +178,10 @@ final class FfmpegVideo implements VideoSource {
   @Override
   public double fps() {
     AVStream st = format.streams(stream);
-    double f = st.avg_frame_rate().den() == 0 ? 0
-        : (double) st.avg_frame_rate().num() / st.avg_frame_rate().den();
+    double f =
+        st.avg_frame_rate().den() == 0
+            ? 0
+            : (double) st.avg_frame_rate().num() / st.avg_frame_rate().den();
     return f > 0 ? f : 25;
   }
 

@@ -15,7 +15,12 @@ import java.util.List;
  *     {@code "eye placement"} (every eye narrower than {@link EyePlacement#MIN_EYE_WIDTH} px); or
  *     {@code null} when eyes were found
  */
-public record FrameResult(long frame, int width, int height, List<Face> faces, List<EyeResult> eyes,
+public record FrameResult(
+    long frame,
+    int width,
+    int height,
+    List<Face> faces,
+    List<EyeResult> eyes,
     String nothingFoundBy) {
 
   public FrameResult {
@@ -26,8 +31,14 @@ public record FrameResult(long frame, int width, int height, List<Face> faces, L
   /** One JSON object on one line, with the input's name. */
   public String toJson(String input) {
     StringBuilder b = new StringBuilder(256 + 1600 * faces.size() + 700 * eyes.size());
-    b.append("{\"input\":").append(quote(input)).append(",\"frame\":").append(frame)
-        .append(",\"width\":").append(width).append(",\"height\":").append(height)
+    b.append("{\"input\":")
+        .append(quote(input))
+        .append(",\"frame\":")
+        .append(frame)
+        .append(",\"width\":")
+        .append(width)
+        .append(",\"height\":")
+        .append(height)
         .append(",\"faces\":[");
     for (int i = 0; i < faces.size(); i++) {
       b.append(i > 0 ? "," : "").append(faces.get(i).toJson());
@@ -36,7 +47,8 @@ public record FrameResult(long frame, int width, int height, List<Face> faces, L
     for (int i = 0; i < eyes.size(); i++) {
       b.append(i > 0 ? "," : "").append(eyes.get(i).toJson());
     }
-    b.append("],\"nothing_found_by\":").append(nothingFoundBy == null ? "null" : quote(nothingFoundBy));
+    b.append("],\"nothing_found_by\":")
+        .append(nothingFoundBy == null ? "null" : quote(nothingFoundBy));
     return b.append('}').toString();
   }
 

@@ -39,14 +39,15 @@ public final class Frames {
       img.convertTo(eight, CV_8U, 255, 0);
     } else {
       eight.close();
-      throw new IllegalArgumentException("need an 8-bit, 16-bit or float image; got OpenCV depth "
-          + depth);
+      throw new IllegalArgumentException(
+          "need an 8-bit, 16-bit or float image; got OpenCV depth " + depth);
     }
     if (ch == 3) {
       return eight;
     }
     Mat bgr = new Mat();
-    opencv_imgproc.cvtColor(eight, bgr, ch == 1 ? opencv_imgproc.COLOR_GRAY2BGR : opencv_imgproc.COLOR_BGRA2BGR);
+    opencv_imgproc.cvtColor(
+        eight, bgr, ch == 1 ? opencv_imgproc.COLOR_GRAY2BGR : opencv_imgproc.COLOR_BGRA2BGR);
     eight.close();
     if (bgr.type() != CV_8UC3) {
       throw new IllegalStateException("conversion gave Mat type " + bgr.type());

@@ -37,8 +37,14 @@ public final class GazeMlEngines implements AutoCloseable {
    * @param elgOnnx the ELG ONNX (built once, cached next to it)
    * @param maxFaces the landmark engine's largest batch
    */
-  public static GazeMlEngines open(EngineCache cache, Path detectorOnnx, Path landmarksOnnx,
-      Path elgEngine, Path elgOnnx, int maxFaces) throws IOException {
+  public static GazeMlEngines open(
+      EngineCache cache,
+      Path detectorOnnx,
+      Path landmarksOnnx,
+      Path elgEngine,
+      Path elgOnnx,
+      int maxFaces)
+      throws IOException {
     TrtEngine d = null;
     TrtEngine l = null;
     try {
@@ -46,8 +52,10 @@ public final class GazeMlEngines implements AutoCloseable {
         d = cache.load(detectorOnnx, "image", new long[] {1, 3, 416, 416}, 4);
         l = cache.load(landmarksOnnx, "face", new long[] {1, 3, 112, 112}, maxFaces);
       }
-      TrtEngine e = elgEngine != null ? TrtEngine.load(elgEngine, cache.device())
-          : cache.load(elgOnnx, null, null, 0);
+      TrtEngine e =
+          elgEngine != null
+              ? TrtEngine.load(elgEngine, cache.device())
+              : cache.load(elgOnnx, null, null, 0);
       return new GazeMlEngines(d, l, e);
     } catch (IOException | RuntimeException ex) {
       if (l != null) {

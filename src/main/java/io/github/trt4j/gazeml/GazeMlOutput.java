@@ -52,7 +52,12 @@ public final class GazeMlOutput implements AutoCloseable {
 
   /** Appends a line for an input that could not be processed. */
   public void error(String input, String message) throws IOException {
-    json.write("{\"input\":" + FrameResult.quote(input) + ",\"error\":" + FrameResult.quote(message) + "}\n");
+    json.write(
+        "{\"input\":"
+            + FrameResult.quote(input)
+            + ",\"error\":"
+            + FrameResult.quote(message)
+            + "}\n");
   }
 
   /** Appends eye-patch results (no frame geometry). */
@@ -75,8 +80,13 @@ public final class GazeMlOutput implements AutoCloseable {
     if (video == null) {
       videoFile = dir.resolve(name + ".gazeml.avi");
       try (Size size = new Size(annotated.cols(), annotated.rows())) {
-        video = new VideoWriter(videoFile.toString(),
-            VideoWriter.fourcc((byte) 'M', (byte) 'J', (byte) 'P', (byte) 'G'), fps, size, true);
+        video =
+            new VideoWriter(
+                videoFile.toString(),
+                VideoWriter.fourcc((byte) 'M', (byte) 'J', (byte) 'P', (byte) 'G'),
+                fps,
+                size,
+                true);
       }
       if (!video.isOpened()) {
         throw new IOException("OpenCV cannot write video " + videoFile);

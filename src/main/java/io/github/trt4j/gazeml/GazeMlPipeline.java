@@ -10,9 +10,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * GazeML's pipeline on three engines: faces ({@link FaceDetector}) → 68 landmarks for all faces in
- * one batch ({@link LandmarkModel}) → one 60×36 patch per eye from the eye-corner landmarks
- * ({@link EyePlacement}, {@link EyePatcher}) → all eyes of the frame through ELG ({@link EyeModel})
- * → landmarks, radius and gaze in image pixels. Also an eye-region mode (no face needed) and
+ * one batch ({@link LandmarkModel}) → one 60×36 patch per eye from the eye-corner landmarks ({@link
+ * EyePlacement}, {@link EyePatcher}) → all eyes of the frame through ELG ({@link EyeModel}) →
+ * landmarks, radius and gaze in image pixels. Also an eye-region mode (no face needed) and
  * already-cropped eye patches.
  *
  * <p>Owns the three model wrappers (not the engines); not thread-safe; close() releases them.
@@ -33,7 +33,8 @@ public final class GazeMlPipeline implements AutoCloseable {
    */
   public GazeMlPipeline(TrtEngine detector, TrtEngine landmarks, TrtEngine elg) {
     if ((detector == null) != (landmarks == null)) {
-      throw new IllegalArgumentException("the face path needs both the detector and the landmark engine");
+      throw new IllegalArgumentException(
+          "the face path needs both the detector and the landmark engine");
     }
     FaceDetector d = null;
     LandmarkModel l = null;
@@ -60,7 +61,8 @@ public final class GazeMlPipeline implements AutoCloseable {
    */
   public GazeMlPipeline(FaceDetector detector, LandmarkModel landmarks, EyeModel eyes) {
     if ((detector == null) != (landmarks == null)) {
-      throw new IllegalArgumentException("the face path needs both the detector and the landmark model");
+      throw new IllegalArgumentException(
+          "the face path needs both the detector and the landmark model");
     }
     this.detector = detector;
     this.landmarks = landmarks;
@@ -82,8 +84,9 @@ public final class GazeMlPipeline implements AutoCloseable {
   /** Faces, landmarks and eyes of an 8-bit BGR frame (see {@link Frames#toBgr8}). */
   public FrameResult processFrame(Mat bgr, long frame) {
     if (detector == null) {
-      throw new IllegalStateException("no face detector: open the pipeline with the face engines,"
-          + " or use the eye-region or eye-patch mode");
+      throw new IllegalStateException(
+          "no face detector: open the pipeline with the face engines,"
+              + " or use the eye-region or eye-patch mode");
     }
     long t0 = System.nanoTime();
     List<Face> found = detector.detect(bgr);
@@ -95,21 +98,31 @@ public final class GazeMlPipeline implements AutoCloseable {
     for (int i = 0; i < faces.size(); i++) {
       placed.addAll(EyePlacement.fromLandmarks(faces.get(i).landmarks(), i));
     }
-    String nothing = found.isEmpty() ? "face detector"
-        : faces.isEmpty() ? "landmarks" : placed.isEmpty() ? "eye placement" : null;
+    String nothing =
+        found.isEmpty()
+            ? "face detector"
+            : faces.isEmpty() ? "landmarks" : placed.isEmpty() ? "eye placement" : null;
     timings.frames++;
     timings.faces += faces.size();
     timings.framesWithFace += faces.isEmpty() ? 0 : 1;
-    return new FrameResult(frame, bgr.cols(), bgr.rows(), faces, runEyes(bgr, placed, "landmarks", frame),
-        nothing);
+    return new FrameResult(
+        frame, bgr.cols(), bgr.rows(), faces, runEyes(bgr, placed, "landmarks", frame), nothing);
   }
 
-  /** An image showing both eyes and little else (no face needed): see {@link EyePlacement#eyeRegion}. */
+  /**
+   * An image showing both eyes and little else (no face needed): see {@link
+   * EyePlacement#eyeRegion}.
+   */
   public FrameResult processEyeRegion(Mat bgr, long frame) {
     List<EyePlacement.Eye> placed = EyePlacement.eyeRegion(bgr.cols(), bgr.rows());
     timings.frames++;
-    return new FrameResult(frame, bgr.cols(), bgr.rows(), List.of(),
-        runEyes(bgr, placed, "eye region", frame), placed.isEmpty() ? "eye placement" : null);
+    return new FrameResult(
+        frame,
+        bgr.cols(),
+        bgr.rows(),
+        List.of(),
+        runEyes(bgr, placed, "eye region", frame),
+        placed.isEmpty() ? "eye placement" : null);
   }
 
   /** Already-cropped 8-bit grey eye images (any size; resized to 60×36, not mirrored). */
@@ -120,8 +133,8 @@ public final class GazeMlPipeline implements AutoCloseable {
       Mat patch = EyePatcher.resizeToPatch(m);
       double sx = (double) EyeGeometry.PATCH_W / m.cols();
       double sy = (double) EyeGeometry.PATCH_H / m.rows();
-      EyeGeometry.Affine toPatch = new EyeGeometry.Affine(new double[] {
-        sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5});
+      EyeGeometry.Affine toPatch =
+          new EyeGeometry.Affine(new double[] {sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5});
       jobs.add(new EyeModel.Job(patch, toPatch, false, "patch", "patch", 0));
     }
     timings.eyePreNs += System.nanoTime() - t0;
@@ -129,7 +142,8 @@ public final class GazeMlPipeline implements AutoCloseable {
     return runJobs(jobs, frame);
   }
 
-  private List<EyeResult> runEyes(Mat bgr, List<EyePlacement.Eye> placed, String source, long frame) {
+  private List<EyeResult> runEyes(
+      Mat bgr, List<EyePlacement.Eye> placed, String source, long frame) {
     if (placed.isEmpty()) {
       return List.of();
     }

@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The GazeML runner's command line (also {@code trt4j gazeml}): which inputs, which models, which
- * mode. The work is done by {@link GazeMlPipeline}; engines come from {@link GazeMlEngines};
- * files are written by {@link GazeMlOutput}.
+ * mode. The work is done by {@link GazeMlPipeline}; engines come from {@link GazeMlEngines}; files
+ * are written by {@link GazeMlOutput}.
  */
 @Command(
     name = "gazeml",
@@ -32,59 +32,94 @@ import picocli.CommandLine.Parameters;
     })
 public final class GazeMlRunner implements Callable<Integer> {
 
-  @Parameters(paramLabel = "IMAGE", arity = "0..*",
+  @Parameters(
+      paramLabel = "IMAGE",
+      arity = "0..*",
       description = "Images (or, with --eye-patches, cropped eye images).")
   List<Path> images = new ArrayList<>();
 
-  @Option(names = "--video", paramLabel = "FILE",
-      description = "A video file (FFmpeg: MP4/H.264, MPEG-4, MJPEG, ...; else OpenCV: Motion-JPEG AVI).")
+  @Option(
+      names = "--video",
+      paramLabel = "FILE",
+      description =
+          "A video file (FFmpeg: MP4/H.264, MPEG-4, MJPEG, ...; else OpenCV: Motion-JPEG AVI).")
   Path video;
 
   @Option(names = "--camera", paramLabel = "INDEX", description = "A camera to process.")
   Integer camera;
 
-  @Option(names = "--max-frames", paramLabel = "N",
+  @Option(
+      names = "--max-frames",
+      paramLabel = "N",
       description = "Stop a video or camera after N frames (camera default: 300).")
   Integer maxFrames;
 
-  @Option(names = "--eye-region",
-      description = "Inputs show both eyes and little else (no face): each eye at the centre of its half.")
+  @Option(
+      names = "--eye-region",
+      description =
+          "Inputs show both eyes and little else (no face): each eye at the centre of its half.")
   boolean eyeRegion;
 
-  @Option(names = "--eye-patches", description = "Inputs are already-cropped eye images: skip detection.")
+  @Option(
+      names = "--eye-patches",
+      description = "Inputs are already-cropped eye images: skip detection.")
   boolean eyePatches;
 
-  @Option(names = "--evaluate", paramLabel = "FILE.npz",
-      description = "Held-out eyes with labels (eyes, landmarks, radius, gaze): print the accuracy.")
+  @Option(
+      names = "--evaluate",
+      paramLabel = "FILE.npz",
+      description =
+          "Held-out eyes with labels (eyes, landmarks, radius, gaze): print the accuracy.")
   Path evaluate;
 
-  @Option(names = "--engine", paramLabel = "FILE", description = "A TensorRT engine of an ELG model.")
+  @Option(
+      names = "--engine",
+      paramLabel = "FILE",
+      description = "A TensorRT engine of an ELG model.")
   Path engine;
 
-  @Option(names = "--onnx", paramLabel = "FILE",
-      description = "An ELG ONNX model, built once and cached next to it (default: models/gazeml/elg.onnx).")
+  @Option(
+      names = "--onnx",
+      paramLabel = "FILE",
+      description =
+          "An ELG ONNX model, built once and cached next to it (default: models/gazeml/elg.onnx).")
   Path onnx;
 
-  @Option(names = "--face-detector", paramLabel = "FILE",
+  @Option(
+      names = "--face-detector",
+      paramLabel = "FILE",
       description = "The face detector ONNX (default: models/face/face_detector.onnx).")
   Path faceDetector;
 
-  @Option(names = "--face-landmarks", paramLabel = "FILE",
+  @Option(
+      names = "--face-landmarks",
+      paramLabel = "FILE",
       description = "The 68-point landmark ONNX (default: models/face/face_landmarks68.onnx).")
   Path faceLandmarks;
 
-  @Option(names = "--max-faces", paramLabel = "N", defaultValue = "16",
-      description = "Faces per landmark inference (the landmark engine's batch; default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-faces",
+      paramLabel = "N",
+      defaultValue = "16",
+      description =
+          "Faces per landmark inference (the landmark engine's batch; default: ${DEFAULT-VALUE}).")
   int maxFaces;
 
   @Option(names = "--fp16", description = "Build the cached engines with FP16 kernels allowed.")
   boolean fp16;
 
-  @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = "gazeml-out",
-      description = "Where annotated images/video, results.jsonl and metrics go (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-o", "--output-dir"},
+      paramLabel = "DIR",
+      defaultValue = "gazeml-out",
+      description =
+          "Where annotated images/video, results.jsonl and metrics go (default: ${DEFAULT-VALUE}).")
   Path outputDir;
 
-  @Option(names = "--device", defaultValue = "0", description = "CUDA device (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "0",
+      description = "CUDA device (default: ${DEFAULT-VALUE}).")
   int device;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -96,24 +131,30 @@ public final class GazeMlRunner implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (images.isEmpty() && video == null && camera == null && evaluate == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "Nothing to do: give images, --video, --camera or --evaluate");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Nothing to do: give images, --video, --camera or --evaluate");
     }
     if (eyeRegion && eyePatches) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--eye-region and --eye-patches are different modes: give one");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--eye-region and --eye-patches are different modes: give one");
     }
     if (maxFaces < 1 || maxFaces > 256) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--max-faces must be 1..256; got " + maxFaces);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--max-faces must be 1..256; got " + maxFaces);
     }
     PrintWriter out = spec.commandLine().getOut();
-    boolean faces = !eyeRegion && !eyePatches && (!images.isEmpty() || video != null || camera != null);
+    boolean faces =
+        !eyeRegion && !eyePatches && (!images.isEmpty() || video != null || camera != null);
     EngineCache cache = new EngineCache(fp16, device, out);
     int failed = 0;
-    try (GazeMlEngines engines = GazeMlEngines.open(cache,
-            faces ? or(faceDetector, GazeMlEngines.DETECTOR) : null,
-            faces ? or(faceLandmarks, GazeMlEngines.LANDMARKS) : null,
-            engine, or(onnx, GazeMlEngines.ELG), maxFaces);
+    try (GazeMlEngines engines =
+            GazeMlEngines.open(
+                cache,
+                faces ? or(faceDetector, GazeMlEngines.DETECTOR) : null,
+                faces ? or(faceLandmarks, GazeMlEngines.LANDMARKS) : null,
+                engine,
+                or(onnx, GazeMlEngines.ELG),
+                maxFaces);
         GazeMlPipeline pipeline = engines.pipeline();
         GazeMlOutput output = new GazeMlOutput(outputDir)) {
       engines.describe(out);
@@ -123,7 +164,10 @@ public final class GazeMlRunner implements Callable<Integer> {
       long frame = 0;
       for (Path img : images) {
         try {
-          String said = eyePatches ? patch(pipeline, output, img, frame) : image(pipeline, output, img, frame);
+          String said =
+              eyePatches
+                  ? patch(pipeline, output, img, frame)
+                  : image(pipeline, output, img, frame);
           out.println(img + ": " + said);
         } catch (IOException | IllegalArgumentException e) {
           failed++;
@@ -133,10 +177,12 @@ public final class GazeMlRunner implements Callable<Integer> {
         frame++;
       }
       if (video != null || camera != null) {
-        new VideoRun(pipeline, output, eyeRegion).run(
-            video != null ? VideoSource.open(video) : OpenCvVideo.camera(camera),
-            video != null ? GazeMlOutput.stem(video) : "camera" + camera,
-            maxFrames != null ? maxFrames : (camera != null ? 300 : Integer.MAX_VALUE), out);
+        new VideoRun(pipeline, output, eyeRegion)
+            .run(
+                video != null ? VideoSource.open(video) : OpenCvVideo.camera(camera),
+                video != null ? GazeMlOutput.stem(video) : "camera" + camera,
+                maxFrames != null ? maxFrames : (camera != null ? 300 : Integer.MAX_VALUE),
+                out);
       }
       out.println("timings: " + pipeline.timings().summary());
       out.println("results: " + output.jsonFile());
@@ -149,21 +195,28 @@ public final class GazeMlRunner implements Callable<Integer> {
     return p != null ? p : dflt;
   }
 
-  private String image(GazeMlPipeline pipeline, GazeMlOutput output, Path file, long frame) throws IOException {
+  private String image(GazeMlPipeline pipeline, GazeMlOutput output, Path file, long frame)
+      throws IOException {
     long t0 = System.nanoTime();
     try (Mat img = GazeMlOutput.readBgr(file)) {
       pipeline.timings().addDecode(System.nanoTime() - t0);
-      FrameResult r = eyeRegion ? pipeline.processEyeRegion(img, frame) : pipeline.processFrame(img, frame);
+      FrameResult r =
+          eyeRegion ? pipeline.processEyeRegion(img, frame) : pipeline.processFrame(img, frame);
       Annotator.draw(img, r);
       output.result(r, file.toString());
       Path annotated = output.image(file, img);
-      return r.faces().size() + " face(s), " + r.eyes().size() + " eye(s)"
+      return r.faces().size()
+          + " face(s), "
+          + r.eyes().size()
+          + " eye(s)"
           + (r.nothingFoundBy() == null ? "" : "; nothing found by the " + r.nothingFoundBy())
-          + " -> " + annotated;
+          + " -> "
+          + annotated;
     }
   }
 
-  private String patch(GazeMlPipeline pipeline, GazeMlOutput output, Path file, long frame) throws IOException {
+  private String patch(GazeMlPipeline pipeline, GazeMlOutput output, Path file, long frame)
+      throws IOException {
     try (Mat gray = GazeMlOutput.read(file, opencv_imgcodecs.IMREAD_GRAYSCALE);
         Mat big = new Mat();
         Mat color = new Mat()) {

@@ -12,11 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How to drive an ELG engine, read from its tensors at run time: the eye-image input (NHWC
- * {@code [N,36,60,1]} or NCHW {@code [N,1,36,60]}, float), optional index inputs (GazeML's
- * tf2onnx export has {@code __eye_index} and {@code __frame_index}), and the {@code landmarks}
- * ({@code [N,18,2]}), {@code radius} and {@code heatmaps} outputs. A model that cannot be driven
- * gets a message that lists what was found and what is needed.
+ * How to drive an ELG engine, read from its tensors at run time: the eye-image input (NHWC {@code
+ * [N,36,60,1]} or NCHW {@code [N,1,36,60]}, float), optional index inputs (GazeML's tf2onnx export
+ * has {@code __eye_index} and {@code __frame_index}), and the {@code landmarks} ({@code [N,18,2]}),
+ * {@code radius} and {@code heatmaps} outputs. A model that cannot be driven gets a message that
+ * lists what was found and what is needed.
  */
 public final class ModelAdapter {
 
@@ -33,8 +33,15 @@ public final class ModelAdapter {
   private final String heatmaps;
   private final boolean heatmapsNchw;
 
-  private ModelAdapter(String eyeInput, boolean nchw, int batch, DataType eyeType,
-      List<TensorSpec> indexInputs, String landmarks, String radius, String heatmaps,
+  private ModelAdapter(
+      String eyeInput,
+      boolean nchw,
+      int batch,
+      DataType eyeType,
+      List<TensorSpec> indexInputs,
+      String landmarks,
+      String radius,
+      String heatmaps,
       boolean heatmapsNchw) {
     this.eyeInput = eyeInput;
     this.nchw = nchw;
@@ -66,12 +73,19 @@ public final class ModelAdapter {
         }
         eye = t;
       } else if (t.shape().rank() <= 1
-          && (t.dataType() == DataType.INT64 || t.dataType() == DataType.INT32
+          && (t.dataType() == DataType.INT64
+              || t.dataType() == DataType.INT32
               || t.dataType().isFloatingPoint())) {
         indexes.add(t);
       } else {
-        problems.add("input '" + t.name() + "' " + t.dataType().displayName() + " " + t.shape()
-            + " is neither the eye image nor an index");
+        problems.add(
+            "input '"
+                + t.name()
+                + "' "
+                + t.dataType().displayName()
+                + " "
+                + t.shape()
+                + " is neither the eye image nor an index");
       }
     }
     boolean nchw = false;
@@ -85,8 +99,12 @@ public final class ModelAdapter {
       } else if (d[1] == 1 && d[2] == EyeGeometry.PATCH_H && d[3] == EyeGeometry.PATCH_W) {
         nchw = true;
       } else {
-        problems.add("eye input '" + eye.name() + "' has shape " + eye.shape()
-            + "; need [N,36,60,1] (NHWC) or [N,1,36,60] (NCHW)");
+        problems.add(
+            "eye input '"
+                + eye.name()
+                + "' has shape "
+                + eye.shape()
+                + "; need [N,36,60,1] (NHWC) or [N,1,36,60] (NCHW)");
       }
       batch = (int) d[0];
       if (batch < 0) {
@@ -109,20 +127,36 @@ public final class ModelAdapter {
       StringBuilder b = new StringBuilder("Cannot drive this model as GazeML's ELG: ");
       b.append(String.join("; ", problems)).append(".\nFound:");
       for (TensorSpec t : tensors) {
-        b.append("\n  ").append(t.direction().label()).append(' ').append(t.name()).append(' ')
-            .append(t.dataType().displayName()).append(' ').append(t.shape().joined());
+        b.append("\n  ")
+            .append(t.direction().label())
+            .append(' ')
+            .append(t.name())
+            .append(' ')
+            .append(t.dataType().displayName())
+            .append(' ')
+            .append(t.shape().joined());
       }
-      b.append("\nNeeds: a float eye input [N,36,60,1] or [N,1,36,60] (optional int64 index"
-          + " inputs), and a 'landmarks' [N,18,2] or 'heatmaps' output (optional 'radius').");
+      b.append(
+          "\nNeeds: a float eye input [N,36,60,1] or [N,1,36,60] (optional int64 index"
+              + " inputs), and a 'landmarks' [N,18,2] or 'heatmaps' output (optional 'radius').");
       throw new IllegalArgumentException(b.toString());
     }
-    return new ModelAdapter(eye.name(), nchw, batch, eye.dataType(), List.copyOf(indexes),
-        landmarks, radius, heatmaps, heatmapsNchw);
+    return new ModelAdapter(
+        eye.name(),
+        nchw,
+        batch,
+        eye.dataType(),
+        List.copyOf(indexes),
+        landmarks,
+        radius,
+        heatmaps,
+        heatmapsNchw);
   }
 
   private static String find(List<TensorSpec> tensors, String word, int rank) {
     for (TensorSpec t : tensors) {
-      if (t.isOutput() && t.name().toLowerCase(Locale.ROOT).contains(word)
+      if (t.isOutput()
+          && t.name().toLowerCase(Locale.ROOT).contains(word)
           && (rank < 0 || t.shape().rank() == rank)) {
         return t.name();
       }
@@ -153,9 +187,10 @@ public final class ModelAdapter {
    */
   public Map<String, Tensor> inputs(float[] eyes, long frameIndex) {
     Map<String, Tensor> in = new LinkedHashMap<>();
-    Shape shape = nchw
-        ? Shape.of(batch, 1, EyeGeometry.PATCH_H, EyeGeometry.PATCH_W)
-        : Shape.of(batch, EyeGeometry.PATCH_H, EyeGeometry.PATCH_W, 1);
+    Shape shape =
+        nchw
+            ? Shape.of(batch, 1, EyeGeometry.PATCH_H, EyeGeometry.PATCH_W)
+            : Shape.of(batch, EyeGeometry.PATCH_H, EyeGeometry.PATCH_W, 1);
     in.put(eyeInput, Tensor.fromFloats(eyeType, shape, eyes));
     for (TensorSpec t : indexInputs) {
       boolean frame = t.name().toLowerCase(Locale.ROOT).contains("frame");
@@ -164,8 +199,10 @@ public final class ModelAdapter {
       for (int i = 0; i < n; i++) {
         v[i] = frame ? frameIndex : i;
       }
-      in.put(t.name(), Tensor.fromFloats(t.dataType(), new Shape(t.shape().rank() == 0
-          ? new long[0] : new long[] {n}), v));
+      in.put(
+          t.name(),
+          Tensor.fromFloats(
+              t.dataType(), new Shape(t.shape().rank() == 0 ? new long[0] : new long[] {n}), v));
     }
     return in;
   }

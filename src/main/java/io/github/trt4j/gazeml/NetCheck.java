@@ -19,7 +19,9 @@ final class NetCheck {
     if (in.size() == 1) {
       TensorSpec t = in.get(0);
       long[] d = t.shape().dims();
-      if (t.dataType().isFloatingPoint() && d.length == 4 && d[1] == 3
+      if (t.dataType().isFloatingPoint()
+          && d.length == 4
+          && d[1] == 3
           && (side < 0 ? d[2] > 0 && d[2] == d[3] : d[2] == side && d[3] == side)) {
         return t;
       }
@@ -27,7 +29,10 @@ final class NetCheck {
     throw mismatch(what, tensors, needs);
   }
 
-  /** The single output of {@code tensors}, of rank {@code rank} with the given trailing dims (-1: any). */
+  /**
+   * The single output of {@code tensors}, of rank {@code rank} with the given trailing dims (-1:
+   * any).
+   */
   static TensorSpec output(String what, List<TensorSpec> tensors, long[] tail, String needs) {
     List<TensorSpec> out = tensors.stream().filter(TensorSpec::isOutput).toList();
     if (out.size() == 1) {
@@ -57,10 +62,21 @@ final class NetCheck {
   static IllegalArgumentException mismatch(String what, List<TensorSpec> tensors, String needs) {
     List<String> found = new ArrayList<>();
     for (TensorSpec t : tensors) {
-      found.add(t.direction().label() + " '" + t.name() + "' " + t.dataType().displayName() + " "
-          + t.shape().joined());
+      found.add(
+          t.direction().label()
+              + " '"
+              + t.name()
+              + "' "
+              + t.dataType().displayName()
+              + " "
+              + t.shape().joined());
     }
-    return new IllegalArgumentException("Cannot drive this engine as the " + what + ": it has "
-        + String.join(", ", found) + "; needs " + needs);
+    return new IllegalArgumentException(
+        "Cannot drive this engine as the "
+            + what
+            + ": it has "
+            + String.join(", ", found)
+            + "; needs "
+            + needs);
   }
 }

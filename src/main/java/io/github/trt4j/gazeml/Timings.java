@@ -45,12 +45,22 @@ public final class Timings {
   public String summary() {
     double f = Math.max(1, frames);
     double total = totalNs() / 1e6;
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "%d frames (%d with a face), %d faces, %d eyes; per frame: decode %.3f ms, detect %.3f ms,"
             + " landmarks %.3f ms, eye preprocessing %.3f ms, ELG %.3f ms, post %.3f ms;"
             + " %.2f ms/frame = %.1f frames/s",
-        frames, framesWithFace, faces, eyes, decodeNs / 1e6 / f, detectNs / 1e6 / f,
-        landmarksNs / 1e6 / f, eyePreNs / 1e6 / f, elgNs / 1e6 / f, postNs / 1e6 / f, total / f,
+        frames,
+        framesWithFace,
+        faces,
+        eyes,
+        decodeNs / 1e6 / f,
+        detectNs / 1e6 / f,
+        landmarksNs / 1e6 / f,
+        eyePreNs / 1e6 / f,
+        elgNs / 1e6 / f,
+        postNs / 1e6 / f,
+        total / f,
         frames == 0 || total == 0 ? 0.0 : 1000.0 * frames / total);
   }
 }

@@ -21,21 +21,23 @@ final class VideoRun {
   }
 
   /**
-   * Processes up to {@code limit} frames and closes the source; the annotated video is
-   * {@code NAME.gazeml.avi}.
+   * Processes up to {@code limit} frames and closes the source; the annotated video is {@code
+   * NAME.gazeml.avi}.
    */
   void run(VideoSource source, String name, int limit, PrintWriter out) throws IOException {
     long n = 0;
     long eyes = 0;
     long withFace = 0;
-    try (source; Mat frame = new Mat()) {
+    try (source;
+        Mat frame = new Mat()) {
       while (n < limit) {
         long t0 = System.nanoTime();
         if (!source.read(frame)) {
           break;
         }
         pipeline.timings().addDecode(System.nanoTime() - t0);
-        FrameResult r = eyeRegion ? pipeline.processEyeRegion(frame, n) : pipeline.processFrame(frame, n);
+        FrameResult r =
+            eyeRegion ? pipeline.processEyeRegion(frame, n) : pipeline.processFrame(frame, n);
         eyes += r.eyes().size();
         withFace += r.faces().isEmpty() ? 0 : 1;
         Annotator.draw(frame, r);
@@ -45,8 +47,9 @@ final class VideoRun {
       }
     } finally {
       java.nio.file.Path file = output.endVideo();
-      out.printf("%s: %d frames, %d with a face, %d eyes -> %s%n", source.name(), n, withFace, eyes,
-          file == null ? "(no frames)" : file);
+      out.printf(
+          "%s: %d frames, %d with a face, %d eyes -> %s%n",
+          source.name(), n, withFace, eyes, file == null ? "(no frames)" : file);
     }
   }
 }

@@ -25,8 +25,8 @@ public interface VideoSource extends AutoCloseable {
   void close();
 
   /**
-   * Opens a video file: through FFmpeg (MP4/H.264, MPEG-4, MJPEG, … when bytedeco's FFmpeg is on the
-   * class path), else through OpenCV's videoio (Motion-JPEG AVI and image sequences).
+   * Opens a video file: through FFmpeg (MP4/H.264, MPEG-4, MJPEG, … when bytedeco's FFmpeg is on
+   * the class path), else through OpenCV's videoio (Motion-JPEG AVI and image sequences).
    *
    * @throws IOException naming the file and what each decoder said
    */
@@ -47,7 +47,8 @@ public interface VideoSource extends AutoCloseable {
     try {
       return OpenCvVideo.file(file);
     } catch (IOException e) {
-      throw new IOException("Cannot decode " + file + ": " + ffmpeg + "; OpenCV: " + e.getMessage(), e);
+      throw new IOException(
+          "Cannot decode " + file + ": " + ffmpeg + "; OpenCV: " + e.getMessage(), e);
     }
   }
 }

@@ -27,7 +27,8 @@ public final class ChildJvm {
    * @param stderr the end of its standard error
    * @param elapsed how long it ran
    */
-  public record Outcome(int exitCode, boolean timedOut, String stdout, String stderr, Duration elapsed) {}
+  public record Outcome(
+      int exitCode, boolean timedOut, String stdout, String stderr, Duration elapsed) {}
 
   private static final int TAIL_BYTES = 64 * 1024;
 
@@ -35,7 +36,9 @@ public final class ChildJvm {
 
   /** The {@code java} launcher of this JVM. */
   public static String javaCommand() {
-    return ProcessHandle.current().info().command()
+    return ProcessHandle.current()
+        .info()
+        .command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
@@ -51,8 +54,10 @@ public final class ChildJvm {
         entries.add(e);
       }
     }
-    for (ClassLoader start : new ClassLoader[] {
-        ChildJvm.class.getClassLoader(), Thread.currentThread().getContextClassLoader()}) {
+    for (ClassLoader start :
+        new ClassLoader[] {
+          ChildJvm.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
+        }) {
       for (ClassLoader cl = start; cl != null; cl = cl.getParent()) {
         if (cl instanceof java.net.URLClassLoader u) {
           for (java.net.URL url : u.getURLs()) {
@@ -75,7 +80,9 @@ public final class ChildJvm {
     return command(List.of(), mainClass, args);
   }
 
-  /** The child's command line, with extra JVM options (e.g. {@code -Xmx256m}) before the class path. */
+  /**
+   * The child's command line, with extra JVM options (e.g. {@code -Xmx256m}) before the class path.
+   */
   public static List<String> command(List<String> jvmOptions, String mainClass, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaCommand());
@@ -84,9 +91,12 @@ public final class ChildJvm {
     cmd.add("-Xss4m");
     // A crash is the expected outcome here, not an incident: no core file, no hs_err in the cwd.
     cmd.add("-XX:-CreateCoredumpOnCrash");
-    cmd.add("-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "trt4j_hs_err_%p.log"));
+    cmd.add(
+        "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "trt4j_hs_err_%p.log"));
     for (String key : System.getProperties().stringPropertyNames()) {
-      if (key.startsWith("org.bytedeco.") || key.startsWith("trt4j.") || key.startsWith("org.slf4j.")
+      if (key.startsWith("org.bytedeco.")
+          || key.startsWith("trt4j.")
+          || key.startsWith("org.slf4j.")
           || key.equals("java.library.path")) {
         cmd.add("-D" + key + "=" + System.getProperty(key));
       }
@@ -100,20 +110,26 @@ public final class ChildJvm {
   }
 
   /** Runs {@code mainClass} with {@code args} in a child JVM for at most {@code timeout}. */
-  public static Outcome run(String mainClass, List<String> args, Duration timeout) throws IOException {
+  public static Outcome run(String mainClass, List<String> args, Duration timeout)
+      throws IOException {
     return run(List.of(), mainClass, args, timeout);
   }
 
-  /** Runs {@code mainClass} with extra JVM options, e.g. a heap bound for a test that must not OOM. */
-  public static Outcome run(List<String> jvmOptions, String mainClass, List<String> args, Duration timeout)
+  /**
+   * Runs {@code mainClass} with extra JVM options, e.g. a heap bound for a test that must not OOM.
+   */
+  public static Outcome run(
+      List<String> jvmOptions, String mainClass, List<String> args, Duration timeout)
       throws IOException {
     Path dir = Files.createTempDirectory("trt4j-child");
     Path out = dir.resolve("stdout");
     Path err = dir.resolve("stderr");
     long start = System.nanoTime();
-    Process p = new ProcessBuilder(command(jvmOptions, mainClass, args))
-        .redirectOutput(out.toFile()).redirectError(err.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(command(jvmOptions, mainClass, args))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     p.getOutputStream().close(); // the child reads nothing
     try {
       boolean done = p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);

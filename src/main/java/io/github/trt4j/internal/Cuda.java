@@ -9,15 +9,13 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * The one funnel for CUDA calls, all through the driver API ({@link Driver}): every status goes
- * through {@link #check}. Each device is used through its primary context (the one the CUDA
- * runtime inside TensorRT uses too), retained once and made current per thread; {@link
- * #onDevice} scopes restore the caller's context afterwards. Handles and device addresses are
- * {@code long}s.
+ * through {@link #check}. Each device is used through its primary context (the one the CUDA runtime
+ * inside TensorRT uses too), retained once and made current per thread; {@link #onDevice} scopes
+ * restore the caller's context afterwards. Handles and device addresses are {@code long}s.
  */
 public final class Cuda {
 
   private Cuda() {}
-
 
   private static final Object LOCK = new Object();
   private static volatile long[] primary;
@@ -34,7 +32,8 @@ public final class Cuda {
     String name = Driver.errorName(status);
     return new CudaException(
         call + " failed for " + what + ": " + name + " (" + Driver.errorString(status) + ")",
-        status, name);
+        status,
+        name);
   }
 
   public static String errorName(int status) {
@@ -99,10 +98,15 @@ public final class Cuda {
   private static volatile long initNanos;
   private static volatile long bindNanos;
 
-  /** Milliseconds of the driver's start, for benchmarks: binding the functions, cuInit + contexts. */
+  /**
+   * Milliseconds of the driver's start, for benchmarks: binding the functions, cuInit + contexts.
+   */
   public static String initTimes() {
-    return String.format(java.util.Locale.ROOT, "driver_bind_ms=%.1f driver_init_ms=%.1f",
-        bindNanos / 1e6, initNanos / 1e6);
+    return String.format(
+        java.util.Locale.ROOT,
+        "driver_bind_ms=%.1f driver_init_ms=%.1f",
+        bindNanos / 1e6,
+        initNanos / 1e6);
   }
 
   private static long[] initialize() {
@@ -123,26 +127,37 @@ public final class Cuda {
     int[] v = new int[1];
     int st = Driver.driverVersion(v);
     if (st == Driver.SUCCESS && v[0] < DriverLine.MINIMUM) {
-      throw new CudaUnavailableException(oldDriverMessage(v[0], DriverLine.MINIMUM, DriverLine.NAME));
+      throw new CudaUnavailableException(
+          oldDriverMessage(v[0], DriverLine.MINIMUM, DriverLine.NAME));
     }
     st = Driver.init();
     if (st != Driver.SUCCESS) {
-      throw new CudaUnavailableException(initMessage(st, Driver.errorName(st), Driver.errorString(st)));
+      throw new CudaUnavailableException(
+          initMessage(st, Driver.errorName(st), Driver.errorString(st)));
     }
     st = Driver.deviceCount(v);
     if (st != Driver.SUCCESS) {
-      throw new CudaUnavailableException(initMessage(st, Driver.errorName(st), Driver.errorString(st)));
+      throw new CudaUnavailableException(
+          initMessage(st, Driver.errorName(st), Driver.errorString(st)));
     }
     if (v[0] == 0) {
-      throw new CudaUnavailableException("No CUDA-capable GPU found (the NVIDIA driver reports 0 devices)");
+      throw new CudaUnavailableException(
+          "No CUDA-capable GPU found (the NVIDIA driver reports 0 devices)");
     }
     long[] ctx = new long[v[0]];
     long[] out = new long[1];
     for (int d = 0; d < ctx.length; d++) {
       st = Driver.primaryContextRetain(d, out);
       if (st != Driver.SUCCESS) {
-        throw new CudaUnavailableException("CUDA device " + d + " cannot be used: cuDevicePrimaryCtxRetain"
-            + " failed with " + Driver.errorName(st) + " (" + Driver.errorString(st) + ")");
+        throw new CudaUnavailableException(
+            "CUDA device "
+                + d
+                + " cannot be used: cuDevicePrimaryCtxRetain"
+                + " failed with "
+                + Driver.errorName(st)
+                + " ("
+                + Driver.errorString(st)
+                + ")");
       }
       ctx[d] = out[0];
     }
@@ -154,15 +169,22 @@ public final class Cuda {
   }
 
   static String oldDriverMessage(int found, int minimum, String minimumName) {
-    return "The NVIDIA driver is too old: it supports CUDA " + versionString(found) + ", and the"
-        + " TensorRT line trt4j runs needs " + minimumName + ". Update the NVIDIA driver.";
+    return "The NVIDIA driver is too old: it supports CUDA "
+        + versionString(found)
+        + ", and the"
+        + " TensorRT line trt4j runs needs "
+        + minimumName
+        + ". Update the NVIDIA driver.";
   }
 
   static String initMessage(int status, String name, String text) {
     return switch (status) {
       case Driver.ERROR_NO_DEVICE -> "No CUDA-capable GPU found (" + name + ")";
       case Driver.ERROR_INSUFFICIENT_DRIVER ->
-          "The NVIDIA driver does not match its kernel module or is too old (" + name + ": " + text
+          "The NVIDIA driver does not match its kernel module or is too old ("
+              + name
+              + ": "
+              + text
               + "). Reinstall or update the NVIDIA driver.";
       default -> "CUDA is not usable here: cuInit failed with " + name + " (" + text + ")";
     };
@@ -212,8 +234,8 @@ public final class Cuda {
   }
 
   /**
-   * The device whose primary context is current on the calling thread; 0 when none is (as the
-   * CUDA runtime would pick), -1 for a context trt4j did not make.
+   * The device whose primary context is current on the calling thread; 0 when none is (as the CUDA
+   * runtime would pick), -1 for a context trt4j did not make.
    */
   public static int currentDevice() {
     long c = currentContext();
@@ -271,7 +293,10 @@ public final class Cuda {
   public static long mallocHost(long bytes, String what) {
     long[] out = new long[1];
     try (DeviceScope _ = anyContext()) {
-      check(Driver.memHostAlloc(Math.max(1, bytes), out), "cuMemHostAlloc", what + " (" + bytes + " bytes)");
+      check(
+          Driver.memHostAlloc(Math.max(1, bytes), out),
+          "cuMemHostAlloc",
+          what + " (" + bytes + " bytes)");
     }
     return out[0];
   }
@@ -321,10 +346,14 @@ public final class Cuda {
     check(Driver.deviceName(device, name), "cuDeviceGetName", "device " + device);
     int[] major = new int[1];
     int[] minor = new int[1];
-    check(Driver.deviceAttribute(Driver.ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device, major),
-        "cuDeviceGetAttribute", "device " + device);
-    check(Driver.deviceAttribute(Driver.ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device, minor),
-        "cuDeviceGetAttribute", "device " + device);
+    check(
+        Driver.deviceAttribute(Driver.ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device, major),
+        "cuDeviceGetAttribute",
+        "device " + device);
+    check(
+        Driver.deviceAttribute(Driver.ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device, minor),
+        "cuDeviceGetAttribute",
+        "device " + device);
     return name[0] + " (compute " + major[0] + "." + minor[0] + ")";
   }
 
@@ -343,7 +372,10 @@ public final class Cuda {
   /** A non-blocking stream in the current context. */
   public static long createStream() {
     long[] out = new long[1];
-    check(Driver.streamCreate(Driver.STREAM_NON_BLOCKING, out), "cuStreamCreate", "a non-blocking stream");
+    check(
+        Driver.streamCreate(Driver.STREAM_NON_BLOCKING, out),
+        "cuStreamCreate",
+        "a non-blocking stream");
     return out[0];
   }
 
@@ -360,8 +392,10 @@ public final class Cuda {
   /** An event for ordering only ({@code timing}: also for elapsed-time measurements). */
   public static long createEvent(boolean timing) {
     long[] out = new long[1];
-    check(Driver.eventCreate(timing ? Driver.EVENT_DEFAULT : Driver.EVENT_DISABLE_TIMING, out),
-        "cuEventCreate", "an event");
+    check(
+        Driver.eventCreate(timing ? Driver.EVENT_DEFAULT : Driver.EVENT_DISABLE_TIMING, out),
+        "cuEventCreate",
+        "an event");
     return out[0];
   }
 

@@ -1,9 +1,9 @@
 package io.github.trt4j.internal;
 
-import io.github.trt4j.internal.format.Fp16;
 import io.github.trt4j.DataType;
 import io.github.trt4j.Shape;
 import io.github.trt4j.Tensor;
+import io.github.trt4j.internal.format.Fp16;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -69,8 +69,14 @@ public final class HostCodec {
   }
 
   public static String overflowMessage(DataType type, float[] f, int i) {
-    return "Value " + f[i] + " at element " + i + " is beyond the " + type.displayName()
-        + " range (largest finite " + (type == DataType.HALF ? "65504" : "3.3895314e38")
+    return "Value "
+        + f[i]
+        + " at element "
+        + i
+        + " is beyond the "
+        + type.displayName()
+        + " range (largest finite "
+        + (type == DataType.HALF ? "65504" : "3.3895314e38")
         + "); it would become infinity";
   }
 
@@ -79,7 +85,11 @@ public final class HostCodec {
     long count = shape.elementCount();
     if (count > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
-          "Tensor of shape " + shape + " has " + count + " elements; Java arrays hold at most 2^31");
+          "Tensor of shape "
+              + shape
+              + " has "
+              + count
+              + " elements; Java arrays hold at most 2^31");
     }
     int n = (int) count;
     return switch (type) {

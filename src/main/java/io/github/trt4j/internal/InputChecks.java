@@ -34,13 +34,25 @@ public final class InputChecks {
       }
       Tensor t = given.get(s.name());
       if (t == null) {
-        throw new IllegalArgumentException("Input '" + s.name() + "' is null; expected a "
-            + s.dataType().displayName() + " tensor of shape " + s.shape());
+        throw new IllegalArgumentException(
+            "Input '"
+                + s.name()
+                + "' is null; expected a "
+                + s.dataType().displayName()
+                + " tensor of shape "
+                + s.shape());
       }
       if (t.dataType() != s.dataType()) {
         throw new IllegalArgumentException(
-            "Input '" + s.name() + "' is " + s.dataType().displayName() + " " + s.shape()
-                + "; got a " + t.dataType().displayName() + " tensor");
+            "Input '"
+                + s.name()
+                + "' is "
+                + s.dataType().displayName()
+                + " "
+                + s.shape()
+                + "; got a "
+                + t.dataType().displayName()
+                + " tensor");
       }
       checkShape(s, t.shape(), profile);
       ordered.put(s.name(), t);
@@ -50,8 +62,8 @@ public final class InputChecks {
 
   /**
    * The convenience path: float arrays become tensors of each input's own type. A static input
-   * takes its engine shape; an input with one dynamic dimension takes that dimension from the
-   * array length.
+   * takes its engine shape; an input with one dynamic dimension takes that dimension from the array
+   * length.
    */
   public static Map<String, Tensor> fromFloats(
       List<TensorSpec> specs, Map<String, float[]> given, int profile) {
@@ -63,8 +75,8 @@ public final class InputChecks {
       }
       float[] data = given.get(s.name());
       if (data == null) {
-        throw new IllegalArgumentException("Input '" + s.name() + "' is null; expected values of shape "
-            + s.shape());
+        throw new IllegalArgumentException(
+            "Input '" + s.name() + "' is null; expected values of shape " + s.shape());
       }
       Shape shape = shapeForLength(s, data.length, profile);
       Tensor t;
@@ -88,8 +100,16 @@ public final class InputChecks {
       long n = pattern.elementCount();
       if (n != length) {
         throw new IllegalArgumentException(
-            "Input '" + s.name() + "' needs " + n + " values (shape " + pattern + ", "
-                + s.dataType().displayName() + "); got " + length);
+            "Input '"
+                + s.name()
+                + "' needs "
+                + n
+                + " values (shape "
+                + pattern
+                + ", "
+                + s.dataType().displayName()
+                + "); got "
+                + length);
       }
       return pattern;
     }
@@ -100,7 +120,11 @@ public final class InputChecks {
       if (d[i] < 0) {
         if (dynamicAt >= 0) {
           throw new IllegalArgumentException(
-              "Input '" + s.name() + "' has shape " + pattern + " with several dynamic dimensions;"
+              "Input '"
+                  + s.name()
+                  + "' has shape "
+                  + pattern
+                  + " with several dynamic dimensions;"
                   + " pass a Tensor with its shape instead of a bare array");
         }
         dynamicAt = i;
@@ -110,8 +134,14 @@ public final class InputChecks {
     }
     if (known == 0 || length % known != 0) {
       throw new IllegalArgumentException(
-          "Input '" + s.name() + "' has shape " + pattern + ": its length must be a multiple of "
-              + known + "; got " + length);
+          "Input '"
+              + s.name()
+              + "' has shape "
+              + pattern
+              + ": its length must be a multiple of "
+              + known
+              + "; got "
+              + length);
     }
     d[dynamicAt] = length / known;
     Shape shape = new Shape(d);
@@ -122,14 +152,29 @@ public final class InputChecks {
   public static void checkShape(TensorSpec s, Shape shape, int profile) {
     if (!shape.matches(s.shape())) {
       throw new IllegalArgumentException(
-          "Input '" + s.name() + "' has shape " + s.shape() + " (-1 = any); got " + shape
-              + " (" + shape.elementCount() + " elements)");
+          "Input '"
+              + s.name()
+              + "' has shape "
+              + s.shape()
+              + " (-1 = any); got "
+              + shape
+              + " ("
+              + shape.elementCount()
+              + " elements)");
     }
     ShapeRange range = s.profile(profile);
     if (range != null && !range.contains(shape)) {
       throw new IllegalArgumentException(
-          "Input '" + s.name() + "' shape " + shape + " is outside optimization profile "
-              + profile + ": min " + range.min() + ", max " + range.max());
+          "Input '"
+              + s.name()
+              + "' shape "
+              + shape
+              + " is outside optimization profile "
+              + profile
+              + ": min "
+              + range.min()
+              + ", max "
+              + range.max());
     }
   }
 
@@ -144,8 +189,10 @@ public final class InputChecks {
         throw new IllegalArgumentException("Input name is null; inputs are " + inputs);
       }
       if (!inputs.contains(name)) {
-        String what = outputs.contains(name) ? "'" + name + "' is an output, not an input"
-            : "Unknown input '" + name + "'";
+        String what =
+            outputs.contains(name)
+                ? "'" + name + "' is an output, not an input"
+                : "Unknown input '" + name + "'";
         throw new IllegalArgumentException(what + "; inputs are " + inputs);
       }
     }
@@ -157,7 +204,10 @@ public final class InputChecks {
     }
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(
-          "Missing input" + (missing.size() > 1 ? "s " : " ") + missing + "; the engine needs "
+          "Missing input"
+              + (missing.size() > 1 ? "s " : " ")
+              + missing
+              + "; the engine needs "
               + inputs);
     }
   }

@@ -24,6 +24,7 @@ public final class NativeBlock {
   private final long bytes;
   private final int device;
   private final AtomicBoolean freed = new AtomicBoolean();
+
   /** A view of this memory made once by the TensorRT glue (a JavaCPP pointer), or null. */
   private volatile Object view;
 
@@ -103,7 +104,7 @@ public final class NativeBlock {
         }
       }
       case PINNED -> Cuda.freeHost(address);
-      case FOREIGN_DEVICE -> { }
+      case FOREIGN_DEVICE -> {}
     }
   }
 }

@@ -27,11 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * It walks the free lists, which took about 4–5 ms per call in that JVM, so it is called in two
  * ways: {@link #trim()} right after an engine build (seconds long anyway), and {@link #trimSoon()}
  * after an engine or execution context is deleted, which asks a daemon thread to trim one second
- * later; releases in the meantime share that one trim, so close() and the cleaner never wait for
- * it and a burst of closes costs one trim a second.
+ * later; releases in the meantime share that one trim, so close() and the cleaner never wait for it
+ * and a burst of closes costs one trim a second.
  *
- * <p>Only where the C library has {@code malloc_trim} (glibc); elsewhere, and with
- * {@code -Dtrt4j.trimNativeHeap=false}, both do nothing.
+ * <p>Only where the C library has {@code malloc_trim} (glibc); elsewhere, and with {@code
+ * -Dtrt4j.trimNativeHeap=false}, both do nothing.
  */
 public final class NativeHeap {
 
@@ -48,11 +48,13 @@ public final class NativeHeap {
 
   /** The daemon thread of {@link #trimSoon()}, started on first use. */
   private static final class Trimmer {
-    static final ScheduledExecutorService EXECUTOR = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "trt4j-heap-trim");
-      t.setDaemon(true);
-      return t;
-    });
+    static final ScheduledExecutorService EXECUTOR =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "trt4j-heap-trim");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   private NativeHeap() {}
@@ -60,8 +62,13 @@ public final class NativeHeap {
   private static MethodHandle find() {
     try {
       Linker linker = Linker.nativeLinker();
-      return linker.defaultLookup().find("malloc_trim")
-          .map(a -> linker.downcallHandle(a, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)))
+      return linker
+          .defaultLookup()
+          .find("malloc_trim")
+          .map(
+              a ->
+                  linker.downcallHandle(
+                      a, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)))
           .orElse(null);
     } catch (RuntimeException | LinkageError e) {
       return null;
@@ -87,10 +94,13 @@ public final class NativeHeap {
       return;
     }
     try {
-      Trimmer.EXECUTOR.schedule(() -> {
-        SCHEDULED.set(false);
-        trim();
-      }, DELAY_MS, TimeUnit.MILLISECONDS);
+      Trimmer.EXECUTOR.schedule(
+          () -> {
+            SCHEDULED.set(false);
+            trim();
+          },
+          DELAY_MS,
+          TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       SCHEDULED.set(false);
     }

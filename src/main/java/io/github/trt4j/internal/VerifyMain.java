@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * The child side of {@code PlanVerifier}: loads a plan, runs one inference on zero inputs (each
- * dynamic input at its profile-0 opt shape) and prints one verdict line on standard output,
- * {@code TRT4J-VERIFY OK}, {@code TRT4J-VERIFY REFUSED <reason>} or {@code TRT4J-VERIFY
- * UNAVAILABLE <reason>}, exiting 0, 3 or 4. A crash or a hang here is for the parent to see.
+ * dynamic input at its profile-0 opt shape) and prints one verdict line on standard output, {@code
+ * TRT4J-VERIFY OK}, {@code TRT4J-VERIFY REFUSED <reason>} or {@code TRT4J-VERIFY UNAVAILABLE
+ * <reason>}, exiting 0, 3 or 4. A crash or a hang here is for the parent to see.
  *
  * <p>Arguments: {@code PLAN DEVICE}.
  */
@@ -38,8 +38,12 @@ public final class VerifyMain {
       line = "UNAVAILABLE " + oneLine(e.getMessage());
       code = EXIT_UNAVAILABLE;
     } catch (Throwable t) {
-      line = "REFUSED " + oneLine(t instanceof io.github.trt4j.TrtException || t instanceof java.io.IOException
-          ? t.getMessage() : t.toString());
+      line =
+          "REFUSED "
+              + oneLine(
+                  t instanceof io.github.trt4j.TrtException || t instanceof java.io.IOException
+                      ? t.getMessage()
+                      : t.toString());
       code = EXIT_REFUSED;
     }
     System.out.println(PREFIX + line);
@@ -54,7 +58,9 @@ public final class VerifyMain {
       Map<String, Tensor> zeros = new LinkedHashMap<>();
       for (TensorSpec s : engine.inputs()) {
         Shape shape = s.shape().isDynamic() ? s.profiles().get(0).opt() : s.shape();
-        zeros.put(s.name(), Tensor.fromFloats(s.dataType(), shape, new float[(int) shape.elementCount()]));
+        zeros.put(
+            s.name(),
+            Tensor.fromFloats(s.dataType(), shape, new float[(int) shape.elementCount()]));
       }
       inferer.run(zeros);
     }

@@ -13,8 +13,10 @@ final class Backoff {
       Thread.sleep(d);
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      throw new KServeException(KServeException.Reason.UNAVAILABLE,
-          where + ": interrupted while waiting to retry", cause);
+      throw new KServeException(
+          KServeException.Reason.UNAVAILABLE,
+          where + ": interrupted while waiting to retry",
+          cause);
     }
   }
 }

@@ -32,10 +32,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A {@link Runner} for a model on a KServe v2 / Open Inference Protocol gRPC server (NVIDIA
- * Triton, KServe, Seldon MLServer, ...). Tensors travel as raw little-endian bytes
- * ({@code raw_input_contents}/{@code raw_output_contents}); typed contents in a response are read
- * too.
+ * A {@link Runner} for a model on a KServe v2 / Open Inference Protocol gRPC server (NVIDIA Triton,
+ * KServe, Seldon MLServer, ...). Tensors travel as raw little-endian bytes ({@code
+ * raw_input_contents}/{@code raw_output_contents}); typed contents in a response are read too.
  *
  * <p>Thread-safe: calls from many threads share one channel (HTTP/2 multiplexes them). Owns the
  * channel when it created it; {@link #close()} shuts it down.
@@ -50,15 +49,20 @@ public final class GrpcRunner implements Runner {
   private final RemoteModel model;
   private volatile boolean closed;
 
-  private GrpcRunner(ManagedChannel channel, boolean ownsChannel, String target, String modelName,
+  private GrpcRunner(
+      ManagedChannel channel,
+      boolean ownsChannel,
+      String target,
+      String modelName,
       KServeOptions options) {
     this.channel = channel;
     this.ownsChannel = ownsChannel;
     this.target = target;
     this.options = options;
     // Each call sets its own inbound cap (see call()); this one only bounds what is sent.
-    this.stub = GRPCInferenceServiceGrpc.newBlockingStub(channel)
-        .withMaxOutboundMessageSize(Integer.MAX_VALUE);
+    this.stub =
+        GRPCInferenceServiceGrpc.newBlockingStub(channel)
+            .withMaxOutboundMessageSize(Integer.MAX_VALUE);
     this.model = fetchModel(modelName);
   }
 
@@ -68,7 +72,8 @@ public final class GrpcRunner implements Runner {
    * @throws KServeException MODEL_NOT_READY, UNAVAILABLE or TIMEOUT
    * @throws IOException when the TLS certificate file cannot be read
    */
-  public static GrpcRunner connect(String hostPort, String model, KServeOptions options) throws IOException {
+  public static GrpcRunner connect(String hostPort, String model, KServeOptions options)
+      throws IOException {
     ChannelCredentials creds = InsecureChannelCredentials.create();
     if (options.tls()) {
       TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
@@ -77,9 +82,10 @@ public final class GrpcRunner implements Runner {
       }
       creds = b.build();
     }
-    ManagedChannel ch = Grpc.newChannelBuilder(hostPort, creds)
-        .maxInboundMessageSize((int) options.maxResponseBytes())
-        .build();
+    ManagedChannel ch =
+        Grpc.newChannelBuilder(hostPort, creds)
+            .maxInboundMessageSize((int) options.maxResponseBytes())
+            .build();
     try {
       return new GrpcRunner(ch, true, hostPort, model, options);
     } catch (RuntimeException e) {
@@ -99,21 +105,50 @@ public final class GrpcRunner implements Runner {
   private RemoteModel fetchModel(String name) {
     String v = options.modelVersion();
     long metaCap = Math.min(Requests.METADATA_CAP, options.maxResponseBytes());
-    java.util.function.Supplier<String> metaText = () -> "metadata answers are at most " + metaCap + " bytes";
-    boolean ready = call("ModelReady", name, metaCap, metaText,
-        s -> s.modelReady(ModelReadyRequest.newBuilder().setName(name).setVersion(v).build())).getReady();
+    java.util.function.Supplier<String> metaText =
+        () -> "metadata answers are at most " + metaCap + " bytes";
+    boolean ready =
+        call(
+                "ModelReady",
+                name,
+                metaCap,
+                metaText,
+                s ->
+                    s.modelReady(
+                        ModelReadyRequest.newBuilder().setName(name).setVersion(v).build()))
+            .getReady();
     if (!ready) {
-      throw new KServeException(KServeException.Reason.MODEL_NOT_READY,
-          "Model '" + name + "'" + (v.isEmpty() ? "" : " version " + v) + " is not ready on " + target);
+      throw new KServeException(
+          KServeException.Reason.MODEL_NOT_READY,
+          "Model '"
+              + name
+              + "'"
+              + (v.isEmpty() ? "" : " version " + v)
+              + " is not ready on "
+              + target);
     }
-    ModelMetadataResponse m = call("ModelMetadata", name, metaCap, metaText,
-        s -> s.modelMetadata(ModelMetadataRequest.newBuilder().setName(name).setVersion(v).build()));
-    return RemoteModel.of(name, v, m.getPlatform(), meta(m.getInputsList()), meta(m.getOutputsList()));
+    ModelMetadataResponse m =
+        call(
+            "ModelMetadata",
+            name,
+            metaCap,
+            metaText,
+            s ->
+                s.modelMetadata(
+                    ModelMetadataRequest.newBuilder().setName(name).setVersion(v).build()));
+    return RemoteModel.of(
+        name, v, m.getPlatform(), meta(m.getInputsList()), meta(m.getOutputsList()));
   }
 
   private static List<RemoteModel.Meta> meta(List<ModelMetadataResponse.TensorMetadata> l) {
-    return l.stream().map(t -> new RemoteModel.Meta(t.getName(), t.getDatatype(),
-        t.getShapeList().stream().mapToLong(Long::longValue).toArray())).toList();
+    return l.stream()
+        .map(
+            t ->
+                new RemoteModel.Meta(
+                    t.getName(),
+                    t.getDatatype(),
+                    t.getShapeList().stream().mapToLong(Long::longValue).toArray()))
+        .toList();
   }
 
   @Override
@@ -131,19 +166,25 @@ public final class GrpcRunner implements Runner {
     if (closed) {
       throw new IllegalStateException("GrpcRunner for '" + model.name() + "' is closed");
     }
-    ModelInferRequest.Builder req = ModelInferRequest.newBuilder()
-        .setModelName(model.name()).setModelVersion(model.version());
+    ModelInferRequest.Builder req =
+        ModelInferRequest.newBuilder().setModelName(model.name()).setModelVersion(model.version());
     for (Map.Entry<TensorSpec, Tensor> e : Requests.checkInputs(model, inputs)) {
       Tensor t = e.getValue();
-      req.addInputsBuilder().setName(e.getKey().name()).setDatatype(V2Types.name(t.dataType()))
+      req.addInputsBuilder()
+          .setName(e.getKey().name())
+          .setDatatype(V2Types.name(t.dataType()))
           .addAllShape(Arrays.stream(t.shape().dims()).boxed().toList());
       // The array is ours alone (freshly encoded), so wrapping it without a copy is safe.
       req.addRawInputContents(UnsafeByteOperations.unsafeWrap(RawTensors.encode(t)));
     }
     long limit = Requests.responseLimit(model, GRPC_BYTES_PER_ELEMENT, options.maxResponseBytes());
-    ModelInferResponse resp = call("ModelInfer", model.name(), limit,
-        () -> Requests.limitText(model, GRPC_BYTES_PER_ELEMENT, options.maxResponseBytes()),
-        s -> s.modelInfer(req.build()));
+    ModelInferResponse resp =
+        call(
+            "ModelInfer",
+            model.name(),
+            limit,
+            () -> Requests.limitText(model, GRPC_BYTES_PER_ELEMENT, options.maxResponseBytes()),
+            s -> s.modelInfer(req.build()));
     return decode(resp);
   }
 
@@ -161,9 +202,11 @@ public final class GrpcRunner implements Runner {
       try {
         DataType type = V2Types.parse(o.getDatatype(), what);
         Shape shape = Requests.shape(what, o.getShapeList());
-        t = raw != 0
-            ? RawTensors.decode(what, type, shape, resp.getRawOutputContents(i).asReadOnlyByteBuffer())
-            : typed(what, type, shape, o.getContents());
+        t =
+            raw != 0
+                ? RawTensors.decode(
+                    what, type, shape, resp.getRawOutputContents(i).asReadOnlyByteBuffer())
+                : typed(what, type, shape, o.getContents());
       } catch (IllegalArgumentException e) {
         throw Requests.bad(model, e.getMessage());
       }
@@ -178,17 +221,23 @@ public final class GrpcRunner implements Runner {
   /** An output sent as typed contents instead of raw bytes. */
   private static Tensor typed(String what, DataType type, Shape shape, InferTensorContents c) {
     int n = (int) RawTensors.elements(what, shape);
-    int have = switch (type) {
-      case FLOAT -> c.getFp32ContentsCount();
-      case INT8, INT32 -> c.getIntContentsCount();
-      case UINT8 -> c.getUintContentsCount();
-      case INT64 -> c.getInt64ContentsCount();
-      case BOOL -> c.getBoolContentsCount();
-      default -> throw new IllegalArgumentException(
-          what + " is " + V2Types.name(type) + ", which the protocol only carries as raw bytes; the response has none");
-    };
+    int have =
+        switch (type) {
+          case FLOAT -> c.getFp32ContentsCount();
+          case INT8, INT32 -> c.getIntContentsCount();
+          case UINT8 -> c.getUintContentsCount();
+          case INT64 -> c.getInt64ContentsCount();
+          case BOOL -> c.getBoolContentsCount();
+          default ->
+              throw new IllegalArgumentException(
+                  what
+                      + " is "
+                      + V2Types.name(type)
+                      + ", which the protocol only carries as raw bytes; the response has none");
+        };
     if (have != n) {
-      throw new IllegalArgumentException(what + " has " + have + " typed values; shape " + shape + " needs " + n);
+      throw new IllegalArgumentException(
+          what + " has " + have + " typed values; shape " + shape + " needs " + n);
     }
     ByteBuffer b = ByteBuffer.allocate((int) type.bytesFor(n)).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < n; i++) {
@@ -207,7 +256,8 @@ public final class GrpcRunner implements Runner {
 
   private static byte narrow(String what, int i, int v, int lo, int hi) {
     if (v < lo || v > hi) {
-      throw new IllegalArgumentException(what + " value " + v + " at element " + i + " is out of range");
+      throw new IllegalArgumentException(
+          what + " value " + v + " at element " + i + " is out of range");
     }
     return (byte) v;
   }
@@ -217,43 +267,72 @@ public final class GrpcRunner implements Runner {
    * message from its length prefix, before reading it), retried with backoff while the server is
    * UNAVAILABLE.
    */
-  private <T> T call(String rpc, String modelName, long limit, java.util.function.Supplier<String> limitText,
+  private <T> T call(
+      String rpc,
+      String modelName,
+      long limit,
+      java.util.function.Supplier<String> limitText,
       Function<GRPCInferenceServiceBlockingStub, T> f) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return f.apply(stub.withDeadlineAfter(options.timeout().toNanos(), TimeUnit.NANOSECONDS)
-            .withMaxInboundMessageSize((int) limit));
+        return f.apply(
+            stub.withDeadlineAfter(options.timeout().toNanos(), TimeUnit.NANOSECONDS)
+                .withMaxInboundMessageSize((int) limit));
       } catch (StatusRuntimeException e) {
         String where = rpc + " for model '" + modelName + "' on " + target;
         // A server's status text can be any length: cut as the REST runner cuts error bodies.
         String desc = Requests.clip(e.getStatus().getDescription());
         if (e.getCause() != null) {
           // gRPC says "io exception"; say which.
-          desc = (desc == null ? "" : desc + " ") + "(" + Requests.clip(e.getCause().getMessage()) + ")";
+          desc =
+              (desc == null ? "" : desc + " ")
+                  + "("
+                  + Requests.clip(e.getCause().getMessage())
+                  + ")";
         }
-        if (e.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED && desc != null
+        if (e.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
+            && desc != null
             && desc.contains("exceeds maximum size")) {
           // grpc-java's own words for a message over the inbound cap: "... maximum size L: N".
-          throw new KServeException(KServeException.Reason.BAD_RESPONSE, where + ": the answer is"
-              + " larger than the " + limit + " bytes it may have (" + limitText.get() + "); gRPC: "
-              + desc + "; refused unread", e);
+          throw new KServeException(
+              KServeException.Reason.BAD_RESPONSE,
+              where
+                  + ": the answer is"
+                  + " larger than the "
+                  + limit
+                  + " bytes it may have ("
+                  + limitText.get()
+                  + "); gRPC: "
+                  + desc
+                  + "; refused unread",
+              e);
         }
         switch (e.getStatus().getCode()) {
           case UNAVAILABLE -> {
             if (attempt >= options.maxAttempts()) {
-              throw new KServeException(KServeException.Reason.UNAVAILABLE,
-                  where + ": server unavailable after " + attempt + " attempt(s): " + desc, e);
+              throw new KServeException(
+                  KServeException.Reason.UNAVAILABLE,
+                  where + ": server unavailable after " + attempt + " attempt(s): " + desc,
+                  e);
             }
             Backoff.sleep(options.backoff(attempt), where, e);
           }
-          case DEADLINE_EXCEEDED -> throw new KServeException(KServeException.Reason.TIMEOUT,
-              where + ": no answer within " + options.timeout().toMillis() + " ms", e);
-          case INVALID_ARGUMENT -> throw new IllegalArgumentException(
-              where + ": the server refused the request: " + desc, e);
-          case NOT_FOUND -> throw new KServeException(KServeException.Reason.MODEL_NOT_READY,
-              where + ": " + desc, e);
-          default -> throw new KServeException(KServeException.Reason.SERVER_ERROR,
-              where + ": " + e.getStatus().getCode() + ": " + desc, e);
+          case DEADLINE_EXCEEDED ->
+              throw new KServeException(
+                  KServeException.Reason.TIMEOUT,
+                  where + ": no answer within " + options.timeout().toMillis() + " ms",
+                  e);
+          case INVALID_ARGUMENT ->
+              throw new IllegalArgumentException(
+                  where + ": the server refused the request: " + desc, e);
+          case NOT_FOUND ->
+              throw new KServeException(
+                  KServeException.Reason.MODEL_NOT_READY, where + ": " + desc, e);
+          default ->
+              throw new KServeException(
+                  KServeException.Reason.SERVER_ERROR,
+                  where + ": " + e.getStatus().getCode() + ": " + desc,
+                  e);
         }
       }
     }

@@ -37,6 +37,7 @@ public final class HttpRunner implements Runner {
 
   /** The longest JSON text of one number ("-1.2345678901234567E-308,"), bounding any encoding. */
   static final int JSON_BYTES_PER_ELEMENT = 32;
+
   /** How much of an error body is kept for the message (the rest is discarded as it arrives). */
   private static final int ERROR_BODY_KEPT = 64 * 1024;
 
@@ -50,16 +51,20 @@ public final class HttpRunner implements Runner {
 
   private HttpRunner(URI base, String modelName, KServeOptions options) {
     this.options = options;
-    HttpClient.Builder b = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(options.connectTimeout());
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(options.connectTimeout());
     if (options.trustedCertificates() != null) {
       b.sslContext(Tls.trusting(options.trustedCertificates()));
     }
     this.http = b.build();
-    String path = "v2/models/" + URLEncoder.encode(modelName, StandardCharsets.UTF_8).replace("+", "%20")
-        + (options.modelVersion().isEmpty() ? "" : "/versions/"
-            + URLEncoder.encode(options.modelVersion(), StandardCharsets.UTF_8));
+    String path =
+        "v2/models/"
+            + URLEncoder.encode(modelName, StandardCharsets.UTF_8).replace("+", "%20")
+            + (options.modelVersion().isEmpty()
+                ? ""
+                : "/versions/" + URLEncoder.encode(options.modelVersion(), StandardCharsets.UTF_8));
     String root = base.toString().endsWith("/") ? base.toString() : base + "/";
     this.modelUri = URI.create(root + path);
     try {
@@ -90,20 +95,41 @@ public final class HttpRunner implements Runner {
 
   private RemoteModel fetchModel(String name) {
     long metaCap = Math.min(Requests.METADATA_CAP, options.maxResponseBytes());
-    HttpResponse<byte[]> ready = send("ready", HttpRequest.newBuilder(URI.create(modelUri + "/ready")).GET(),
-        metaCap, () -> "a readiness answer is at most " + metaCap + " bytes");
+    HttpResponse<byte[]> ready =
+        send(
+            "ready",
+            HttpRequest.newBuilder(URI.create(modelUri + "/ready")).GET(),
+            metaCap,
+            () -> "a readiness answer is at most " + metaCap + " bytes");
     if (ready.statusCode() != 200) {
-      throw new KServeException(KServeException.Reason.MODEL_NOT_READY, "Model '" + name + "' is not ready at "
-          + modelUri + " (HTTP " + ready.statusCode() + errorText(ready) + ")");
+      throw new KServeException(
+          KServeException.Reason.MODEL_NOT_READY,
+          "Model '"
+              + name
+              + "' is not ready at "
+              + modelUri
+              + " (HTTP "
+              + ready.statusCode()
+              + errorText(ready)
+              + ")");
     }
-    HttpResponse<byte[]> r = send("metadata", HttpRequest.newBuilder(modelUri).GET(),
-        metaCap, () -> "model metadata is at most " + metaCap + " bytes");
+    HttpResponse<byte[]> r =
+        send(
+            "metadata",
+            HttpRequest.newBuilder(modelUri).GET(),
+            metaCap,
+            () -> "model metadata is at most " + metaCap + " bytes");
     if (r.statusCode() != 200) {
       throw failure("metadata", r);
     }
-    Map<String, Object> m = object(json(r.body(), 0, r.body().length, "model metadata"), "model metadata");
-    return RemoteModel.of(name, options.modelVersion(), str(m.getOrDefault("platform", ""), "platform"),
-        meta(m.get("inputs"), "inputs"), meta(m.get("outputs"), "outputs"));
+    Map<String, Object> m =
+        object(json(r.body(), 0, r.body().length, "model metadata"), "model metadata");
+    return RemoteModel.of(
+        name,
+        options.modelVersion(),
+        str(m.getOrDefault("platform", ""), "platform"),
+        meta(m.get("inputs"), "inputs"),
+        meta(m.get("outputs"), "outputs"));
   }
 
   private List<RemoteModel.Meta> meta(Object list, String key) {
@@ -113,8 +139,11 @@ public final class HttpRunner implements Runner {
     List<RemoteModel.Meta> out = new ArrayList<>();
     for (Object o : l) {
       Map<String, Object> t = object(o, "a tensor in '" + key + "'");
-      out.add(new RemoteModel.Meta(str(t.get("name"), "name"), str(t.get("datatype"), "datatype"),
-          dims(t.get("shape"), "shape of " + t.get("name"), true)));
+      out.add(
+          new RemoteModel.Meta(
+              str(t.get("name"), "name"),
+              str(t.get("datatype"), "datatype"),
+              dims(t.get("shape"), "shape of " + t.get("name"), true)));
     }
     return out;
   }
@@ -131,7 +160,7 @@ public final class HttpRunner implements Runner {
     }
     boolean binary = options.binaryTensors();
     List<byte[]> parts = new ArrayList<>();
-    parts.add(null);  // the JSON header, once its binary sizes are known
+    parts.add(null); // the JSON header, once its binary sizes are known
     StringBuilder head = new StringBuilder("{\"inputs\":[");
     boolean first = true;
     for (Map.Entry<TensorSpec, Tensor> e : Requests.checkInputs(model, inputs)) {
@@ -142,8 +171,17 @@ public final class HttpRunner implements Runner {
       if (binary) {
         byte[] raw = RawTensors.encode(t);
         parts.add(raw);
-        Json.write(head, Map.of("name", name, "datatype", V2Types.name(t.dataType()),
-            "shape", t.shape().dims(), "parameters", Map.of("binary_data_size", raw.length)));
+        Json.write(
+            head,
+            Map.of(
+                "name",
+                name,
+                "datatype",
+                V2Types.name(t.dataType()),
+                "shape",
+                t.shape().dims(),
+                "parameters",
+                Map.of("binary_data_size", raw.length)));
       } else {
         head.append("{\"name\":");
         Json.write(head, name);
@@ -157,16 +195,22 @@ public final class HttpRunner implements Runner {
     head.append("],\"outputs\":").append(binary ? outputsJson : outputsJsonPlain).append('}');
     byte[] json = head.toString().getBytes(StandardCharsets.UTF_8);
     parts.set(0, json);
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(modelUri + "/infer"))
-        .POST(HttpRequest.BodyPublishers.ofByteArrays(parts));
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(modelUri + "/infer"))
+            .POST(HttpRequest.BodyPublishers.ofByteArrays(parts));
     if (binary) {
-      req.header("Content-Type", "application/octet-stream").header(HEADER_LENGTH, Integer.toString(json.length));
+      req.header("Content-Type", "application/octet-stream")
+          .header(HEADER_LENGTH, Integer.toString(json.length));
     } else {
       req.header("Content-Type", "application/json");
     }
     long limit = Requests.responseLimit(model, JSON_BYTES_PER_ELEMENT, options.maxResponseBytes());
-    HttpResponse<byte[]> r = send("infer", req, limit,
-        () -> Requests.limitText(model, JSON_BYTES_PER_ELEMENT, options.maxResponseBytes()));
+    HttpResponse<byte[]> r =
+        send(
+            "infer",
+            req,
+            limit,
+            () -> Requests.limitText(model, JSON_BYTES_PER_ELEMENT, options.maxResponseBytes()));
     if (r.statusCode() != 200) {
       throw failure("infer", r);
     }
@@ -184,10 +228,13 @@ public final class HttpRunner implements Runner {
         throw Requests.bad(model, HEADER_LENGTH + " is '" + h + "'");
       }
       if (jsonLength < 0 || jsonLength > body.length) {
-        throw Requests.bad(model, HEADER_LENGTH + " " + jsonLength + " but the body has " + body.length + " bytes");
+        throw Requests.bad(
+            model,
+            HEADER_LENGTH + " " + jsonLength + " but the body has " + body.length + " bytes");
       }
     }
-    Map<String, Object> resp = object(json(body, 0, jsonLength, "inference response"), "inference response");
+    Map<String, Object> resp =
+        object(json(body, 0, jsonLength, "inference response"), "inference response");
     if (!(resp.get("outputs") instanceof List<?> outs)) {
       throw Requests.bad(model, "the response has no 'outputs' list");
     }
@@ -201,15 +248,24 @@ public final class HttpRunner implements Runner {
       try {
         DataType type = V2Types.parse(str(out.get("datatype"), what + " datatype"), what);
         Shape shape = Shape.of(dims(out.get("shape"), what + " shape", false));
-        Object size = out.get("parameters") instanceof Map<?, ?> p ? p.get("binary_data_size") : null;
+        Object size =
+            out.get("parameters") instanceof Map<?, ?> p ? p.get("binary_data_size") : null;
         if (size != null) {
           if (!(size instanceof Long n)) {
-            throw new IllegalArgumentException(what + " has binary_data_size " + Requests.clip(Json.write(size))
-                + ", which is not a JSON integer");
+            throw new IllegalArgumentException(
+                what
+                    + " has binary_data_size "
+                    + Requests.clip(Json.write(size))
+                    + ", which is not a JSON integer");
           }
           if (n < 0 || n > body.length - offset) {
-            throw new IllegalArgumentException(what + " has binary_data_size " + n + " but "
-                + (body.length - offset) + " bytes remain in the body");
+            throw new IllegalArgumentException(
+                what
+                    + " has binary_data_size "
+                    + n
+                    + " but "
+                    + (body.length - offset)
+                    + " bytes remain in the body");
           }
           t = RawTensors.decode(what, type, shape, ByteBuffer.wrap(body, offset, (int) (long) n));
           offset += (int) (long) n;
@@ -235,50 +291,73 @@ public final class HttpRunner implements Runner {
    * longer than {@code limit} is refused as it arrives (an error body is cut to its first 64 KiB).
    * Retries with backoff on connection failures and HTTP 503.
    */
-  private HttpResponse<byte[]> send(String what, HttpRequest.Builder b, long limit,
+  private HttpResponse<byte[]> send(
+      String what,
+      HttpRequest.Builder b,
+      long limit,
       java.util.function.Supplier<String> limitText) {
     HttpRequest req = b.timeout(options.timeout()).build();
     String where = what + " for model '" + modelLabel() + "' at " + req.uri();
     for (int attempt = 1; ; attempt++) {
       Exception failure;
       java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
-          http.sendAsync(req, info -> new CappedBody(info.statusCode() == 200 ? limit : ERROR_BODY_KEPT,
-              info.statusCode() != 200, info.headers().firstValueAsLong("Content-Length").orElse(-1)));
+          http.sendAsync(
+              req,
+              info ->
+                  new CappedBody(
+                      info.statusCode() == 200 ? limit : ERROR_BODY_KEPT,
+                      info.statusCode() != 200,
+                      info.headers().firstValueAsLong("Content-Length").orElse(-1)));
       try {
-        HttpResponse<byte[]> r = call.get(options.timeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        HttpResponse<byte[]> r =
+            call.get(options.timeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         if (r.statusCode() != 503) {
           return r;
         }
         failure = new IOException("HTTP 503" + errorText(r));
       } catch (java.util.concurrent.TimeoutException e) {
         call.cancel(true);
-        throw new KServeException(KServeException.Reason.TIMEOUT,
-            where + ": no complete answer within " + options.timeout().toMillis() + " ms", e);
+        throw new KServeException(
+            KServeException.Reason.TIMEOUT,
+            where + ": no complete answer within " + options.timeout().toMillis() + " ms",
+            e);
       } catch (java.util.concurrent.ExecutionException e) {
         Throwable c = e.getCause();
         for (Throwable t = c; t != null; t = t.getCause()) {
           if (t instanceof TooLarge big) {
-            throw new KServeException(KServeException.Reason.BAD_RESPONSE, where + ": the answer has "
-                + big.sizeText() + ", more than the " + limit + " bytes it may have (" + limitText.get()
-                + "); refused unread", big);
+            throw new KServeException(
+                KServeException.Reason.BAD_RESPONSE,
+                where
+                    + ": the answer has "
+                    + big.sizeText()
+                    + ", more than the "
+                    + limit
+                    + " bytes it may have ("
+                    + limitText.get()
+                    + "); refused unread",
+                big);
           }
         }
         if (c instanceof HttpTimeoutException) {
-          throw new KServeException(KServeException.Reason.TIMEOUT,
-              where + ": no answer within " + options.timeout().toMillis() + " ms", c);
+          throw new KServeException(
+              KServeException.Reason.TIMEOUT,
+              where + ": no answer within " + options.timeout().toMillis() + " ms",
+              c);
         }
         if (!(c instanceof IOException)) {
           throw new KServeException(KServeException.Reason.UNAVAILABLE, where + ": " + c, c);
         }
-        failure = (IOException) c;  // refused, reset or closed mid-answer: unavailable for now
+        failure = (IOException) c; // refused, reset or closed mid-answer: unavailable for now
       } catch (InterruptedException e) {
         call.cancel(true);
         Thread.currentThread().interrupt();
         throw new KServeException(KServeException.Reason.UNAVAILABLE, where + ": interrupted", e);
       }
       if (attempt >= options.maxAttempts()) {
-        throw new KServeException(KServeException.Reason.UNAVAILABLE,
-            where + ": server unavailable after " + attempt + " attempt(s): " + failure, failure);
+        throw new KServeException(
+            KServeException.Reason.UNAVAILABLE,
+            where + ": server unavailable after " + attempt + " attempt(s): " + failure,
+            failure);
       }
       Backoff.sleep(options.backoff(attempt), where, failure);
     }
@@ -297,7 +376,8 @@ public final class HttpRunner implements Runner {
     }
 
     String sizeText() {
-      return declared >= 0 ? "Content-Length " + declared + " bytes"
+      return declared >= 0
+          ? "Content-Length " + declared + " bytes"
           : "more than " + (received - 1) + " bytes (no Content-Length; cut at " + received + ")";
     }
   }
@@ -311,7 +391,8 @@ public final class HttpRunner implements Runner {
     private final long cap;
     private final boolean keepPrefix;
     private final long declared;
-    private final java.util.concurrent.CompletableFuture<byte[]> body = new java.util.concurrent.CompletableFuture<>();
+    private final java.util.concurrent.CompletableFuture<byte[]> body =
+        new java.util.concurrent.CompletableFuture<>();
     private final java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
     private java.util.concurrent.Flow.Subscription subscription;
     private long count;
@@ -380,12 +461,15 @@ public final class HttpRunner implements Runner {
     String where = what + " for model '" + modelLabel() + "' at " + r.uri();
     int s = r.statusCode();
     if (s == 400) {
-      return new IllegalArgumentException(where + ": the server refused the request" + errorText(r));
+      return new IllegalArgumentException(
+          where + ": the server refused the request" + errorText(r));
     }
     if (s == 404) {
-      return new KServeException(KServeException.Reason.MODEL_NOT_READY, where + ": HTTP 404" + errorText(r));
+      return new KServeException(
+          KServeException.Reason.MODEL_NOT_READY, where + ": HTTP 404" + errorText(r));
     }
-    return new KServeException(KServeException.Reason.SERVER_ERROR, where + ": HTTP " + s + errorText(r));
+    return new KServeException(
+        KServeException.Reason.SERVER_ERROR, where + ": HTTP " + s + errorText(r));
   }
 
   /** The server's {@code {"error": "..."}} text, or the start of the body. */
@@ -405,8 +489,10 @@ public final class HttpRunner implements Runner {
     try {
       return Json.parse(new String(body, from, length, StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
-      throw new KServeException(KServeException.Reason.BAD_RESPONSE,
-          "Bad " + what + " from " + modelUri + ": " + e.getMessage(), e);
+      throw new KServeException(
+          KServeException.Reason.BAD_RESPONSE,
+          "Bad " + what + " from " + modelUri + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -440,7 +526,8 @@ public final class HttpRunner implements Runner {
   }
 
   private KServeException badMeta(String what) {
-    return new KServeException(KServeException.Reason.BAD_RESPONSE,
+    return new KServeException(
+        KServeException.Reason.BAD_RESPONSE,
         "Bad response from model '" + modelLabel() + "' at " + modelUri + ": " + what);
   }
 

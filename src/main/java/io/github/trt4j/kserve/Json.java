@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The little JSON the KServe v2 REST protocol needs, so the REST client pulls no library: parses
- * to {@code Map<String,Object>} (insertion-ordered), {@code List<Object>}, {@code String}, {@code
+ * The little JSON the KServe v2 REST protocol needs, so the REST client pulls no library: parses to
+ * {@code Map<String,Object>} (insertion-ordered), {@code List<Object>}, {@code String}, {@code
  * Long} (integers that fit), {@code Double}, {@code Boolean} and {@code null}; writes the same
  * types. Malformed text gets an {@link IllegalArgumentException} with the offset.
  */
@@ -213,10 +213,14 @@ final class Json {
 
   private IllegalArgumentException error(String what) {
     String near = s.substring(Math.max(0, i - 20), Math.min(s.length(), i + 20));
-    return new IllegalArgumentException("Malformed JSON at offset " + i + ": " + what + " (near '" + near + "')");
+    return new IllegalArgumentException(
+        "Malformed JSON at offset " + i + ": " + what + " (near '" + near + "')");
   }
 
-  /** Writes a value of the types {@link #parse} returns (plus any {@link Number} and arrays of primitives). */
+  /**
+   * Writes a value of the types {@link #parse} returns (plus any {@link Number} and arrays of
+   * primitives).
+   */
   static String write(Object v) {
     StringBuilder b = new StringBuilder();
     write(b, v);

@@ -16,7 +16,8 @@ final class JsonData {
       throw new IllegalArgumentException(what + " has neither binary_data_size nor a 'data' list");
     }
     if (l.size() != n) {
-      throw new IllegalArgumentException(what + " has " + l.size() + " values in 'data'; shape " + shape + " needs " + n);
+      throw new IllegalArgumentException(
+          what + " has " + l.size() + " values in 'data'; shape " + shape + " needs " + n);
     }
     switch (type) {
       case FLOAT, HALF, BF16 -> {
@@ -24,7 +25,8 @@ final class JsonData {
         for (int i = 0; i < n; i++) {
           f[i] = (float) number(what, i, l.get(i));
         }
-        return type == DataType.FLOAT ? Tensor.ofFloats(shape, f)
+        return type == DataType.FLOAT
+            ? Tensor.ofFloats(shape, f)
             : type == DataType.HALF ? Tensor.ofHalfs(shape, f) : Tensor.ofBf16s(shape, f);
       }
       case INT32 -> {
@@ -54,33 +56,46 @@ final class JsonData {
         boolean[] z = new boolean[n];
         for (int i = 0; i < n; i++) {
           if (!(l.get(i) instanceof Boolean b)) {
-            throw new IllegalArgumentException(what + " value " + l.get(i) + " at element " + i + " is not a boolean");
+            throw new IllegalArgumentException(
+                what + " value " + l.get(i) + " at element " + i + " is not a boolean");
           }
           z[i] = b;
         }
         return Tensor.ofBooleans(shape, z);
       }
-      default -> throw new IllegalArgumentException(what + " is " + type + ", which trt4j cannot carry");
+      default ->
+          throw new IllegalArgumentException(what + " is " + type + ", which trt4j cannot carry");
     }
   }
 
   private static double number(String what, int i, Object v) {
     if (!(v instanceof Number n)) {
-      throw new IllegalArgumentException(what + " value " + v + " at element " + i + " is not a number");
+      throw new IllegalArgumentException(
+          what + " value " + v + " at element " + i + " is not a number");
     }
     return n.doubleValue();
   }
 
   private static long whole(String what, int i, Object v, long lo, long hi) {
     if (!(v instanceof Long n) || n < lo || n > hi) {
-      throw new IllegalArgumentException(what + " value " + v + " at element " + i + " is not an integer in [" + lo + ", " + hi + "]");
+      throw new IllegalArgumentException(
+          what
+              + " value "
+              + v
+              + " at element "
+              + i
+              + " is not an integer in ["
+              + lo
+              + ", "
+              + hi
+              + "]");
     }
     return n;
   }
 
   /**
-   * Appends {@code t}'s values as a JSON list. HALF and BF16 values are rounded to their type
-   * first (nearest even), as the binary path rounds them, so both paths send the same numbers.
+   * Appends {@code t}'s values as a JSON list. HALF and BF16 values are rounded to their type first
+   * (nearest even), as the binary path rounds them, so both paths send the same numbers.
    *
    * @throws IllegalArgumentException naming the tensor for NaN or infinity, which JSON cannot carry
    */
@@ -91,14 +106,22 @@ final class JsonData {
       case FLOAT, HALF, BF16 -> {
         float[] f = t.floats();
         for (int i = 0; i < n; i++) {
-          float v = switch (t.dataType()) {
-            case HALF -> Float.float16ToFloat(Float.floatToFloat16(f[i]));
-            case BF16 -> Float.intBitsToFloat((RawTensors.toBf16(f[i]) & 0xFFFF) << 16);
-            default -> f[i];
-          };
+          float v =
+              switch (t.dataType()) {
+                case HALF -> Float.float16ToFloat(Float.floatToFloat16(f[i]));
+                case BF16 -> Float.intBitsToFloat((RawTensors.toBf16(f[i]) & 0xFFFF) << 16);
+                default -> f[i];
+              };
           if (!Float.isFinite(v)) {
-            throw new IllegalArgumentException(what + " has " + v + " at element " + i
-                + " (as " + t.dataType().displayName() + "), which JSON cannot carry; use binary tensors");
+            throw new IllegalArgumentException(
+                what
+                    + " has "
+                    + v
+                    + " at element "
+                    + i
+                    + " (as "
+                    + t.dataType().displayName()
+                    + "), which JSON cannot carry; use binary tensors");
           }
           b.append(i == 0 ? "" : ",").append(v);
         }
@@ -128,7 +151,9 @@ final class JsonData {
           b.append(i == 0 ? "" : ",").append(z[i]);
         }
       }
-      default -> throw new IllegalArgumentException(what + " is " + t.dataType() + ", which trt4j cannot carry");
+      default ->
+          throw new IllegalArgumentException(
+              what + " is " + t.dataType() + ", which trt4j cannot carry");
     }
     b.append(']');
   }

@@ -2,8 +2,8 @@ package io.github.trt4j.kserve;
 
 /**
  * A remote runner failed for a reason other than the caller's input (bad input gets an {@link
- * IllegalArgumentException} naming the tensor): the server is unreachable or slow, the model is
- * not ready, or the server's answer is malformed.
+ * IllegalArgumentException} naming the tensor): the server is unreachable or slow, the model is not
+ * ready, or the server's answer is malformed.
  */
 public final class KServeException extends RuntimeException {
 

@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Tensors to and from the protocol's raw form: the elements in row-major order, little-endian,
- * one byte per BOOL (0 or 1), IEEE half for FP16 and the upper half of a float for BF16, both
- * rounded to nearest even as trt4j rounds them on the way to a GPU.
+ * Tensors to and from the protocol's raw form: the elements in row-major order, little-endian, one
+ * byte per BOOL (0 or 1), IEEE half for FP16 and the upper half of a float for BF16, both rounded
+ * to nearest even as trt4j rounds them on the way to a GPU.
  */
 public final class RawTensors {
 
@@ -18,8 +18,9 @@ public final class RawTensors {
   /** The raw bytes of {@code t}. */
   public static byte[] encode(Tensor t) {
     int n = t.size();
-    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(t.dataType().bytesFor(n)))
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(Math.toIntExact(t.dataType().bytesFor(n)))
+            .order(ByteOrder.LITTLE_ENDIAN);
     switch (t.dataType()) {
       case FLOAT -> b.asFloatBuffer().put(t.floats());
       case HALF -> {
@@ -52,15 +53,23 @@ public final class RawTensors {
    * A tensor from raw bytes.
    *
    * @param what names the tensor in messages, e.g. "output 'y'"
-   * @throws IllegalArgumentException naming the tensor when the byte count does not match the
-   *     shape and type, or a BOOL byte is neither 0 nor 1
+   * @throws IllegalArgumentException naming the tensor when the byte count does not match the shape
+   *     and type, or a BOOL byte is neither 0 nor 1
    */
   public static Tensor decode(String what, DataType type, Shape shape, ByteBuffer raw) {
     long n = elements(what, shape);
     long need = type.bytesFor(n);
     if (raw.remaining() != need) {
-      throw new IllegalArgumentException(what + " has " + raw.remaining() + " bytes; "
-          + V2Types.name(type) + " " + shape + " needs " + need);
+      throw new IllegalArgumentException(
+          what
+              + " has "
+              + raw.remaining()
+              + " bytes; "
+              + V2Types.name(type)
+              + " "
+              + shape
+              + " needs "
+              + need);
     }
     ByteBuffer b = raw.slice().order(ByteOrder.LITTLE_ENDIAN);
     int m = (int) n;
@@ -104,7 +113,8 @@ public final class RawTensors {
         for (int i = 0; i < m; i++) {
           byte v = b.get(i);
           if (v != 0 && v != 1) {
-            throw new IllegalArgumentException(what + " is BOOL but byte " + i + " is " + v + " (not 0 or 1)");
+            throw new IllegalArgumentException(
+                what + " is BOOL but byte " + i + " is " + v + " (not 0 or 1)");
           }
           z[i] = v == 1;
         }
@@ -117,7 +127,8 @@ public final class RawTensors {
   /** The element count of a concrete shape, at most {@code Integer.MAX_VALUE}. */
   static long elements(String what, Shape shape) {
     if (shape.isDynamic()) {
-      throw new IllegalArgumentException(what + " has shape " + shape + "; a result needs a concrete shape");
+      throw new IllegalArgumentException(
+          what + " has shape " + shape + "; a result needs a concrete shape");
     }
     long n;
     try {
@@ -126,7 +137,8 @@ public final class RawTensors {
       n = Long.MAX_VALUE;
     }
     if (n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(what + " has shape " + shape + ": more elements than a Java array holds");
+      throw new IllegalArgumentException(
+          what + " has shape " + shape + ": more elements than a Java array holds");
     }
     return n;
   }

@@ -34,17 +34,31 @@ public record RemoteModel(String name, String version, String platform, List<Ten
    *
    * @throws KServeException (BAD_RESPONSE) naming the tensor whose type or shape trt4j cannot use
    */
-  static RemoteModel of(String name, String version, String platform, List<Meta> inputs, List<Meta> outputs) {
+  static RemoteModel of(
+      String name, String version, String platform, List<Meta> inputs, List<Meta> outputs) {
     java.util.Map<String, String> seen = new java.util.HashMap<>();
     for (List<Meta> l : List.of(inputs, outputs)) {
       String kind = l == inputs ? "input" : "output";
       for (Meta m : l) {
-        String before = seen.putIfAbsent(m.name(), kind + " " + m.datatype() + " " + java.util.Arrays.toString(m.shape()));
+        String before =
+            seen.putIfAbsent(
+                m.name(), kind + " " + m.datatype() + " " + java.util.Arrays.toString(m.shape()));
         if (before != null) {
-          throw new KServeException(KServeException.Reason.BAD_RESPONSE,
-              "Model metadata unusable: model '" + name + "' lists the tensor name '" + m.name()
-                  + "' twice (" + before + " and " + kind + " " + m.datatype() + " "
-                  + java.util.Arrays.toString(m.shape()) + "); which one a result means is ambiguous");
+          throw new KServeException(
+              KServeException.Reason.BAD_RESPONSE,
+              "Model metadata unusable: model '"
+                  + name
+                  + "' lists the tensor name '"
+                  + m.name()
+                  + "' twice ("
+                  + before
+                  + " and "
+                  + kind
+                  + " "
+                  + m.datatype()
+                  + " "
+                  + java.util.Arrays.toString(m.shape())
+                  + "); which one a result means is ambiguous");
         }
       }
     }
@@ -64,8 +78,8 @@ public record RemoteModel(String name, String version, String platform, List<Ten
       DataType t = V2Types.parse(m.datatype(), what);
       return TensorSpec.of(index, m.name(), d, t, Shape.of(m.shape()));
     } catch (IllegalArgumentException e) {
-      throw new KServeException(KServeException.Reason.BAD_RESPONSE,
-          "Model metadata unusable: " + e.getMessage(), e);
+      throw new KServeException(
+          KServeException.Reason.BAD_RESPONSE, "Model metadata unusable: " + e.getMessage(), e);
     }
   }
 }

@@ -27,24 +27,42 @@ final class Requests {
     List<TensorSpec> specs = model.inputs();
     for (String name : inputs.keySet()) {
       if (specs.stream().noneMatch(s -> s.name().equals(name))) {
-        throw new IllegalArgumentException("Unknown input '" + name + "' for model '" + model.name()
-            + "'; inputs are " + specs.stream().map(TensorSpec::name).toList());
+        throw new IllegalArgumentException(
+            "Unknown input '"
+                + name
+                + "' for model '"
+                + model.name()
+                + "'; inputs are "
+                + specs.stream().map(TensorSpec::name).toList());
       }
     }
     List<Map.Entry<TensorSpec, Tensor>> out = new ArrayList<>(specs.size());
     for (TensorSpec s : specs) {
       Tensor t = inputs.get(s.name());
       if (t == null) {
-        throw new IllegalArgumentException("Missing input '" + s.name() + "' for model '"
-            + model.name() + "' (" + s.dataType().displayName() + " " + s.shape() + ")");
+        throw new IllegalArgumentException(
+            "Missing input '"
+                + s.name()
+                + "' for model '"
+                + model.name()
+                + "' ("
+                + s.dataType().displayName()
+                + " "
+                + s.shape()
+                + ")");
       }
       if (t.dataType() != s.dataType()) {
-        throw new IllegalArgumentException("Input '" + s.name() + "' needs "
-            + s.dataType().displayName() + "; got " + t.dataType().displayName());
+        throw new IllegalArgumentException(
+            "Input '"
+                + s.name()
+                + "' needs "
+                + s.dataType().displayName()
+                + "; got "
+                + t.dataType().displayName());
       }
       if (!t.shape().matches(s.shape())) {
-        throw new IllegalArgumentException("Input '" + s.name() + "' needs shape " + s.shape()
-            + " (-1 = any); got " + t.shape());
+        throw new IllegalArgumentException(
+            "Input '" + s.name() + "' needs shape " + s.shape() + " (-1 = any); got " + t.shape());
       }
       out.add(Map.entry(s, t));
     }
@@ -58,16 +76,37 @@ final class Requests {
    * @throws KServeException BAD_RESPONSE naming the tensor
    */
   static void checkOutput(Model model, String name, Tensor t) {
-    TensorSpec s = model.outputs().stream().filter(o -> o.name().equals(name)).findFirst()
-        .orElseThrow(() -> bad(model, "output '" + name + "' is not an output of the model; outputs are "
-            + model.outputs().stream().map(TensorSpec::name).toList()));
+    TensorSpec s =
+        model.outputs().stream()
+            .filter(o -> o.name().equals(name))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    bad(
+                        model,
+                        "output '"
+                            + name
+                            + "' is not an output of the model; outputs are "
+                            + model.outputs().stream().map(TensorSpec::name).toList()));
     if (t.dataType() != s.dataType()) {
-      throw bad(model, "output '" + name + "' came back as " + V2Types.name(t.dataType())
-          + "; the model's metadata says " + V2Types.name(s.dataType()));
+      throw bad(
+          model,
+          "output '"
+              + name
+              + "' came back as "
+              + V2Types.name(t.dataType())
+              + "; the model's metadata says "
+              + V2Types.name(s.dataType()));
     }
     if (!t.shape().matches(s.shape())) {
-      throw bad(model, "output '" + name + "' came back with shape " + t.shape()
-          + "; the model's metadata says " + s.shape());
+      throw bad(
+          model,
+          "output '"
+              + name
+              + "' came back with shape "
+              + t.shape()
+              + "; the model's metadata says "
+              + s.shape());
     }
   }
 
@@ -97,13 +136,16 @@ final class Requests {
 
   /** Room for a response's header (JSON or protobuf) beyond its outputs' data. */
   static final long HEADER_MARGIN = 64 * 1024;
-  /** Metadata and readiness answers are small; this (or the absolute cap, if smaller) bounds them. */
+
+  /**
+   * Metadata and readiness answers are small; this (or the absolute cap, if smaller) bounds them.
+   */
   static final long METADATA_CAP = 16L << 20;
 
   /**
-   * The most bytes a response to an inference call may have: per output of fixed shape,
-   * {@code perElement} bytes per element; plus {@link #HEADER_MARGIN}; never more than {@code cap}.
-   * An output with a dynamic dimension leaves only {@code cap}.
+   * The most bytes a response to an inference call may have: per output of fixed shape, {@code
+   * perElement} bytes per element; plus {@link #HEADER_MARGIN}; never more than {@code cap}. An
+   * output with a dynamic dimension leaves only {@code cap}.
    */
   static long responseLimit(Model model, int perElement, long cap) {
     long sum = HEADER_MARGIN;
@@ -123,22 +165,39 @@ final class Requests {
   static String limitText(Model model, int perElement, long cap) {
     List<String> parts = new ArrayList<>();
     for (TensorSpec o : model.outputs()) {
-      parts.add("output '" + o.name() + "' " + V2Types.name(o.dataType()) + " " + o.shape()
-          + (o.shape().isDynamic() ? " (dynamic: no bound of its own)"
-              : ": " + o.shape().elementCount() * perElement + " bytes at " + perElement + " per element"));
+      parts.add(
+          "output '"
+              + o.name()
+              + "' "
+              + V2Types.name(o.dataType())
+              + " "
+              + o.shape()
+              + (o.shape().isDynamic()
+                  ? " (dynamic: no bound of its own)"
+                  : ": "
+                      + o.shape().elementCount() * perElement
+                      + " bytes at "
+                      + perElement
+                      + " per element"));
     }
-    return String.join(", ", parts) + ", plus " + HEADER_MARGIN + " bytes of header; at most "
-        + cap + " (KServeOptions.maxResponseBytes)";
+    return String.join(", ", parts)
+        + ", plus "
+        + HEADER_MARGIN
+        + " bytes of header; at most "
+        + cap
+        + " (KServeOptions.maxResponseBytes)";
   }
 
   /** A remote error text cut as the REST runner cuts it. */
   static String clip(String text) {
-    return text == null || text.length() <= 2000 ? text
+    return text == null || text.length() <= 2000
+        ? text
         : text.substring(0, 2000) + "… (" + text.length() + " characters)";
   }
 
   static KServeException bad(Model model, String what) {
-    return new KServeException(KServeException.Reason.BAD_RESPONSE,
+    return new KServeException(
+        KServeException.Reason.BAD_RESPONSE,
         "Bad response from model '" + model.name() + "': " + what);
   }
 }

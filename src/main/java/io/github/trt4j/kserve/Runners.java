@@ -53,7 +53,8 @@ public final class Runners {
         if (u.getHost() == null || u.getPort() < 0) {
           throw bad(uri, "a remote runner needs host and port");
         }
-        String[] path = u.getPath() == null ? new String[0] : u.getPath().replaceAll("^/+|/+$", "").split("/");
+        String[] path =
+            u.getPath() == null ? new String[0] : u.getPath().replaceAll("^/+|/+$", "").split("/");
         if (path.length < 1 || path.length > 2 || path[0].isEmpty()) {
           throw bad(uri, "the path must be /MODEL or /MODEL/VERSION");
         }
@@ -72,8 +73,12 @@ public final class Runners {
   }
 
   private static IllegalArgumentException bad(String uri, String why) {
-    return new IllegalArgumentException("Not a runner URI: '" + uri + "': " + why
-        + " (expected engine:PATH, grpc://HOST:PORT/MODEL or http://HOST:PORT/MODEL)");
+    return new IllegalArgumentException(
+        "Not a runner URI: '"
+            + uri
+            + "': "
+            + why
+            + " (expected engine:PATH, grpc://HOST:PORT/MODEL or http://HOST:PORT/MODEL)");
   }
 
   private static Runner engine(String spec) throws IOException {
@@ -84,7 +89,8 @@ public final class Runners {
       for (String kv : spec.substring(q + 1).split("&")) {
         String[] p = kv.split("=", 2);
         if (p.length != 2 || !(p[0].equals("device") || p[0].equals("profile"))) {
-          throw bad("engine:" + spec, "engine parameters are device=N and profile=N; got '" + kv + "'");
+          throw bad(
+              "engine:" + spec, "engine parameters are device=N and profile=N; got '" + kv + "'");
         }
         params.put(p[0], p[1]);
       }

@@ -28,15 +28,18 @@ final class Tls {
       if (i == 0) {
         throw new IllegalArgumentException("No certificate in " + pem);
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, tmf.getTrustManagers(), null);
       return ctx;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read trusted certificates " + pem + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot read trusted certificates " + pem + ": " + e.getMessage(), e);
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("Cannot use certificates in " + pem + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Cannot use certificates in " + pem + ": " + e.getMessage(), e);
     }
   }
 }

@@ -40,8 +40,11 @@ public final class V2Types {
       case "INT64" -> DataType.INT64;
       case "BOOL" -> DataType.BOOL;
       default ->
-          throw new IllegalArgumentException(what + " has data type '" + v2
-              + "', which trt4j cannot carry (it carries FP32, FP16, BF16, INT8, UINT8, INT32, INT64, BOOL)");
+          throw new IllegalArgumentException(
+              what
+                  + " has data type '"
+                  + v2
+                  + "', which trt4j cannot carry (it carries FP32, FP16, BF16, INT8, UINT8, INT32, INT64, BOOL)");
     };
   }
 }

@@ -72,11 +72,15 @@ public final class TritonConfig {
     if (options.dynamicBatching()) {
       b.append("dynamic_batching {\n");
       if (options.maxQueueDelayMicros() > 0) {
-        b.append("  max_queue_delay_microseconds: ").append(options.maxQueueDelayMicros()).append('\n');
+        b.append("  max_queue_delay_microseconds: ")
+            .append(options.maxQueueDelayMicros())
+            .append('\n');
       }
       b.append("}\n");
     }
-    b.append("instance_group {\n  kind: KIND_GPU\n  count: ").append(options.instances()).append('\n');
+    b.append("instance_group {\n  kind: KIND_GPU\n  count: ")
+        .append(options.instances())
+        .append('\n');
     if (profileCount > 1) {
       // Without this Triton uses profile 0 only; listing every profile lets it pick by shape.
       List<String> p = new ArrayList<>();
@@ -100,29 +104,42 @@ public final class TritonConfig {
       why.add("Triton needs at least one input and one output; tensors are " + tensors);
     }
     if (o.dynamicBatching() && o.maxBatchSize() == 0) {
-      why.add("dynamic batching needs a max batch size > 0 (Triton batches along the first dimension)");
+      why.add(
+          "dynamic batching needs a max batch size > 0 (Triton batches along the first dimension)");
     }
     for (TensorSpec t : tensors) {
       String what = t.direction().label() + " '" + t.name() + "'";
       int bad = loneSurrogate(t.name());
       if (bad >= 0) {
         what = t.direction().label() + " '" + visible(t.name()) + "'";
-        why.add(what + " has a name that cannot be written as UTF-8 (a lone UTF-16 surrogate"
-            + String.format(" U+%04X", (int) t.name().charAt(bad)) + " at index " + bad
-            + "); config.pbtxt would name another tensor");
+        why.add(
+            what
+                + " has a name that cannot be written as UTF-8 (a lone UTF-16 surrogate"
+                + String.format(" U+%04X", (int) t.name().charAt(bad))
+                + " at index "
+                + bad
+                + "); config.pbtxt would name another tensor");
       }
       if (tritonType(t.dataType()) == null) {
         why.add(what + " is " + t.dataType().displayName() + ", which Triton has no data type for");
       }
       if (t.vectorized()) {
-        why.add(what + " has the vectorized layout " + t.format()
-            + "; trt4j exports linear layouts only");
+        why.add(
+            what
+                + " has the vectorized layout "
+                + t.format()
+                + "; trt4j exports linear layouts only");
       }
       if (o.maxBatchSize() > 0) {
         if (t.shape().rank() == 0 || t.shape().dim(0) != -1) {
-          why.add(what + " has shape " + t.shape() + ": with max_batch_size " + o.maxBatchSize()
-              + " its first dimension must be the dynamic batch dimension (-1); export with"
-              + " --max-batch-size 0 to serve full shapes");
+          why.add(
+              what
+                  + " has shape "
+                  + t.shape()
+                  + ": with max_batch_size "
+                  + o.maxBatchSize()
+                  + " its first dimension must be the dynamic batch dimension (-1); export with"
+                  + " --max-batch-size 0 to serve full shapes");
         }
       }
     }
@@ -162,8 +179,13 @@ public final class TritonConfig {
         }
       }
       if (!served) {
-        StringBuilder s = new StringBuilder("no optimization profile accepts batch size " + b
-            + " (max_batch_size " + max + "); batch ranges by profile:");
+        StringBuilder s =
+            new StringBuilder(
+                "no optimization profile accepts batch size "
+                    + b
+                    + " (max_batch_size "
+                    + max
+                    + "); batch ranges by profile:");
         for (TensorSpec in : inputs) {
           s.append(' ').append(in.name()).append(' ');
           List<String> ranges = new ArrayList<>();
@@ -191,7 +213,9 @@ public final class TritonConfig {
   static int loneSurrogate(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return i;
@@ -205,7 +229,10 @@ public final class TritonConfig {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+      boolean paired =
+          Character.isHighSurrogate(c)
+              && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1));
       if (paired) {
         b.append(c).append(s.charAt(++i));
       } else if (Character.isSurrogate(c)) {

@@ -28,8 +28,8 @@ import java.util.HexFormat;
  *
  * Names that cannot be written as UTF-8 are refused before anything is written. Every file is
  * written into a staging directory in the repository first: a new model then appears by one rename
- * of that directory; a re-export replaces the plan, its digest and then the config (which
- * Triton's poller keys on) each by one rename. A failure leaves nothing behind.
+ * of that directory; a re-export replaces the plan, its digest and then the config (which Triton's
+ * poller keys on) each by one rename. A failure leaves nothing behind.
  */
 public final class TritonExport {
 
@@ -41,7 +41,10 @@ public final class TritonExport {
   /** What was written. */
   public record Result(Path modelDir, Path config, Path plan, Path digestFile, String sha256) {}
 
-  /** Exports a loaded engine; its tensors and profiles come from the engine, its bytes from {@code plan}. */
+  /**
+   * Exports a loaded engine; its tensors and profiles come from the engine, its bytes from {@code
+   * plan}.
+   */
   public static Result export(TrtEngine engine, Path plan, Path repo, TritonOptions options)
       throws IOException {
     return export(engine, engine.profileCount(), plan, repo, options);
@@ -62,7 +65,8 @@ public final class TritonExport {
     header.requireComplete(plan.toString(), Files.size(plan));
     Files.createDirectories(repo);
     Path modelDir = repo.resolve(options.name());
-    if (Files.exists(modelDir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(modelDir, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.exists(modelDir, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isDirectory(modelDir, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException("Cannot export to " + modelDir + ": it exists and is not a directory");
     }
     // Everything is written into a staging directory beside the model's first; only complete,
@@ -72,7 +76,8 @@ public final class TritonExport {
       Path stagedVersion = Files.createDirectory(stage.resolve("1"));
       String sha = copyWithDigest(plan, stagedVersion.resolve(PLAN_FILE));
       // Two spaces: sha256sum's text-mode separator, so `sha256sum -c` reads it.
-      Files.write(stagedVersion.resolve(PLAN_FILE + ".sha256"),
+      Files.write(
+          stagedVersion.resolve(PLAN_FILE + ".sha256"),
           (sha + "  " + PLAN_FILE + "\n").getBytes(StandardCharsets.US_ASCII));
       Files.write(stage.resolve("config.pbtxt"), configBytes);
       Path versionDir = modelDir.resolve("1");
@@ -99,16 +104,18 @@ public final class TritonExport {
   /** The config as UTF-8, refusing (not replacing) what UTF-8 cannot hold. */
   private static byte[] utf8(String config, String model) {
     try {
-      java.nio.ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .encode(java.nio.CharBuffer.wrap(config));
+      java.nio.ByteBuffer b =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+              .encode(java.nio.CharBuffer.wrap(config));
       byte[] out = new byte[b.remaining()];
       b.get(out);
       return out;
     } catch (java.nio.charset.CharacterCodingException e) {
-      throw new UnservableModelException(model, java.util.List.of(
-          "config.pbtxt cannot be written as UTF-8 (" + e + ")"));
+      throw new UnservableModelException(
+          model, java.util.List.of("config.pbtxt cannot be written as UTF-8 (" + e + ")"));
     }
   }
 

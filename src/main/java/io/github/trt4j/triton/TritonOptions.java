@@ -23,13 +23,16 @@ public record TritonOptions(
     if (name == null || !name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
       throw new IllegalArgumentException(
           "A Triton model name is one directory name of letters, digits, '_', '.', '-'"
-              + " (not starting with '.' or '-'); got '" + name + "'");
+              + " (not starting with '.' or '-'); got '"
+              + name
+              + "'");
     }
     if (maxBatchSize < 0) {
       throw new IllegalArgumentException("max batch size must be >= 0; got " + maxBatchSize);
     }
     if (maxQueueDelayMicros < 0) {
-      throw new IllegalArgumentException("max queue delay must be >= 0; got " + maxQueueDelayMicros);
+      throw new IllegalArgumentException(
+          "max queue delay must be >= 0; got " + maxQueueDelayMicros);
     }
     if (instances < 1) {
       throw new IllegalArgumentException("instances must be >= 1; got " + instances);

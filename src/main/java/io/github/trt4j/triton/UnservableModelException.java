@@ -2,7 +2,9 @@ package io.github.trt4j.triton;
 
 import java.util.List;
 
-/** Triton could not serve the engine as configured; {@link #reasons()} says why, one per problem. */
+/**
+ * Triton could not serve the engine as configured; {@link #reasons()} says why, one per problem.
+ */
 public final class UnservableModelException extends IllegalArgumentException {
 
   private final List<String> reasons;

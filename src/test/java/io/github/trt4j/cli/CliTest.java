@@ -41,7 +41,9 @@ class CliTest {
       assertTrue(r.out.contains(c), r.out);
     }
     Result b = run("build", "--help");
-    assertTrue(b.out.contains("--shapes") && b.out.contains("--timing-cache") && b.out.contains("--fp16"), b.out);
+    assertTrue(
+        b.out.contains("--shapes") && b.out.contains("--timing-cache") && b.out.contains("--fp16"),
+        b.out);
   }
 
   @Test
@@ -51,11 +53,14 @@ class CliTest {
       assertTrue(h.out.contains("--plugins=std|LIB.so"), c + ": " + h.out);
     }
     PluginOption p = new PluginOption();
-    new CommandLine(new Object() {
-      @CommandLine.Mixin PluginOption o = p;
-    }).parseArgs("--plugins", "std,/opt/lib/libmy.so", "--plugins", "x.so");
+    new CommandLine(
+            new Object() {
+              @CommandLine.Mixin PluginOption o = p;
+            })
+        .parseArgs("--plugins", "std,/opt/lib/libmy.so", "--plugins", "x.so");
     assertTrue(p.standard());
-    assertEquals(List.of(java.nio.file.Path.of("/opt/lib/libmy.so"), java.nio.file.Path.of("x.so")),
+    assertEquals(
+        List.of(java.nio.file.Path.of("/opt/lib/libmy.so"), java.nio.file.Path.of("x.so")),
         List.of(p.libraries()));
     io.github.trt4j.LoadOptions o = p.apply(io.github.trt4j.LoadOptions.defaults());
     assertTrue(o.standardPlugins());
@@ -65,13 +70,24 @@ class CliTest {
   @Test
   void compatibleBuildFlags() {
     Result h = run("build", "--help");
-    assertTrue(h.out.contains("--hardwareCompatibilityLevel") && h.out.contains("--versionCompatible")
-        && h.out.contains("--excludeLeanRuntime"), h.out);
+    assertTrue(
+        h.out.contains("--hardwareCompatibilityLevel")
+            && h.out.contains("--versionCompatible")
+            && h.out.contains("--excludeLeanRuntime"),
+        h.out);
     assertTrue(run("inspect", "--help").out.contains("--allow-host-code"));
     Result r = run("build", "models/test/single.onnx", "-o", "x.engine", "--excludeLeanRuntime");
     assertTrue(r.err.contains("--excludeLeanRuntime needs --versionCompatible"), r.err);
-    r = run("build", "models/test/single.onnx", "-o", "x.engine", "--hardwareCompatibilityLevel", "volta+");
-    assertTrue(r.err.contains("'volta+' is not one of none, ampere+, same-compute-capability"), r.err);
+    r =
+        run(
+            "build",
+            "models/test/single.onnx",
+            "-o",
+            "x.engine",
+            "--hardwareCompatibilityLevel",
+            "volta+");
+    assertTrue(
+        r.err.contains("'volta+' is not one of none, ampere+, same-compute-capability"), r.err);
   }
 
   @Test
@@ -80,7 +96,11 @@ class CliTest {
     assertEquals(2, r.code);
     assertTrue(r.err.contains("Nothing to do"), r.err);
     Result h = run("gazeml", "--help");
-    assertTrue(h.out.contains("--eye-patches") && h.out.contains("--evaluate") && h.out.contains("--video"), h.out);
+    assertTrue(
+        h.out.contains("--eye-patches")
+            && h.out.contains("--evaluate")
+            && h.out.contains("--video"),
+        h.out);
   }
 
   @Test
@@ -94,13 +114,16 @@ class CliTest {
 
   @Test
   void parsesShapeRanges() {
-    Map<String, ShapeRange> m = BuildCommand.parseShapes(List.of("x:1x16/8x16/16x16", "ns:scope:4x2"));
+    Map<String, ShapeRange> m =
+        BuildCommand.parseShapes(List.of("x:1x16/8x16/16x16", "ns:scope:4x2"));
     assertEquals(ShapeRange.parse("1x16/8x16/16x16"), m.get("x"));
     assertEquals(ShapeRange.fixed(Shape.of(4, 2)), m.get("ns:scope"));
-    var e = assertThrows(IllegalArgumentException.class, () -> BuildCommand.parseShapes(List.of("x")));
-    assertEquals("--shapes entry 'x' is not NAME:MIN/OPT/MAX (e.g. x:1x8/8x8/16x8)", e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> BuildCommand.parseShapes(List.of("x:1x2", "x:1x2")));
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> BuildCommand.parseShapes(List.of("x")));
+    assertEquals(
+        "--shapes entry 'x' is not NAME:MIN/OPT/MAX (e.g. x:1x8/8x8/16x8)", e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> BuildCommand.parseShapes(List.of("x:1x2", "x:1x2")));
   }
 
   @Test
@@ -113,7 +136,9 @@ class CliTest {
     Tensor f = Tensor.ofFloats(Shape.of(2), new float[] {1, 2});
     assertEquals(DataType.HALF, RunCommand.coerce(f, half, Path.of("h.npy")).dataType());
     TensorSpec i64 = TensorSpec.of(0, "i", TensorSpec.Direction.INPUT, DataType.INT64, Shape.of(2));
-    var e = assertThrows(IllegalArgumentException.class, () -> RunCommand.coerce(f, i64, Path.of("i.npy")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> RunCommand.coerce(f, i64, Path.of("i.npy")));
     assertEquals("Input 'i' is int64; i.npy holds float32", e.getMessage());
     assertEquals("model_out_0", RunCommand.fileName("model/out:0"));
   }

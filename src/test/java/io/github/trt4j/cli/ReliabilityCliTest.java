@@ -56,18 +56,23 @@ class ReliabilityCliTest {
     assertEquals(1L << 20, BuildCommand.workspaceBytes(1));
     assertEquals(0, BuildCommand.workspaceBytes(0));
     assertEquals((Long.MAX_VALUE >> 20) << 20, BuildCommand.workspaceBytes(Long.MAX_VALUE >> 20));
-    var e = assertThrows(IllegalArgumentException.class, () -> BuildCommand.workspaceBytes(1L << 44));
-    assertEquals("--workspace 17592186044416 MiB is too large: at most 8796093022207 MiB fits in a byte"
-        + " count (0 leaves TensorRT's default)", e.getMessage());
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> BuildCommand.workspaceBytes(1L << 44));
+    assertEquals(
+        "--workspace 17592186044416 MiB is too large: at most 8796093022207 MiB fits in a byte"
+            + " count (0 leaves TensorRT's default)",
+        e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> BuildCommand.workspaceBytes(-1));
-    CliTest.Result r = CliTest.run("build", "m.onnx", "-o", "m.engine", "--workspace", "17592186044416");
+    CliTest.Result r =
+        CliTest.run("build", "m.onnx", "-o", "m.engine", "--workspace", "17592186044416");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("is too large"), r.err());
   }
 
   @Test
   void outputsWhoseNamesSanitizeAlikeGetDistinctFiles() {
-    Map<String, String> m = RunCommand.fileNames(List.of("a/b", "a:b", "a_b__2", "A_B", "ok", "", ".."));
+    Map<String, String> m =
+        RunCommand.fileNames(List.of("a/b", "a:b", "a_b__2", "A_B", "ok", "", ".."));
     assertEquals("a_b", m.get("a/b"));
     assertEquals("a_b__3", m.get("a:b")); // a_b__2 belongs to the output of that name
     assertEquals("a_b__2", m.get("a_b__2"));
@@ -83,9 +88,10 @@ class ReliabilityCliTest {
   @Test
   void anExceptionWithoutAMessageIsNotPrintedAsNull() {
     CommandLine cl = Main.commandLine();
-    Callable<Integer> boom = () -> {
-      throw new IllegalStateException();
-    };
+    Callable<Integer> boom =
+        () -> {
+          throw new IllegalStateException();
+        };
     cl.addSubcommand("boom", CommandLine.Model.CommandSpec.wrapWithoutInspection(boom));
     StringWriter err = new StringWriter();
     cl.setErr(new PrintWriter(err));

@@ -19,14 +19,16 @@ class TritonExportCommandTest {
     assertTrue(top.out().contains("triton-export"), top.out());
     CliTest.Result r = CliTest.run("triton-export", "--help");
     assertEquals(0, r.code());
-    for (String o : new String[] {"--name", "--max-batch-size", "--dynamic-batching", "--instances"}) {
+    for (String o :
+        new String[] {"--name", "--max-batch-size", "--dynamic-batching", "--instances"}) {
       assertTrue(r.out().contains(o), r.out());
     }
   }
 
   @Test
   void missingEngineAndBadOptionsFailBeforeLoading() throws Exception {
-    CliTest.Result r = CliTest.run("triton-export", dir.resolve("none.engine").toString(), dir.toString());
+    CliTest.Result r =
+        CliTest.run("triton-export", dir.resolve("none.engine").toString(), dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("No engine file"), r.err());
     Path fake = Files.write(dir.resolve("m.engine"), new byte[64]);

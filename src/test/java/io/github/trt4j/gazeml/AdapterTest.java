@@ -19,16 +19,17 @@ import org.junit.jupiter.api.Test;
 
 class AdapterTest {
 
-  static final List<TensorSpec> ARTICLE = List.of(
-      TensorSpec.of(0, "__eye_index", Direction.INPUT, DataType.INT64, Shape.of(2)),
-      TensorSpec.of(1, "__eye", Direction.INPUT, DataType.FLOAT, Shape.of(2, 36, 60, 1)),
-      TensorSpec.of(2, "__frame_index", Direction.INPUT, DataType.INT64, Shape.of(2)),
-      TensorSpec.of(3, "landmarks", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 18, 2)),
-      TensorSpec.of(4, "radius", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 1)),
-      TensorSpec.of(5, "heatmaps", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 36, 60, 18)),
-      TensorSpec.of(6, "eye", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 36, 60, 1)),
-      TensorSpec.of(7, "frame_index", Direction.OUTPUT, DataType.INT64, Shape.of(2)),
-      TensorSpec.of(8, "eye_index", Direction.OUTPUT, DataType.INT64, Shape.of(2)));
+  static final List<TensorSpec> ARTICLE =
+      List.of(
+          TensorSpec.of(0, "__eye_index", Direction.INPUT, DataType.INT64, Shape.of(2)),
+          TensorSpec.of(1, "__eye", Direction.INPUT, DataType.FLOAT, Shape.of(2, 36, 60, 1)),
+          TensorSpec.of(2, "__frame_index", Direction.INPUT, DataType.INT64, Shape.of(2)),
+          TensorSpec.of(3, "landmarks", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 18, 2)),
+          TensorSpec.of(4, "radius", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 1)),
+          TensorSpec.of(5, "heatmaps", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 36, 60, 18)),
+          TensorSpec.of(6, "eye", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 36, 60, 1)),
+          TensorSpec.of(7, "frame_index", Direction.OUTPUT, DataType.INT64, Shape.of(2)),
+          TensorSpec.of(8, "eye_index", Direction.OUTPUT, DataType.INT64, Shape.of(2)));
 
   @Test
   void drivesTheArticlesNineBindings() {
@@ -45,9 +46,11 @@ class AdapterTest {
 
   @Test
   void drivesAPlainNchwModelAndFallsBackToHeatmaps() {
-    List<TensorSpec> t = List.of(
-        TensorSpec.of(0, "eye", Direction.INPUT, DataType.FLOAT, Shape.of(1, 1, 36, 60)),
-        TensorSpec.of(1, "heatmaps", Direction.OUTPUT, DataType.FLOAT, Shape.of(1, 18, 36, 60)));
+    List<TensorSpec> t =
+        List.of(
+            TensorSpec.of(0, "eye", Direction.INPUT, DataType.FLOAT, Shape.of(1, 1, 36, 60)),
+            TensorSpec.of(
+                1, "heatmaps", Direction.OUTPUT, DataType.FLOAT, Shape.of(1, 18, 36, 60)));
     ModelAdapter a = ModelAdapter.of(t);
     assertTrue(a.nchw());
     assertEquals(1, a.batch());
@@ -61,13 +64,17 @@ class AdapterTest {
 
   @Test
   void aModelItCannotDriveIsExplained() {
-    List<TensorSpec> t = List.of(
-        TensorSpec.of(0, "images", Direction.INPUT, DataType.FLOAT, Shape.of(1, 3, 224, 224)),
-        TensorSpec.of(1, "logits", Direction.OUTPUT, DataType.FLOAT, Shape.of(1, 1000)));
+    List<TensorSpec> t =
+        List.of(
+            TensorSpec.of(0, "images", Direction.INPUT, DataType.FLOAT, Shape.of(1, 3, 224, 224)),
+            TensorSpec.of(1, "logits", Direction.OUTPUT, DataType.FLOAT, Shape.of(1, 1000)));
     var e = assertThrows(IllegalArgumentException.class, () -> ModelAdapter.of(t));
     String m = e.getMessage();
-    assertTrue(m.startsWith("Cannot drive this model as GazeML's ELG: eye input 'images' has shape"
-        + " [1, 3, 224, 224]; need [N,36,60,1] (NHWC) or [N,1,36,60] (NCHW)"), m);
+    assertTrue(
+        m.startsWith(
+            "Cannot drive this model as GazeML's ELG: eye input 'images' has shape"
+                + " [1, 3, 224, 224]; need [N,36,60,1] (NHWC) or [N,1,36,60] (NCHW)"),
+        m);
     assertTrue(m.contains("output logits float32 1x1000"), m);
     assertTrue(m.contains("Needs: a float eye input"), m);
   }
@@ -76,12 +83,18 @@ class AdapterTest {
   void resultsAreOneJsonLine() {
     double[] l = new double[36];
     l[0] = 1.25;
-    EyeResult r = new EyeResult(3, "left", "cascade", new double[] {1, 2, 3, 4}, l, 17.5, -4.5,
-        12.25, 0.8, 0);
+    EyeResult r =
+        new EyeResult(
+            3, "left", "cascade", new double[] {1, 2, 3, 4}, l, 17.5, -4.5, 12.25, 0.8, 0);
     String json = r.toJson();
-    assertTrue(json.startsWith("{\"frame\":3,\"eye\":\"left\",\"source\":\"cascade\",\"box\":[1.000,2.000,3.000,4.000],"
-        + "\"landmarks\":[[1.250,0.000],"), json);
-    assertTrue(json.endsWith("\"radius\":17.500,\"pitch\":-4.500,\"yaw\":12.250,\"confidence\":0.800}"), json);
+    assertTrue(
+        json.startsWith(
+            "{\"frame\":3,\"eye\":\"left\",\"source\":\"cascade\",\"box\":[1.000,2.000,3.000,4.000],"
+                + "\"landmarks\":[[1.250,0.000],"),
+        json);
+    assertTrue(
+        json.endsWith("\"radius\":17.500,\"pitch\":-4.500,\"yaw\":12.250,\"confidence\":0.800}"),
+        json);
     assertFalse(json.contains("\n"));
   }
 
@@ -104,9 +117,20 @@ class AdapterTest {
     for (int i = 0; i < 36; i++) {
       l[i] = i;
     }
-    EyeResult r = new EyeResult(0, "patch", "patch", new double[4], l, 20, Math.toDegrees(0.1),
-        Math.toDegrees(-0.2), 1, 0);
-    Evaluation.Metrics m = Evaluation.metrics(List.of(r), lms, new float[] {20}, new float[] {0.1f, -0.2f});
+    EyeResult r =
+        new EyeResult(
+            0,
+            "patch",
+            "patch",
+            new double[4],
+            l,
+            20,
+            Math.toDegrees(0.1),
+            Math.toDegrees(-0.2),
+            1,
+            0);
+    Evaluation.Metrics m =
+        Evaluation.metrics(List.of(r), lms, new float[] {20}, new float[] {0.1f, -0.2f});
     assertEquals(0, m.landmarkPx(), 1e-9);
     assertEquals(0, m.radiusRel(), 1e-9);
     assertEquals(0, m.gazeDeg(), 1e-3);

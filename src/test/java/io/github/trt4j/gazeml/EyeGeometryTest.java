@@ -19,7 +19,10 @@ class EyeGeometryTest {
     assertArrayEquals(new double[] {59.5, 17.5}, a.apply(x, y), 1e-9);
     // Perpendicular to it, 18 patch px = 18 image px * 40*1.5/60 below the centre.
     double d = 18 / EyeGeometry.scale(40);
-    assertArrayEquals(new double[] {29.5, 35.5}, a.apply(200 - d * Math.sin(roll), 120 + d * Math.cos(roll)), 1e-9);
+    assertArrayEquals(
+        new double[] {29.5, 35.5},
+        a.apply(200 - d * Math.sin(roll), 120 + d * Math.cos(roll)),
+        1e-9);
   }
 
   @Test
@@ -68,9 +71,16 @@ class EyeGeometryTest {
 
   @Test
   void angularErrorOfKnownGazes() {
-    assertEquals(0, EyeGeometry.angularErrorDegrees(new double[] {0.2, 0.3}, new double[] {0.2, 0.3}), 1e-6);
-    assertEquals(10, EyeGeometry.angularErrorDegrees(new double[] {0, 0}, new double[] {0, Math.toRadians(10)}), 1e-9);
-    assertEquals(25, EyeGeometry.angularErrorDegrees(new double[] {Math.toRadians(25), 0}, new double[] {0, 0}), 1e-9);
+    assertEquals(
+        0, EyeGeometry.angularErrorDegrees(new double[] {0.2, 0.3}, new double[] {0.2, 0.3}), 1e-6);
+    assertEquals(
+        10,
+        EyeGeometry.angularErrorDegrees(new double[] {0, 0}, new double[] {0, Math.toRadians(10)}),
+        1e-9);
+    assertEquals(
+        25,
+        EyeGeometry.angularErrorDegrees(new double[] {Math.toRadians(25), 0}, new double[] {0, 0}),
+        1e-9);
     assertArrayEquals(new double[] {0, 0, -1}, EyeGeometry.vector(0, 0), 1e-12);
   }
 }

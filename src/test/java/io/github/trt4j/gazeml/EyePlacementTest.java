@@ -30,8 +30,12 @@ class EyePlacementTest {
   @Test
   void centreWidthAndRollComeFromEachEyesCorners() {
     // Left eye level, 30 px wide; right eye rolled by atan(10/40).
-    double[] lm = corners(new double[] {100, 200}, new double[] {130, 200},
-        new double[] {170, 195}, new double[] {210, 205});
+    double[] lm =
+        corners(
+            new double[] {100, 200},
+            new double[] {130, 200},
+            new double[] {170, 195},
+            new double[] {210, 205});
     List<EyePlacement.Eye> eyes = EyePlacement.fromLandmarks(lm, 3);
     assertEquals(2, eyes.size());
     EyePlacement.Eye l = eyes.get(0);
@@ -52,8 +56,12 @@ class EyePlacementTest {
 
   @Test
   void thePatchSpansOneAndAHalfCornerDistancesAroundTheCentre() {
-    double[] lm = corners(new double[] {100, 200}, new double[] {130, 200},
-        new double[] {170, 195}, new double[] {210, 205});
+    double[] lm =
+        corners(
+            new double[] {100, 200},
+            new double[] {130, 200},
+            new double[] {170, 195},
+            new double[] {210, 205});
     EyePlacement.Eye r = EyePlacement.fromLandmarks(lm, 0).get(1);
     EyeGeometry.Affine a = r.toPatch();
     // The corners land symmetric about the patch centre, 60 / 1.5 = 40 patch pixels apart.
@@ -70,20 +78,29 @@ class EyePlacementTest {
 
   @Test
   void eyesTooNarrowAreLeftOut() {
-    double[] lm = corners(new double[] {100, 200}, new double[] {103, 200},
-        new double[] {170, 200}, new double[] {190, 200});
+    double[] lm =
+        corners(
+            new double[] {100, 200},
+            new double[] {103, 200},
+            new double[] {170, 200},
+            new double[] {190, 200});
     List<EyePlacement.Eye> eyes = EyePlacement.fromLandmarks(lm, 0);
     assertEquals(1, eyes.size());
     assertEquals("right", eyes.get(0).eye());
-    double[] nan = corners(new double[] {Double.NaN, 0}, new double[] {1, 0},
-        new double[] {0, 0}, new double[] {0, 0});
+    double[] nan =
+        corners(
+            new double[] {Double.NaN, 0},
+            new double[] {1, 0},
+            new double[] {0, 0},
+            new double[] {0, 0});
     assertTrue(EyePlacement.fromLandmarks(nan, 0).isEmpty());
   }
 
   @Test
   void landmarksOfTheWrongCountAreRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> EyePlacement.fromLandmarks(new double[10], 0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> EyePlacement.fromLandmarks(new double[10], 0));
     assertTrue(e.getMessage().contains("136") && e.getMessage().contains("10"), e.getMessage());
   }
 

@@ -23,8 +23,10 @@ class FaceBoxesTest {
     int w = (int) ref.get("width").longs()[0];
     int h = (int) ref.get("height").longs()[0];
     float[] boxes = ref.get("boxes").floats();
-    List<Face> got = FaceBoxes.suppress(
-        FaceBoxes.decode(grid, 0, 13, 416, w, h, FaceBoxes.SCORE_THRESHOLD), FaceBoxes.IOU_THRESHOLD);
+    List<Face> got =
+        FaceBoxes.suppress(
+            FaceBoxes.decode(grid, 0, 13, 416, w, h, FaceBoxes.SCORE_THRESHOLD),
+            FaceBoxes.IOU_THRESHOLD);
     assertEquals(boxes.length / 5, got.size(), got.toString());
     for (int i = 0; i < got.size(); i++) {
       Face f = got.get(i);
@@ -84,8 +86,10 @@ class FaceBoxesTest {
 
   @Test
   void aShortGridIsRefusedWithItsSize() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FaceBoxes.decode(new float[100], 0, 13, 416, 10, 10, 0.5));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> FaceBoxes.decode(new float[100], 0, 13, 416, 10, 10, 0.5));
     assertTrue(e.getMessage().contains("4225") && e.getMessage().contains("100"), e.getMessage());
   }
 }

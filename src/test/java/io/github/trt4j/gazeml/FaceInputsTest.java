@@ -16,10 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The networks' inputs as face-api.js makes them, against scripts/faceapi/make_test_data.py's
- * numpy implementation (TF's legacy bilinear resize, zero padding). OpenCV's warpAffine quantizes
- * sample positions to 1/32 pixel and rounds 8-bit output, so values agree to a few grey levels on
- * these smooth test images, not exactly.
+ * The networks' inputs as face-api.js makes them, against scripts/faceapi/make_test_data.py's numpy
+ * implementation (TF's legacy bilinear resize, zero padding). OpenCV's warpAffine quantizes sample
+ * positions to 1/32 pixel and rounds 8-bit output, so values agree to a few grey levels on these
+ * smooth test images, not exactly.
  */
 class FaceInputsTest {
 
@@ -106,9 +106,12 @@ class FaceInputsTest {
     float[] boxes = ref.get("crop_boxes").floats();
     long[] want = ref.get("crop_expected").longs();
     for (int i = 0; i < boxes.length / 4; i++) {
-      Face f = new Face(0.5, boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3], null);
-      assertArrayEquals(toInts(java.util.Arrays.copyOfRange(want, 4 * i, 4 * i + 4)),
-          FaceInputs.cropBox(f, 90, 80), "box " + i);
+      Face f =
+          new Face(0.5, boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3], null);
+      assertArrayEquals(
+          toInts(java.util.Arrays.copyOfRange(want, 4 * i, 4 * i + 4)),
+          FaceInputs.cropBox(f, 90, 80),
+          "box " + i);
     }
   }
 
@@ -116,7 +119,8 @@ class FaceInputsTest {
   void theGpuTestsExactResizeMatchesPyTorchsInput() throws Exception {
     // FaceNetsGpuTest feeds the engine face-api's input computed in double precision; its plane
     // means must be those of the Python input the reference grid came from.
-    float[] mean = Npy.readNpz(Path.of("models", "face", "detector_reference.npz")).get("input_mean").floats();
+    float[] mean =
+        Npy.readNpz(Path.of("models", "face", "detector_reference.npz")).get("input_mean").floats();
     try (Mat img = GazeMlOutput.readBgr(Path.of("models", "face", "samples", "astronaut.png"))) {
       float[] in = FaceNetsGpuTest.tfResize(img, 416);
       float[] fast = new float[in.length];
@@ -135,9 +139,13 @@ class FaceInputsTest {
   @Test
   void aGreyMatIsRefusedWithItsType() {
     try (Mat grey = new Mat(10, 10, org.bytedeco.opencv.global.opencv_core.CV_8UC1)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> FaceInputs.detectorInput(grey, 32, new float[3 * 32 * 32], 0));
-      assertTrue(e.getMessage().contains("CV_8UC3") && e.getMessage().contains("Frames.toBgr8"), e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> FaceInputs.detectorInput(grey, 32, new float[3 * 32 * 32], 0));
+      assertTrue(
+          e.getMessage().contains("CV_8UC3") && e.getMessage().contains("Frames.toBgr8"),
+          e.getMessage());
     }
   }
 

@@ -33,12 +33,30 @@ class FaceNetsGpuTest {
 
   @BeforeAll
   static void build() throws Exception {
-    detectorEngine = TrtEngine.load(EngineBuilder.fromOnnx(GazeMlEngines.DETECTOR).tf32(false)
-        .profile(Map.of("image", new ShapeRange(Shape.of(1, 3, 416, 416), Shape.of(1, 3, 416, 416),
-            Shape.of(4, 3, 416, 416)))).build());
-    landmarkEngine = TrtEngine.load(EngineBuilder.fromOnnx(GazeMlEngines.LANDMARKS).tf32(false)
-        .profile(Map.of("face", new ShapeRange(Shape.of(1, 3, 112, 112), Shape.of(1, 3, 112, 112),
-            Shape.of(16, 3, 112, 112)))).build());
+    detectorEngine =
+        TrtEngine.load(
+            EngineBuilder.fromOnnx(GazeMlEngines.DETECTOR)
+                .tf32(false)
+                .profile(
+                    Map.of(
+                        "image",
+                        new ShapeRange(
+                            Shape.of(1, 3, 416, 416),
+                            Shape.of(1, 3, 416, 416),
+                            Shape.of(4, 3, 416, 416))))
+                .build());
+    landmarkEngine =
+        TrtEngine.load(
+            EngineBuilder.fromOnnx(GazeMlEngines.LANDMARKS)
+                .tf32(false)
+                .profile(
+                    Map.of(
+                        "face",
+                        new ShapeRange(
+                            Shape.of(1, 3, 112, 112),
+                            Shape.of(1, 3, 112, 112),
+                            Shape.of(16, 3, 112, 112))))
+                .build());
   }
 
   @AfterAll
@@ -49,7 +67,8 @@ class FaceNetsGpuTest {
 
   @SuppressWarnings("unchecked")
   static Face faceApiAstronaut() throws Exception {
-    Map<String, Object> e = MiniJson.faceApiEntry(Path.of("models", "face", "faceapi_reference.json"), "astronaut");
+    Map<String, Object> e =
+        MiniJson.faceApiEntry(Path.of("models", "face", "faceapi_reference.json"), "astronaut");
     Map<String, Object> f = (Map<String, Object>) ((List<Object>) e.get("faces")).get(0);
     List<Object> box = (List<Object>) f.get("box");
     List<Object> pts = (List<Object>) f.get("landmarks");
@@ -59,13 +78,19 @@ class FaceNetsGpuTest {
       lm[2 * i] = (Double) p.get(0);
       lm[2 * i + 1] = (Double) p.get(1);
     }
-    return new Face((Double) f.get("score"), (Double) box.get(0), (Double) box.get(1),
-        (Double) box.get(2), (Double) box.get(3), lm);
+    return new Face(
+        (Double) f.get("score"),
+        (Double) box.get(0),
+        (Double) box.get(1),
+        (Double) box.get(2),
+        (Double) box.get(3),
+        lm);
   }
 
   @Test
   void detectorMatchesPyTorchAndFaceApi() throws Exception {
-    float[] want = Npy.readNpz(Path.of("models", "face", "detector_reference.npz")).get("grid").floats();
+    float[] want =
+        Npy.readNpz(Path.of("models", "face", "detector_reference.npz")).get("grid").floats();
     Face ref = faceApiAstronaut();
     try (Mat img = GazeMlOutput.readBgr(ASTRONAUT);
         FaceDetector d = new FaceDetector(detectorEngine)) {
@@ -76,7 +101,8 @@ class FaceNetsGpuTest {
         worst = Math.max(worst, Math.abs(grid[i] - want[i]));
       }
       List<Face> faces = d.detect(img); // the runner's own (8-bit OpenCV) input
-      System.out.printf("detector engine vs PyTorch: grid max abs %.2e; faces %s; IoU with face-api %.5f%n",
+      System.out.printf(
+          "detector engine vs PyTorch: grid max abs %.2e; faces %s; IoU with face-api %.5f%n",
           worst, faces, faces.isEmpty() ? 0 : faces.get(0).iou(ref));
       assertTrue(worst <= 5e-3, "grid off by " + worst);
       assertEquals(1, faces.size());
@@ -108,8 +134,10 @@ class FaceNetsGpuTest {
         int x1 = Math.min((int) Math.ceil(sx), side - 1);
         double fx = sx - x0;
         for (int c = 0; c < 3; c++) {
-          double top = at(px, h, w, y0, x0, c) + (at(px, h, w, y0, x1, c) - at(px, h, w, y0, x0, c)) * fx;
-          double bot = at(px, h, w, y1, x0, c) + (at(px, h, w, y1, x1, c) - at(px, h, w, y1, x0, c)) * fx;
+          double top =
+              at(px, h, w, y0, x0, c) + (at(px, h, w, y0, x1, c) - at(px, h, w, y0, x0, c)) * fx;
+          double bot =
+              at(px, h, w, y1, x0, c) + (at(px, h, w, y1, x1, c) - at(px, h, w, y1, x0, c)) * fx;
           out[(2 - c) * size * size + y * size + x] = (float) (top + (bot - top) * fy);
         }
       }
@@ -137,7 +165,8 @@ class FaceNetsGpuTest {
       System.out.printf("landmark engine vs face-api.js: max %.4f px over 68 points%n", worst);
       assertTrue(worst <= 0.5, "landmarks off by " + worst + " px");
       // Batched: the same face 5 times gives the same points.
-      List<Face> five = lm.landmarks(img, java.util.Collections.nCopies(5, ref.withLandmarks(null)));
+      List<Face> five =
+          lm.landmarks(img, java.util.Collections.nCopies(5, ref.withLandmarks(null)));
       assertEquals(5, five.size());
       for (Face f : five) {
         double[] r = f.landmarks();
@@ -150,12 +179,16 @@ class FaceNetsGpuTest {
 
   @Test
   void enginesOfTheWrongModelAreRefusedWithTheirBindings() throws Exception {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new FaceDetector(landmarkEngine));
-    assertTrue(e.getMessage().contains("tiny face detector") && e.getMessage().contains("'face'"), e.getMessage());
-    IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
-        () -> new LandmarkModel(detectorEngine));
-    assertTrue(f.getMessage().contains("landmark net") && f.getMessage().contains("'image'"), f.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new FaceDetector(landmarkEngine));
+    assertTrue(
+        e.getMessage().contains("tiny face detector") && e.getMessage().contains("'face'"),
+        e.getMessage());
+    IllegalArgumentException f =
+        assertThrows(IllegalArgumentException.class, () -> new LandmarkModel(detectorEngine));
+    assertTrue(
+        f.getMessage().contains("landmark net") && f.getMessage().contains("'image'"),
+        f.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new EyeModel(detectorEngine));
   }
 }

@@ -51,35 +51,46 @@ class FramesAndJsonTest {
         Mat bgra = new Mat(4, 4, CV_8UC4, c);
         Mat out = Frames.toBgr8(bgra)) {
       assertEquals(CV_8UC3, out.type());
-      assertEquals(List.of(10, 20, 30), List.of(pixel(out, 1, 1)[0], pixel(out, 1, 1)[1], pixel(out, 1, 1)[2]));
+      assertEquals(
+          List.of(10, 20, 30),
+          List.of(pixel(out, 1, 1)[0], pixel(out, 1, 1)[1], pixel(out, 1, 1)[2]));
     }
     try (Scalar c = new Scalar(0.0, 0.5, 1.0, 0);
         Mat f = new Mat(4, 4, CV_32FC3, c);
         Mat out = Frames.toBgr8(f)) {
-      assertEquals(List.of(0, 128, 255), List.of(pixel(out, 0, 0)[0], pixel(out, 0, 0)[1], pixel(out, 0, 0)[2]));
+      assertEquals(
+          List.of(0, 128, 255),
+          List.of(pixel(out, 0, 0)[0], pixel(out, 0, 0)[1], pixel(out, 0, 0)[2]));
     }
   }
 
   @Test
   void unusableImagesGetAClearMessage(@TempDir Path dir) throws Exception {
     try (Mat two = new Mat(4, 4, CV_8UC2)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Frames.toBgr8(two));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Frames.toBgr8(two));
       assertTrue(e.getMessage().contains("2"), e.getMessage());
     }
     assertThrows(IllegalArgumentException.class, () -> Frames.toBgr8(new Mat()));
     Path junk = dir.resolve("junk.png");
     Files.write(junk, new byte[] {1, 2, 3, 4});
     IOException e = assertThrows(IOException.class, () -> GazeMlOutput.readBgr(junk));
-    assertTrue(e.getMessage().contains("cannot decode") && e.getMessage().contains("junk.png"), e.getMessage());
-    assertThrows(java.nio.file.NoSuchFileException.class, () -> GazeMlOutput.readBgr(dir.resolve("none.png")));
+    assertTrue(
+        e.getMessage().contains("cannot decode") && e.getMessage().contains("junk.png"),
+        e.getMessage());
+    assertThrows(
+        java.nio.file.NoSuchFileException.class,
+        () -> GazeMlOutput.readBgr(dir.resolve("none.png")));
   }
 
   @Test
   void aFrameWithoutFacesSaysWhichStageFoundNothing() {
     FrameResult r = new FrameResult(7, 640, 480, List.of(), List.of(), "face detector");
     String json = r.toJson("dir/a\"b.png");
-    assertEquals("{\"input\":\"dir/a\\\"b.png\",\"frame\":7,\"width\":640,\"height\":480,\"faces\":[],"
-        + "\"eyes\":[],\"nothing_found_by\":\"face detector\"}", json);
+    assertEquals(
+        "{\"input\":\"dir/a\\\"b.png\",\"frame\":7,\"width\":640,\"height\":480,\"faces\":[],"
+            + "\"eyes\":[],\"nothing_found_by\":\"face detector\"}",
+        json);
   }
 
   @Test
@@ -89,13 +100,28 @@ class FramesAndJsonTest {
       lm[i] = i * 0.5;
     }
     Face f = new Face(0.97551, 163.25, 75.66, 116.04, 110.98, lm);
-    EyeResult e = new EyeResult(0, "left", "landmarks", new double[] {1, 2, 3, 4}, new double[36], 5,
-        1, 2, Double.NaN, 0);
-    String json = new FrameResult(0, 512, 512, List.of(f), List.of(e), null).toJson("astronaut.png");
+    EyeResult e =
+        new EyeResult(
+            0,
+            "left",
+            "landmarks",
+            new double[] {1, 2, 3, 4},
+            new double[36],
+            5,
+            1,
+            2,
+            Double.NaN,
+            0);
+    String json =
+        new FrameResult(0, 512, 512, List.of(f), List.of(e), null).toJson("astronaut.png");
     assertFalse(json.contains("\n"));
-    assertTrue(json.contains("\"faces\":[{\"score\":0.976,\"box\":[163.250,75.660,116.040,110.980],"
-        + "\"landmarks\":[[0.000,0.500],[1.000,1.500],"), json);
-    assertTrue(json.contains("\"eyes\":[{\"frame\":0,\"eye\":\"left\",\"source\":\"landmarks\""), json);
+    assertTrue(
+        json.contains(
+            "\"faces\":[{\"score\":0.976,\"box\":[163.250,75.660,116.040,110.980],"
+                + "\"landmarks\":[[0.000,0.500],[1.000,1.500],"),
+        json);
+    assertTrue(
+        json.contains("\"eyes\":[{\"frame\":0,\"eye\":\"left\",\"source\":\"landmarks\""), json);
     assertTrue(json.contains("\"confidence\":null}"), json);
     assertTrue(json.endsWith("\"nothing_found_by\":null}"), json);
     assertEquals(136, f.landmarks().length);
@@ -111,7 +137,12 @@ class FramesAndJsonTest {
     t.detectNs = 4_000_000;
     t.elgNs = 4_000_000;
     String s = t.summary();
-    assertTrue(s.contains("decode 1.000 ms") && s.contains("detect 2.000 ms") && s.contains("ELG 2.000 ms")
-        && s.contains("5.00 ms/frame = 200.0 frames/s") && s.contains("(1 with a face)"), s);
+    assertTrue(
+        s.contains("decode 1.000 ms")
+            && s.contains("detect 2.000 ms")
+            && s.contains("ELG 2.000 ms")
+            && s.contains("5.00 ms/frame = 200.0 frames/s")
+            && s.contains("(1 with a face)"),
+        s);
   }
 }

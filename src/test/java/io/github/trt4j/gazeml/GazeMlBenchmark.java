@@ -19,8 +19,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *   gpu.sh run io.github.trt4j.gazeml.GazeMlBenchmark local/Megamind.avi [models/face/faceapi_reference.json]
  * </pre>
  *
- * Engines come from the runner's cache (built once next to the ONNX files). A warm-up pass over
- * the first 30 frames comes first; then two timed passes over the whole video: one decoding on the
+ * Engines come from the runner's cache (built once next to the ONNX files). A warm-up pass over the
+ * first 30 frames comes first; then two timed passes over the whole video: one decoding on the
  * pipeline's thread (the stages add up), one decoding ahead on a second thread (what a streaming
  * application sees). Nothing is drawn or written.
  */
@@ -37,8 +37,9 @@ public final class GazeMlBenchmark {
     Path ref = Path.of(args.length > 1 ? args[1] : "models/face/faceapi_reference.json");
     PrintWriter out = new PrintWriter(System.out, true);
     EngineCache cache = new EngineCache(false, 0, out);
-    try (GazeMlEngines engines = GazeMlEngines.open(cache, GazeMlEngines.DETECTOR, GazeMlEngines.LANDMARKS,
-            null, GazeMlEngines.ELG, 16)) {
+    try (GazeMlEngines engines =
+        GazeMlEngines.open(
+            cache, GazeMlEngines.DETECTOR, GazeMlEngines.LANDMARKS, null, GazeMlEngines.ELG, 16)) {
       engines.describe(out);
       try (GazeMlPipeline warm = engines.pipeline()) {
         pass(warm, video, 30, false);
@@ -49,25 +50,36 @@ public final class GazeMlBenchmark {
         faces = pass(p, video, Integer.MAX_VALUE, false);
         double wall = (System.nanoTime() - t0) / 1e9;
         out.println("sequential: " + p.timings().summary());
-        out.printf(Locale.ROOT, "sequential wall clock: %d frames in %.3f s = %.1f frames/s%n",
-            faces.size(), wall, faces.size() / wall);
+        out.printf(
+            Locale.ROOT,
+            "sequential wall clock: %d frames in %.3f s = %.1f frames/s%n",
+            faces.size(),
+            wall,
+            faces.size() / wall);
       }
       try (GazeMlPipeline p = engines.pipeline()) {
         long t0 = System.nanoTime();
         int n = pass(p, video, Integer.MAX_VALUE, true).size();
         double wall = (System.nanoTime() - t0) / 1e9;
         out.println("decode ahead: " + p.timings().summary());
-        out.printf(Locale.ROOT, "decode-ahead wall clock: %d frames in %.3f s = %.1f frames/s%n", n, wall, n / wall);
+        out.printf(
+            Locale.ROOT,
+            "decode-ahead wall clock: %d frames in %.3f s = %.1f frames/s%n",
+            n,
+            wall,
+            n / wall);
       }
       compare(faces, ref, video.getFileName().toString(), out);
     }
   }
 
   /** Faces per frame. With {@code ahead}, a second thread decodes into a small queue. */
-  static List<Integer> pass(GazeMlPipeline p, Path video, int limit, boolean ahead) throws Exception {
+  static List<Integer> pass(GazeMlPipeline p, Path video, int limit, boolean ahead)
+      throws Exception {
     List<Integer> faces = new ArrayList<>();
     if (!ahead) {
-      try (VideoSource src = VideoSource.open(video); Mat frame = new Mat()) {
+      try (VideoSource src = VideoSource.open(video);
+          Mat frame = new Mat()) {
         while (faces.size() < limit) {
           long t0 = System.nanoTime();
           if (!src.read(frame)) {
@@ -82,26 +94,30 @@ public final class GazeMlBenchmark {
     BlockingQueue<Mat> queue = new ArrayBlockingQueue<>(8);
     Mat end = new Mat();
     Exception[] failure = new Exception[1];
-    Thread decoder = Thread.ofPlatform().name("decode").start(() -> {
-      try (VideoSource src = VideoSource.open(video)) {
-        for (int n = 0; n < limit; n++) {
-          Mat m = new Mat();
-          if (!src.read(m)) {
-            m.close();
-            break;
-          }
-          queue.put(m);
-        }
-      } catch (Exception e) {
-        failure[0] = e;
-      } finally {
-        try {
-          queue.put(end);
-        } catch (InterruptedException ignored) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    });
+    Thread decoder =
+        Thread.ofPlatform()
+            .name("decode")
+            .start(
+                () -> {
+                  try (VideoSource src = VideoSource.open(video)) {
+                    for (int n = 0; n < limit; n++) {
+                      Mat m = new Mat();
+                      if (!src.read(m)) {
+                        m.close();
+                        break;
+                      }
+                      queue.put(m);
+                    }
+                  } catch (Exception e) {
+                    failure[0] = e;
+                  } finally {
+                    try {
+                      queue.put(end);
+                    } catch (InterruptedException ignored) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                });
     while (true) {
       long t0 = System.nanoTime();
       Mat m = queue.take();
@@ -122,10 +138,12 @@ public final class GazeMlBenchmark {
   }
 
   @SuppressWarnings("unchecked")
-  static void compare(List<Integer> faces, Path ref, String name, PrintWriter out) throws Exception {
+  static void compare(List<Integer> faces, Path ref, String name, PrintWriter out)
+      throws Exception {
     long ours = faces.stream().filter(n -> n > 0).count();
     if (!Files.isRegularFile(ref)) {
-      out.printf("frames with a face: %d of %d (no face-api reference at %s)%n", ours, faces.size(), ref);
+      out.printf(
+          "frames with a face: %d of %d (no face-api reference at %s)%n", ours, faces.size(), ref);
       return;
     }
     Map<String, Object> e;
@@ -144,7 +162,9 @@ public final class GazeMlBenchmark {
       theirs += f > 0 ? 1 : 0;
       same += f == faces.get(i) ? 1 : 0;
     }
-    out.printf("frames with a face: trt4j %d, face-api.js %d, of %d frames (face-api.js has %d);"
-        + " same face count on %d frames%n", ours, theirs, faces.size(), frames.size(), same);
+    out.printf(
+        "frames with a face: trt4j %d, face-api.js %d, of %d frames (face-api.js has %d);"
+            + " same face count on %d frames%n",
+        ours, theirs, faces.size(), frames.size(), same);
   }
 }

@@ -47,7 +47,8 @@ class GazeMlGpuTest {
         }
         worstR = Math.max(worstR, Math.abs(got[k][36] - radius[k]) / Math.abs(radius[k]));
       }
-      System.out.printf("ELG engine vs ONNX Runtime: landmarks max abs %.2e px, radius max rel %.2e%n",
+      System.out.printf(
+          "ELG engine vs ONNX Runtime: landmarks max abs %.2e px, radius max rel %.2e%n",
           worstL, worstR);
       assertTrue(worstL <= 1e-2, "landmarks off by " + worstL + " px");
       assertTrue(worstR <= 1e-3, "radius off by " + worstR);
@@ -56,8 +57,14 @@ class GazeMlGpuTest {
 
   @Test
   void heldOutAccuracyThroughTheRunner(@TempDir Path out) throws Exception {
-    String log = runner("--onnx", MODEL.toString(), "--evaluate", "models/gazeml/heldout.npz",
-        "-o", out.toString());
+    String log =
+        runner(
+            "--onnx",
+            MODEL.toString(),
+            "--evaluate",
+            "models/gazeml/heldout.npz",
+            "-o",
+            out.toString());
     String metrics = Files.readString(out.resolve("heldout-metrics.json"));
     double lm = number(metrics, "landmark_error_px");
     double radius = number(metrics, "radius_error_rel");
@@ -73,7 +80,13 @@ class GazeMlGpuTest {
 
   @Test
   void bundledSampleAndEyePatches(@TempDir Path out) throws Exception {
-    runner("--onnx", MODEL.toString(), "--eye-region", "models/gazeml/samples/eye_region.png", "-o", out.toString());
+    runner(
+        "--onnx",
+        MODEL.toString(),
+        "--eye-region",
+        "models/gazeml/samples/eye_region.png",
+        "-o",
+        out.toString());
     List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
     assertEquals(1, lines.size(), String.join("\n", lines));
     String[] eyes = lines.get(0).split("\\{\"frame\":");
@@ -87,8 +100,14 @@ class GazeMlGpuTest {
     assertEquals(370, x1, 25, eyes[2]);
 
     Path patches = out.resolve("patches");
-    runner("--onnx", MODEL.toString(), "--eye-patches", "-o", patches.toString(),
-        "models/gazeml/samples/eye_patch_0.png", "models/gazeml/samples/eye_patch_1.png");
+    runner(
+        "--onnx",
+        MODEL.toString(),
+        "--eye-patches",
+        "-o",
+        patches.toString(),
+        "models/gazeml/samples/eye_patch_0.png",
+        "models/gazeml/samples/eye_patch_1.png");
     assertEquals(2, Files.readAllLines(patches.resolve("results.jsonl")).size());
   }
 

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A small JSON reader for the tests' reference files: objects, arrays, numbers, strings, literals. */
+/**
+ * A small JSON reader for the tests' reference files: objects, arrays, numbers, strings, literals.
+ */
 final class MiniJson {
 
   private final String s;
@@ -93,16 +95,17 @@ final class MiniJson {
       char c = s.charAt(i++);
       if (c == '\\') {
         char e = s.charAt(i++);
-        b.append(switch (e) {
-          case 'n' -> '\n';
-          case 't' -> '\t';
-          case 'u' -> {
-            char u = (char) Integer.parseInt(s.substring(i, i + 4), 16);
-            i += 4;
-            yield u;
-          }
-          default -> e;
-        });
+        b.append(
+            switch (e) {
+              case 'n' -> '\n';
+              case 't' -> '\t';
+              case 'u' -> {
+                char u = (char) Integer.parseInt(s.substring(i, i + 4), 16);
+                i += 4;
+                yield u;
+              }
+              default -> e;
+            });
       } else {
         b.append(c);
       }
@@ -113,14 +116,16 @@ final class MiniJson {
 
   private void expect(char c) {
     if (s.charAt(i) != c) {
-      throw new IllegalArgumentException("expected '" + c + "' at " + i + ", got '" + s.charAt(i) + "'");
+      throw new IllegalArgumentException(
+          "expected '" + c + "' at " + i + ", got '" + s.charAt(i) + "'");
     }
     i++;
   }
 
   /** The face-api.js reference entry for one image or video by name. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> faceApiEntry(java.nio.file.Path file, String name) throws java.io.IOException {
+  static Map<String, Object> faceApiEntry(java.nio.file.Path file, String name)
+      throws java.io.IOException {
     Map<String, Object> root = (Map<String, Object>) parse(java.nio.file.Files.readString(file));
     for (Object o : (List<Object>) root.get("images")) {
       Map<String, Object> e = (Map<String, Object>) o;

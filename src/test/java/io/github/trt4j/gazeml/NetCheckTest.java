@@ -31,12 +31,24 @@ class NetCheckTest {
 
   @Test
   void theElgModelIsNotALandmarkNet() {
-    List<TensorSpec> elg = List.of(in("eye", 2, 36, 60, 1), in("eye_index", 2), in("frame_index", 2),
-        out("landmarks", 2, 18, 2), out("radius", 2, 1), out("heatmaps", 2, 36, 60, 18));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NetCheck.imageInput("68-point landmark net", elg, 112, LandmarkModel.NEEDS));
-    assertTrue(e.getMessage().startsWith("Cannot drive this engine as the 68-point landmark net: it has"
-        + " input 'eye' float32 2x36x60x1"), e.getMessage());
+    List<TensorSpec> elg =
+        List.of(
+            in("eye", 2, 36, 60, 1),
+            in("eye_index", 2),
+            in("frame_index", 2),
+            out("landmarks", 2, 18, 2),
+            out("radius", 2, 1),
+            out("heatmaps", 2, 36, 60, 18));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> NetCheck.imageInput("68-point landmark net", elg, 112, LandmarkModel.NEEDS));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "Cannot drive this engine as the 68-point landmark net: it has"
+                    + " input 'eye' float32 2x36x60x1"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("needs one float input [N,3,112,112]"), e.getMessage());
   }
 
@@ -44,9 +56,15 @@ class NetCheckTest {
   void aLandmarkNetIsNotADetector() {
     List<TensorSpec> lm = List.of(in("face", -1, 3, 112, 112), out("landmarks", -1, 136));
     assertEquals("face", NetCheck.imageInput("d", lm, -1, "x").name()); // any square input...
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NetCheck.output("tiny face detector", lm, new long[] {25, -1, -1}, FaceDetector.NEEDS));
-    assertTrue(e.getMessage().contains("output 'landmarks'") && e.getMessage().contains("[N,25,S/32,S/32]"),
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                NetCheck.output(
+                    "tiny face detector", lm, new long[] {25, -1, -1}, FaceDetector.NEEDS));
+    assertTrue(
+        e.getMessage().contains("output 'landmarks'")
+            && e.getMessage().contains("[N,25,S/32,S/32]"),
         e.getMessage());
   }
 

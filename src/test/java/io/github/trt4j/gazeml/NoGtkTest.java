@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The runner's OpenCV and FFmpeg use loads no GTK: after decoding an image and a video (FFmpeg and
- * OpenCV videoio), converting and drawing, no libgtk, libgdk or OpenCV GUI/object-detection library is
- * mapped into this process (Linux; read from /proc/self/maps). GPU servers have no GTK.
+ * OpenCV videoio), converting and drawing, no libgtk, libgdk or OpenCV GUI/object-detection library
+ * is mapped into this process (Linux; read from /proc/self/maps). GPU servers have no GTK.
  */
 class NoGtkTest {
 
@@ -22,8 +22,10 @@ class NoGtkTest {
     Path maps = Path.of("/proc/self/maps");
     assumeTrue(Files.isReadable(maps), "no /proc/self/maps (not Linux)");
     try (Mat img = GazeMlOutput.readBgr(Path.of("models", "face", "samples", "astronaut.png"));
-        VideoSource ff = VideoSource.open(Path.of("src", "test", "resources", "face", "astronaut_pan.mp4"));
-        VideoSource cv = OpenCvVideo.file(Path.of("src", "test", "resources", "face", "astronaut_pan.avi"));
+        VideoSource ff =
+            VideoSource.open(Path.of("src", "test", "resources", "face", "astronaut_pan.mp4"));
+        VideoSource cv =
+            OpenCvVideo.file(Path.of("src", "test", "resources", "face", "astronaut_pan.avi"));
         Mat frame = new Mat()) {
       assertTrue(ff.read(frame) && cv.read(frame));
       Annotator.draw(img, new Face(0.9, 10, 10, 100, 100, null));
@@ -31,10 +33,14 @@ class NoGtkTest {
       FaceInputs.detectorInput(img, 416, in, 0);
     }
     // The module names are split so that a grep of src/ for them finds real uses only.
-    List<String> banned = List.of("libgtk", "libgdk", "opencv_" + "high" + "gui", "opencv_" + "obj" + "detect");
-    List<String> bad = Files.readAllLines(maps).stream()
-        .filter(l -> banned.stream().anyMatch(l::contains))
-        .map(l -> l.substring(l.lastIndexOf(' ') + 1)).distinct().toList();
+    List<String> banned =
+        List.of("libgtk", "libgdk", "opencv_" + "high" + "gui", "opencv_" + "obj" + "detect");
+    List<String> bad =
+        Files.readAllLines(maps).stream()
+            .filter(l -> banned.stream().anyMatch(l::contains))
+            .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+            .distinct()
+            .toList();
     assertEquals(List.of(), bad, "GTK or OpenCV GUI/object detection loaded");
     assertTrue(Files.readString(maps).contains("opencv_imgproc"), "OpenCV was loaded at all");
   }

@@ -46,7 +46,8 @@ class PipelineGpuTest {
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> lines(Path dir) throws Exception {
     return Files.readAllLines(dir.resolve("results.jsonl")).stream()
-        .map(l -> (Map<String, Object>) MiniJson.parse(l)).toList();
+        .map(l -> (Map<String, Object>) MiniJson.parse(l))
+        .toList();
   }
 
   @Test
@@ -76,7 +77,8 @@ class PipelineGpuTest {
       double bx = (Double) b.get(0);
       double w = Math.abs(bx - ax);
       double my = ((Double) a.get(1) + (Double) b.get(1)) / 2;
-      System.out.printf("eye %d: iris (%.1f, %.1f), corners x %.1f..%.1f, y %.1f%n", k, x, y, ax, bx, my);
+      System.out.printf(
+          "eye %d: iris (%.1f, %.1f), corners x %.1f..%.1f, y %.1f%n", k, x, y, ax, bx, my);
       assertTrue(x > Math.min(ax, bx) - w / 4 && x < Math.max(ax, bx) + w / 4, "iris x " + x);
       assertEquals(my, y, w / 2, "iris y");
     }
@@ -110,7 +112,8 @@ class PipelineGpuTest {
       grey.convertTo(grey16, opencv_core.CV_16U, 257, 0);
       write(in.resolve("3_grey16.png"), grey16);
       // The face cut by the left border (the box starts left of x = 0).
-      try (Mat src = new Mat(img, from); Mat dst = new Mat(border, to)) {
+      try (Mat src = new Mat(img, from);
+          Mat dst = new Mat(border, to)) {
         src.copyTo(dst);
       }
       write(in.resolve("4_border.png"), border);
@@ -136,7 +139,8 @@ class PipelineGpuTest {
     assertEquals(2, ((List<Object>) lines.get(2).get("eyes")).size());
     // Half a face at the left border: a box starting left of x = 0 is clipped, or no face.
     assertTrue(lines.get(3).containsKey("nothing_found_by") && !lines.get(3).containsKey("error"));
-    System.out.println("border: " + lines.get(3).get("faces") + " " + lines.get(3).get("nothing_found_by"));
+    System.out.println(
+        "border: " + lines.get(3).get("faces") + " " + lines.get(3).get("nothing_found_by"));
     assertTrue(lines.get(4).containsKey("error"), lines.get(4).toString());
   }
 
@@ -157,15 +161,24 @@ class PipelineGpuTest {
     List<Map<String, Object>> lines = lines(out);
     assertEquals(10, lines.size());
     assertTrue(Files.size(out.resolve("astronaut_pan.gazeml.avi")) > 0);
-    System.out.println("faces per frame: " + lines.stream().map(l -> ((List<Object>) l.get("faces")).size()).toList());
+    System.out.println(
+        "faces per frame: "
+            + lines.stream().map(l -> ((List<Object>) l.get("faces")).size()).toList());
   }
 
   @Test
   void theWrongOnnxForARoleIsNamed(@TempDir Path dir) throws Exception {
     Path copy = dir.resolve("not_a_detector.onnx");
     Files.copy(GazeMlEngines.LANDMARKS, copy);
-    Run r = runner("--face-detector", copy.toString(), ASTRONAUT.toString(), "-o", dir.resolve("o").toString());
+    Run r =
+        runner(
+            "--face-detector",
+            copy.toString(),
+            ASTRONAUT.toString(),
+            "-o",
+            dir.resolve("o").toString());
     assertNotEquals(0, r.code());
-    assertTrue(r.err().contains("not_a_detector.onnx") && r.err().contains("not an input"), r.err());
+    assertTrue(
+        r.err().contains("not_a_detector.onnx") && r.err().contains("not an input"), r.err());
   }
 }

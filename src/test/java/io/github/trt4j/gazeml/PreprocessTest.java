@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.trt4j.Npy;
 import io.github.trt4j.Tensor;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -24,10 +23,17 @@ class PreprocessTest {
     float[] specs = ref.get("specs").toFloats();
     float[] affine = ref.get("affine").toFloats();
     for (int k = 0; k < 2; k++) {
-      double[] m = EyeGeometry.imageToPatch(specs[5 * k], specs[5 * k + 1], specs[5 * k + 2],
-          specs[5 * k + 3], specs[5 * k + 4] != 0).m();
+      double[] m =
+          EyeGeometry.imageToPatch(
+                  specs[5 * k],
+                  specs[5 * k + 1],
+                  specs[5 * k + 2],
+                  specs[5 * k + 3],
+                  specs[5 * k + 4] != 0)
+              .m();
       for (int i = 0; i < 6; i++) {
-        assertEquals(affine[6 * k + i], m[i], 1e-4 * Math.max(1, Math.abs(m[i])), "eye " + k + " m" + i);
+        assertEquals(
+            affine[6 * k + i], m[i], 1e-4 * Math.max(1, Math.abs(m[i])), "eye " + k + " m" + i);
       }
     }
   }
@@ -42,11 +48,18 @@ class PreprocessTest {
     }
     float[] want = ref.get("input").floats();
     float[] got = new float[2 * 2160];
-    Mat gray = opencv_imgcodecs.imread(RES.resolve("eye_region.png").toString(), opencv_imgcodecs.IMREAD_GRAYSCALE);
+    Mat gray =
+        opencv_imgcodecs.imread(
+            RES.resolve("eye_region.png").toString(), opencv_imgcodecs.IMREAD_GRAYSCALE);
     try {
       for (int k = 0; k < 2; k++) {
-        EyeGeometry.Affine a = EyeGeometry.imageToPatch(specs[5 * k], specs[5 * k + 1],
-            specs[5 * k + 2], specs[5 * k + 3], specs[5 * k + 4] != 0);
+        EyeGeometry.Affine a =
+            EyeGeometry.imageToPatch(
+                specs[5 * k],
+                specs[5 * k + 1],
+                specs[5 * k + 2],
+                specs[5 * k + 3],
+                specs[5 * k + 4] != 0);
         try (Mat patch = EyePatcher.cut(gray, a)) {
           EyePatcher.normalize(patch, got, k * 2160);
         }

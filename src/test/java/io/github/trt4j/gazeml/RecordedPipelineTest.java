@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole Java pipeline on the astronaut without a GPU: the three networks replaced by
- * {@link RecordedRunner}s replaying PyTorch's outputs for this image (models/face/
- * detector_reference.npz) and ONNX Runtime's ELG outputs (models/gazeml/elg_reference.npz). What is
- * checked is everything around the networks: inputs (names, shapes, RGB order), box decoding,
- * crops, landmark mapping, eye placement, batching, JSON and video output.
+ * The whole Java pipeline on the astronaut without a GPU: the three networks replaced by {@link
+ * RecordedRunner}s replaying PyTorch's outputs for this image (models/face/ detector_reference.npz)
+ * and ONNX Runtime's ELG outputs (models/gazeml/elg_reference.npz). What is checked is everything
+ * around the networks: inputs (names, shapes, RGB order), box decoding, crops, landmark mapping,
+ * eye placement, batching, JSON and video output.
  */
 class RecordedPipelineTest {
 
@@ -40,15 +40,20 @@ class RecordedPipelineTest {
   }
 
   static RecordedRunner detector(float[] grid) {
-    return new RecordedRunner(List.of(RecordedRunner.in(0, "image", DataType.FLOAT, -1, 3, 416, 416),
-        RecordedRunner.out(1, "grid", -1, 25, 13, 13)),
+    return new RecordedRunner(
+        List.of(
+            RecordedRunner.in(0, "image", DataType.FLOAT, -1, 3, 416, 416),
+            RecordedRunner.out(1, "grid", -1, 25, 13, 13)),
         in -> Map.of("grid", Tensor.ofFloats(Shape.of(1, 25, 13, 13), grid)));
   }
 
   static RecordedRunner landmarks() {
     float[] raw = det.get("landmarks_raw").floats();
-    return new RecordedRunner(List.of(RecordedRunner.in(0, "face", DataType.FLOAT, -1, 3, 112, 112),
-        RecordedRunner.out(1, "landmarks", -1, 136)), in -> {
+    return new RecordedRunner(
+        List.of(
+            RecordedRunner.in(0, "face", DataType.FLOAT, -1, 3, 112, 112),
+            RecordedRunner.out(1, "landmarks", -1, 136)),
+        in -> {
           int n = (int) in.get("face").shape().dim(0);
           float[] all = new float[n * 136];
           for (int k = 0; k < n; k++) {
@@ -61,12 +66,19 @@ class RecordedPipelineTest {
   static RecordedRunner elg() {
     float[] lm = Arrays.copyOf(elg.get("landmarks").floats(), 2 * 36);
     float[] radius = Arrays.copyOf(elg.get("radius").floats(), 2);
-    return new RecordedRunner(List.of(RecordedRunner.in(0, "eye_index", DataType.INT64, 2),
-        RecordedRunner.in(1, "eye", DataType.FLOAT, 2, 36, 60, 1),
-        RecordedRunner.in(2, "frame_index", DataType.INT64, 2),
-        RecordedRunner.out(3, "landmarks", 2, 18, 2), RecordedRunner.out(4, "radius", 2, 1)),
-        in -> Map.of("landmarks", Tensor.ofFloats(Shape.of(2, 18, 2), lm),
-            "radius", Tensor.ofFloats(Shape.of(2, 1), radius)));
+    return new RecordedRunner(
+        List.of(
+            RecordedRunner.in(0, "eye_index", DataType.INT64, 2),
+            RecordedRunner.in(1, "eye", DataType.FLOAT, 2, 36, 60, 1),
+            RecordedRunner.in(2, "frame_index", DataType.INT64, 2),
+            RecordedRunner.out(3, "landmarks", 2, 18, 2),
+            RecordedRunner.out(4, "radius", 2, 1)),
+        in ->
+            Map.of(
+                "landmarks",
+                Tensor.ofFloats(Shape.of(2, 18, 2), lm),
+                "radius",
+                Tensor.ofFloats(Shape.of(2, 1), radius)));
   }
 
   @Test
@@ -75,7 +87,8 @@ class RecordedPipelineTest {
     RecordedRunner l = landmarks();
     RecordedRunner e = elg();
     FrameResult r;
-    try (GazeMlPipeline p = new GazeMlPipeline(new FaceDetector(d), new LandmarkModel(l), new EyeModel(e));
+    try (GazeMlPipeline p =
+            new GazeMlPipeline(new FaceDetector(d), new LandmarkModel(l), new EyeModel(e));
         Mat img = GazeMlOutput.readBgr(ASTRONAUT)) {
       r = p.processFrame(img, 0);
       assertEquals(1, p.timings().framesWithFace());
@@ -113,11 +126,13 @@ class RecordedPipelineTest {
       int a = eye.eye().equals("left") ? 36 : 42;
       double cx = (got[2 * a] + got[2 * a + 6]) / 2;
       double[] b = eye.box();
-      assertTrue(b[0] < cx && cx < b[0] + b[2], "eye box " + Arrays.toString(b) + " around x " + cx);
+      assertTrue(
+          b[0] < cx && cx < b[0] + b[2], "eye box " + Arrays.toString(b) + " around x " + cx);
       assertTrue(Double.isFinite(eye.pitch()) && Double.isFinite(eye.yaw()));
     }
     String json = r.toJson("astronaut.png");
-    assertTrue(json.contains("\"nothing_found_by\":null") && json.contains("\"eye\":\"right\""), json);
+    assertTrue(
+        json.contains("\"nothing_found_by\":null") && json.contains("\"eye\":\"right\""), json);
   }
 
   @Test
@@ -126,8 +141,9 @@ class RecordedPipelineTest {
     Arrays.fill(empty, -20f);
     RecordedRunner l = landmarks();
     RecordedRunner e = elg();
-    try (GazeMlPipeline p = new GazeMlPipeline(new FaceDetector(detector(empty)), new LandmarkModel(l),
-            new EyeModel(e));
+    try (GazeMlPipeline p =
+            new GazeMlPipeline(
+                new FaceDetector(detector(empty)), new LandmarkModel(l), new EyeModel(e));
         Mat img = GazeMlOutput.readBgr(ASTRONAUT)) {
       FrameResult r = p.processFrame(img, 5);
       assertEquals("face detector", r.nothingFoundBy());
@@ -142,11 +158,18 @@ class RecordedPipelineTest {
   @Test
   void aVideoGivesOneLinePerFrameAndAnAnnotatedVideo(@TempDir Path dir) throws Exception {
     StringWriter log = new StringWriter();
-    try (GazeMlPipeline p = new GazeMlPipeline(new FaceDetector(detector(det.get("grid").floats())),
-            new LandmarkModel(landmarks()), new EyeModel(elg()));
+    try (GazeMlPipeline p =
+            new GazeMlPipeline(
+                new FaceDetector(detector(det.get("grid").floats())),
+                new LandmarkModel(landmarks()),
+                new EyeModel(elg()));
         GazeMlOutput out = new GazeMlOutput(dir)) {
-      new VideoRun(p, out, false).run(VideoSource.open(Path.of("src", "test", "resources", "face",
-          "astronaut_pan.mp4")), "clip", 7, new PrintWriter(log, true));
+      new VideoRun(p, out, false)
+          .run(
+              VideoSource.open(Path.of("src", "test", "resources", "face", "astronaut_pan.mp4")),
+              "clip",
+              7,
+              new PrintWriter(log, true));
       assertEquals(7, p.timings().frames());
       assertTrue(p.timings().summary().contains("7 frames"), p.timings().summary());
     }
@@ -166,8 +189,9 @@ class RecordedPipelineTest {
       assertEquals(2, r.eyes().size());
       assertEquals("eye region", r.eyes().get(0).source());
       assertEquals(Shape.of(2, 36, 60, 1), e.calls.get(0).get("eye").shape());
-      IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-          () -> p.processFrame(img, 1));
+      IllegalStateException x =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class, () -> p.processFrame(img, 1));
       assertTrue(x.getMessage().contains("eye-region"), x.getMessage());
     }
   }

@@ -24,7 +24,8 @@ final class RecordedRunner implements Runner {
   final List<Map<String, Tensor>> calls = new ArrayList<>();
   boolean closed;
 
-  RecordedRunner(List<TensorSpec> specs, Function<Map<String, Tensor>, Map<String, Tensor>> outputs) {
+  RecordedRunner(
+      List<TensorSpec> specs, Function<Map<String, Tensor>, Map<String, Tensor>> outputs) {
     this.specs = specs;
     this.outputs = outputs;
   }
@@ -63,7 +64,8 @@ final class RecordedRunner implements Runner {
       }
       Tensor t = inputs.get(s.name());
       if (t == null || t.dataType() != s.dataType()) {
-        throw new IllegalArgumentException("input '" + s.name() + "' missing or of the wrong type: " + t);
+        throw new IllegalArgumentException(
+            "input '" + s.name() + "' missing or of the wrong type: " + t);
       }
       long[] want = s.shape().dims();
       long[] got = t.shape().dims();
@@ -72,7 +74,8 @@ final class RecordedRunner implements Runner {
         ok = want[i] < 0 || want[i] == got[i];
       }
       if (!ok) {
-        throw new IllegalArgumentException("input '" + s.name() + "' shape " + t.shape() + " vs " + s.shape());
+        throw new IllegalArgumentException(
+            "input '" + s.name() + "' shape " + t.shape() + " vs " + s.shape());
       }
     }
     if (inputs.size() != specs.stream().filter(TensorSpec::isInput).count()) {

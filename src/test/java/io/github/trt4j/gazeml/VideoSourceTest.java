@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Decoding the committed clips (scripts/faceapi/make_test_data.py): H.264 MP4 through FFmpeg,
- * Motion-JPEG AVI through FFmpeg and through OpenCV; per-frame mean colours against what the
- * ffmpeg command-line tool decoded (another FFmpeg build, so within 1.5 grey levels).
+ * Motion-JPEG AVI through FFmpeg and through OpenCV; per-frame mean colours against what the ffmpeg
+ * command-line tool decoded (another FFmpeg build, so within 1.5 grey levels).
  */
 class VideoSourceTest {
 
@@ -32,12 +32,17 @@ class VideoSourceTest {
     String json = Files.readString(DIR.resolve("clips.json"));
     int at = json.indexOf("\"" + clip + "\"");
     int end = json.indexOf("]\n  ]", at);
-    Matcher m = Pattern.compile("\\[\\s*([0-9.]+),\\s*([0-9.]+),\\s*([0-9.]+)\\s*\\]")
-        .matcher(json.substring(at, end + 5));
+    Matcher m =
+        Pattern.compile("\\[\\s*([0-9.]+),\\s*([0-9.]+),\\s*([0-9.]+)\\s*\\]")
+            .matcher(json.substring(at, end + 5));
     List<double[]> means = new ArrayList<>();
     while (m.find()) {
-      means.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
-          Double.parseDouble(m.group(3))});
+      means.add(
+          new double[] {
+            Double.parseDouble(m.group(1)),
+            Double.parseDouble(m.group(2)),
+            Double.parseDouble(m.group(3))
+          });
     }
     return means;
   }
@@ -46,7 +51,8 @@ class VideoSourceTest {
     List<double[]> want = expected(clip);
     assertEquals(10, want.size());
     int n = 0;
-    try (src; Mat frame = new Mat()) {
+    try (src;
+        Mat frame = new Mat()) {
       while (src.read(frame)) {
         assertEquals(CV_8UC3, frame.type());
         assertEquals(128, frame.cols());
@@ -67,7 +73,8 @@ class VideoSourceTest {
   @Test
   void ffmpegDecodesH264Mp4() throws Exception {
     assertTrue(FfmpegVideo.available());
-    decodesLikeTheFfmpegTool(new FfmpegVideo(DIR.resolve("astronaut_pan.mp4")), "astronaut_pan.mp4");
+    decodesLikeTheFfmpegTool(
+        new FfmpegVideo(DIR.resolve("astronaut_pan.mp4")), "astronaut_pan.mp4");
   }
 
   @Test
@@ -79,7 +86,8 @@ class VideoSourceTest {
 
   @Test
   void openCvReadsMotionJpegToo() throws Exception {
-    decodesLikeTheFfmpegTool(OpenCvVideo.file(DIR.resolve("astronaut_pan.avi")), "astronaut_pan.avi");
+    decodesLikeTheFfmpegTool(
+        OpenCvVideo.file(DIR.resolve("astronaut_pan.avi")), "astronaut_pan.avi");
   }
 
   @Test
@@ -87,9 +95,13 @@ class VideoSourceTest {
     Path junk = dir.resolve("broken.mp4");
     Files.write(junk, "this is not a video".getBytes());
     IOException e = assertThrows(IOException.class, () -> VideoSource.open(junk));
-    assertTrue(e.getMessage().startsWith("Cannot decode " + junk) && e.getMessage().contains("FFmpeg")
-        && e.getMessage().contains("OpenCV"), e.getMessage());
-    assertThrows(java.nio.file.NoSuchFileException.class, () -> VideoSource.open(dir.resolve("none.mp4")));
+    assertTrue(
+        e.getMessage().startsWith("Cannot decode " + junk)
+            && e.getMessage().contains("FFmpeg")
+            && e.getMessage().contains("OpenCV"),
+        e.getMessage());
+    assertThrows(
+        java.nio.file.NoSuchFileException.class, () -> VideoSource.open(dir.resolve("none.mp4")));
   }
 
   @Test
@@ -98,7 +110,8 @@ class VideoSourceTest {
     Path cut = dir.resolve("cut.mp4");
     Files.write(cut, java.util.Arrays.copyOf(all, all.length * 2 / 3));
     int n = 0;
-    try (VideoSource s = VideoSource.open(cut); Mat frame = new Mat()) {
+    try (VideoSource s = VideoSource.open(cut);
+        Mat frame = new Mat()) {
       while (s.read(frame)) {
         n++;
       }

@@ -1,6 +1,5 @@
 package io.github.trt4j.internal;
 
-import io.github.trt4j.internal.format.Fp16;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.trt4j.DataType;
 import io.github.trt4j.Shape;
 import io.github.trt4j.Tensor;
+import io.github.trt4j.internal.format.Fp16;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -44,12 +44,16 @@ class CodecTest {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment m = arena.allocate(64);
       assertEquals(16, HostCodec.encode(Tensor.ofLongs(Shape.of(2), new long[] {1, -2}), m));
-      assertArrayEquals(new byte[] {1, 0, 0, 0, 0, 0, 0, 0, -2, -1, -1, -1, -1, -1, -1, -1},
+      assertArrayEquals(
+          new byte[] {1, 0, 0, 0, 0, 0, 0, 0, -2, -1, -1, -1, -1, -1, -1, -1},
           m.asSlice(0, 16).toArray(ValueLayout.JAVA_BYTE));
       assertEquals(4, HostCodec.encode(Tensor.ofHalfs(Shape.of(2), new float[] {1f, -2f}), m));
-      assertArrayEquals(new byte[] {0x00, 0x3C, 0x00, (byte) 0xC0},
+      assertArrayEquals(
+          new byte[] {0x00, 0x3C, 0x00, (byte) 0xC0},
           m.asSlice(0, 4).toArray(ValueLayout.JAVA_BYTE));
-      assertEquals(3, HostCodec.encode(Tensor.ofBooleans(Shape.of(3), new boolean[] {true, false, true}), m));
+      assertEquals(
+          3,
+          HostCodec.encode(Tensor.ofBooleans(Shape.of(3), new boolean[] {true, false, true}), m));
       assertArrayEquals(new byte[] {1, 0, 1}, m.asSlice(0, 3).toArray(ValueLayout.JAVA_BYTE));
     }
   }

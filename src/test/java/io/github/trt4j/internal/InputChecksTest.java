@@ -16,17 +16,26 @@ import org.junit.jupiter.api.Test;
 
 class InputChecksTest {
 
-  static final List<TensorSpec> SEED = List.of(
-      TensorSpec.of(0, "__eye_index", Direction.INPUT, DataType.INT64, Shape.of(2)),
-      TensorSpec.of(1, "__eye", Direction.INPUT, DataType.FLOAT, Shape.of(2, 36, 60, 1)),
-      TensorSpec.of(2, "__frame_index", Direction.INPUT, DataType.INT64, Shape.of(2)),
-      TensorSpec.of(3, "landmarks", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 18, 2)),
-      TensorSpec.of(4, "radius", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 1)));
+  static final List<TensorSpec> SEED =
+      List.of(
+          TensorSpec.of(0, "__eye_index", Direction.INPUT, DataType.INT64, Shape.of(2)),
+          TensorSpec.of(1, "__eye", Direction.INPUT, DataType.FLOAT, Shape.of(2, 36, 60, 1)),
+          TensorSpec.of(2, "__frame_index", Direction.INPUT, DataType.INT64, Shape.of(2)),
+          TensorSpec.of(3, "landmarks", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 18, 2)),
+          TensorSpec.of(4, "radius", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 1)));
 
-  static final List<TensorSpec> DYNAMIC = List.of(
-      new TensorSpec(0, "x", Direction.INPUT, DataType.FLOAT, Shape.of(-1, 16),
-          List.of(ShapeRange.parse("1x16/8x16/16x16")), "", false),
-      TensorSpec.of(1, "y", Direction.OUTPUT, DataType.FLOAT, Shape.of(-1, 4)));
+  static final List<TensorSpec> DYNAMIC =
+      List.of(
+          new TensorSpec(
+              0,
+              "x",
+              Direction.INPUT,
+              DataType.FLOAT,
+              Shape.of(-1, 16),
+              List.of(ShapeRange.parse("1x16/8x16/16x16")),
+              "",
+              false),
+          TensorSpec.of(1, "y", Direction.OUTPUT, DataType.FLOAT, Shape.of(-1, 4)));
 
   private static Map<String, float[]> seedFloats() {
     Map<String, float[]> m = new LinkedHashMap<>();
@@ -49,7 +58,8 @@ class InputChecksTest {
     Map<String, float[]> m = seedFloats();
     m.put("img", new float[1]);
     var e = assertThrows(IllegalArgumentException.class, () -> InputChecks.fromFloats(SEED, m, 0));
-    assertEquals("Unknown input 'img'; inputs are [__eye_index, __eye, __frame_index]", e.getMessage());
+    assertEquals(
+        "Unknown input 'img'; inputs are [__eye_index, __eye, __frame_index]", e.getMessage());
   }
 
   @Test
@@ -57,7 +67,8 @@ class InputChecksTest {
     Map<String, float[]> m = seedFloats();
     m.put("landmarks", new float[1]);
     var e = assertThrows(IllegalArgumentException.class, () -> InputChecks.fromFloats(SEED, m, 0));
-    assertEquals("'landmarks' is an output, not an input; inputs are [__eye_index, __eye, __frame_index]",
+    assertEquals(
+        "'landmarks' is an output, not an input; inputs are [__eye_index, __eye, __frame_index]",
         e.getMessage());
   }
 
@@ -67,8 +78,10 @@ class InputChecksTest {
     m.remove("__eye_index");
     m.remove("__frame_index");
     var e = assertThrows(IllegalArgumentException.class, () -> InputChecks.fromFloats(SEED, m, 0));
-    assertEquals("Missing inputs [__eye_index, __frame_index]; the engine needs"
-        + " [__eye_index, __eye, __frame_index]", e.getMessage());
+    assertEquals(
+        "Missing inputs [__eye_index, __frame_index]; the engine needs"
+            + " [__eye_index, __eye, __frame_index]",
+        e.getMessage());
   }
 
   @Test
@@ -84,7 +97,8 @@ class InputChecksTest {
     Map<String, float[]> m = seedFloats();
     m.put("__eye", new float[2160]);
     var e = assertThrows(IllegalArgumentException.class, () -> InputChecks.fromFloats(SEED, m, 0));
-    assertEquals("Input '__eye' needs 4320 values (shape [2, 36, 60, 1], float32); got 2160",
+    assertEquals(
+        "Input '__eye' needs 4320 values (shape [2, 36, 60, 1], float32); got 2160",
         e.getMessage());
   }
 
@@ -93,7 +107,8 @@ class InputChecksTest {
     Map<String, float[]> m = seedFloats();
     m.put("__eye_index", new float[] {0, 0.5f});
     var e = assertThrows(IllegalArgumentException.class, () -> InputChecks.fromFloats(SEED, m, 0));
-    assertEquals("Input '__eye_index': Value 0.5 at element 1 is not a valid int64 value", e.getMessage());
+    assertEquals(
+        "Input '__eye_index': Value 0.5 at element 1 is not a valid int64 value", e.getMessage());
   }
 
   @Test
@@ -107,7 +122,8 @@ class InputChecksTest {
     m.put("__eye_index", Tensor.ofLongs(Shape.of(2), new long[2]));
     m.put("__eye", Tensor.ofFloats(Shape.of(1, 36, 60, 2), new float[4320]));
     e = assertThrows(IllegalArgumentException.class, () -> InputChecks.checkInputs(SEED, m, 0));
-    assertEquals("Input '__eye' has shape [2, 36, 60, 1] (-1 = any); got [1, 36, 60, 2] (4320 elements)",
+    assertEquals(
+        "Input '__eye' has shape [2, 36, 60, 1] (-1 = any); got [1, 36, 60, 2] (4320 elements)",
         e.getMessage());
   }
 
@@ -115,27 +131,42 @@ class InputChecksTest {
   void dynamicDimensionComesFromLengthAndProfile() {
     Map<String, Tensor> t = InputChecks.fromFloats(DYNAMIC, Map.of("x", new float[7 * 16]), 0);
     assertEquals(Shape.of(7, 16), t.get("x").shape());
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> InputChecks.fromFloats(DYNAMIC, Map.of("x", new float[17 * 16]), 0));
-    assertEquals("Input 'x' shape [17, 16] is outside optimization profile 0: min [1, 16], max [16, 16]",
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> InputChecks.fromFloats(DYNAMIC, Map.of("x", new float[17 * 16]), 0));
+    assertEquals(
+        "Input 'x' shape [17, 16] is outside optimization profile 0: min [1, 16], max [16, 16]",
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> InputChecks.fromFloats(DYNAMIC, Map.of("x", new float[20]), 0));
-    assertEquals("Input 'x' has shape [-1, 16]: its length must be a multiple of 16; got 20",
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> InputChecks.fromFloats(DYNAMIC, Map.of("x", new float[20]), 0));
+    assertEquals(
+        "Input 'x' has shape [-1, 16]: its length must be a multiple of 16; got 20",
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> InputChecks.checkInputs(DYNAMIC,
-        Map.of("x", Tensor.ofFloats(Shape.of(0, 16), new float[0])), 0));
-    assertEquals("Input 'x' shape [0, 16] is outside optimization profile 0: min [1, 16], max [16, 16]",
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                InputChecks.checkInputs(
+                    DYNAMIC, Map.of("x", Tensor.ofFloats(Shape.of(0, 16), new float[0])), 0));
+    assertEquals(
+        "Input 'x' shape [0, 16] is outside optimization profile 0: min [1, 16], max [16, 16]",
         e.getMessage());
   }
 
   @Test
   void severalDynamicDimensionsNeedATensor() {
-    List<TensorSpec> specs = List.of(
-        TensorSpec.of(0, "img", Direction.INPUT, DataType.FLOAT, Shape.of(1, 3, -1, -1)));
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> InputChecks.fromFloats(specs, Map.of("img", new float[12]), 0));
-    assertEquals("Input 'img' has shape [1, 3, -1, -1] with several dynamic dimensions;"
-        + " pass a Tensor with its shape instead of a bare array", e.getMessage());
+    List<TensorSpec> specs =
+        List.of(TensorSpec.of(0, "img", Direction.INPUT, DataType.FLOAT, Shape.of(1, 3, -1, -1)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> InputChecks.fromFloats(specs, Map.of("img", new float[12]), 0));
+    assertEquals(
+        "Input 'img' has shape [1, 3, -1, -1] with several dynamic dimensions;"
+            + " pass a Tensor with its shape instead of a bare array",
+        e.getMessage());
   }
 }

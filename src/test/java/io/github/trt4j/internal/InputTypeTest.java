@@ -13,8 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A tensor of another type with the same element size (int32 for float32, uint8 for bool, int8
- * for uint8, bf16 for half) is refused: comparing types by byte size would let the bits through
+ * A tensor of another type with the same element size (int32 for float32, uint8 for bool, int8 for
+ * uint8, bf16 for half) is refused: comparing types by byte size would let the bits through
  * reinterpreted. Mutation testing found no test that failed for that bug.
  */
 class InputTypeTest {
@@ -31,13 +31,22 @@ class InputTypeTest {
     for (Object[] c : cases) {
       DataType want = (DataType) c[0];
       Tensor got = (Tensor) c[1];
-      List<TensorSpec> specs = List.of(
-          TensorSpec.of(0, "x", Direction.INPUT, want, Shape.of(2)),
-          TensorSpec.of(1, "y", Direction.OUTPUT, DataType.FLOAT, Shape.of(2)));
-      var e = assertThrows(IllegalArgumentException.class,
-          () -> InputChecks.checkInputs(specs, Map.of("x", got), 0), want + " <- " + got);
-      assertEquals("Input 'x' is " + want.displayName() + " [2]; got a " + got.dataType().displayName()
-          + " tensor", e.getMessage());
+      List<TensorSpec> specs =
+          List.of(
+              TensorSpec.of(0, "x", Direction.INPUT, want, Shape.of(2)),
+              TensorSpec.of(1, "y", Direction.OUTPUT, DataType.FLOAT, Shape.of(2)));
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> InputChecks.checkInputs(specs, Map.of("x", got), 0),
+              want + " <- " + got);
+      assertEquals(
+          "Input 'x' is "
+              + want.displayName()
+              + " [2]; got a "
+              + got.dataType().displayName()
+              + " tensor",
+          e.getMessage());
     }
   }
 }

@@ -24,14 +24,19 @@ class NativeHeapTest {
 
   static final long MIB = 1 << 20;
   static final Linker LINKER = Linker.nativeLinker();
-  static final MethodHandle MALLOC = LINKER.downcallHandle(LINKER.defaultLookup().find("malloc").orElseThrow(),
-      FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-  static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().find("free").orElseThrow(),
-      FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+  static final MethodHandle MALLOC =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().find("malloc").orElseThrow(),
+          FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+  static final MethodHandle FREE =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().find("free").orElseThrow(),
+          FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
 
   @BeforeEach
   void glibc() {
-    Assumptions.assumeTrue(NativeHeap.active(),
+    Assumptions.assumeTrue(
+        NativeHeap.active(),
         "malloc_trim is not available here (not glibc) or -Dtrt4j.trimNativeHeap=false");
   }
 
@@ -48,7 +53,8 @@ class NativeHeapTest {
   void trimReturnsPagesFreedInTheMiddleOfTheHeap() throws Throwable {
     // 64 MiB in 16 KiB blocks (below malloc's mmap threshold, so they come from an arena), each
     // touched, then one more block that stays allocated above them so that the arena cannot just
-    // shrink from the top: freeing the 64 MiB leaves it resident but free, as TensorRT's buffers are.
+    // shrink from the top: freeing the 64 MiB leaves it resident but free, as TensorRT's buffers
+    // are.
     int n = 4096;
     long size = 16 * 1024;
     MemorySegment[] blocks = new MemorySegment[n];
@@ -65,8 +71,11 @@ class NativeHeapTest {
     long after = rss();
     FREE.invokeExact(top);
     System.out.printf("RSS %d MiB -> %d MiB after malloc_trim(0)%n", before / MIB, after / MIB);
-    assertTrue(before - after >= 32 * MIB,
-        "malloc_trim gave back " + (before - after) / MIB + " MiB of the 64 MiB freed; expected at least 32");
+    assertTrue(
+        before - after >= 32 * MIB,
+        "malloc_trim gave back "
+            + (before - after) / MIB
+            + " MiB of the 64 MiB freed; expected at least 32");
   }
 
   @Test
@@ -87,8 +96,11 @@ class NativeHeapTest {
     Thread.sleep(200);
     // One trim; a second at most if a cleaner released a leaked native object meanwhile (GPU runs).
     long trims = NativeHeap.trims() - before;
-    assertTrue(trims >= 1 && trims <= 2, "10 000 trimSoon() calls in a burst made " + trims + " trims");
-    assertTrue(waited >= NativeHeap.DELAY_MS - 50, "the trim ran after " + waited + " ms, before the delay");
+    assertTrue(
+        trims >= 1 && trims <= 2, "10 000 trimSoon() calls in a burst made " + trims + " trims");
+    assertTrue(
+        waited >= NativeHeap.DELAY_MS - 50,
+        "the trim ran after " + waited + " ms, before the delay");
     // And the next burst is served again.
     long again = NativeHeap.trims();
     NativeHeap.trimSoon();

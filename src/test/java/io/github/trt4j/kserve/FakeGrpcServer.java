@@ -23,8 +23,11 @@ import java.util.List;
 final class FakeGrpcServer extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
   final FakeBackend backend;
-  /** Called instead of answering when the backend says to disconnect (e.g. shuts the server down). */
-  volatile Runnable onDisconnect = () -> { };
+
+  /**
+   * Called instead of answering when the backend says to disconnect (e.g. shuts the server down).
+   */
+  volatile Runnable onDisconnect = () -> {};
 
   FakeGrpcServer(FakeBackend backend) {
     this.backend = backend;
@@ -42,7 +45,10 @@ final class FakeGrpcServer extends GRPCInferenceServiceGrpc.GRPCInferenceService
       return;
     }
     if (FakeBackend.inputs(r.getName()) == null) {
-      o.onError(Status.NOT_FOUND.withDescription("Request for unknown model: '" + r.getName() + "' is not found").asRuntimeException());
+      o.onError(
+          Status.NOT_FOUND
+              .withDescription("Request for unknown model: '" + r.getName() + "' is not found")
+              .asRuntimeException());
       return;
     }
     o.onNext(ModelReadyResponse.newBuilder().setReady(backend.ready).build());
@@ -51,7 +57,8 @@ final class FakeGrpcServer extends GRPCInferenceServiceGrpc.GRPCInferenceService
 
   @Override
   public void modelMetadata(ModelMetadataRequest r, StreamObserver<ModelMetadataResponse> o) {
-    ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(r.getName()).setPlatform("fake");
+    ModelMetadataResponse.Builder b =
+        ModelMetadataResponse.newBuilder().setName(r.getName()).setPlatform("fake");
     for (FakeBackend.Meta m : FakeBackend.inputs(r.getName())) {
       b.addInputsBuilder().setName(m.name()).setDatatype(m.datatype()).addAllShape(box(m.shape()));
     }
@@ -68,14 +75,21 @@ final class FakeGrpcServer extends GRPCInferenceServiceGrpc.GRPCInferenceService
       return;
     }
     if (r.getRawInputContentsCount() != r.getInputsCount()) {
-      o.onError(Status.INVALID_ARGUMENT.withDescription("expected raw contents for every input").asRuntimeException());
+      o.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("expected raw contents for every input")
+              .asRuntimeException());
       return;
     }
     List<FakeBackend.T> in = new ArrayList<>();
     for (int i = 0; i < r.getInputsCount(); i++) {
       var t = r.getInputs(i);
-      in.add(new FakeBackend.T(t.getName(), t.getDatatype(), t.getShapeList().stream().mapToLong(Long::longValue).toArray(),
-          r.getRawInputContents(i).toByteArray()));
+      in.add(
+          new FakeBackend.T(
+              t.getName(),
+              t.getDatatype(),
+              t.getShapeList().stream().mapToLong(Long::longValue).toArray(),
+              r.getRawInputContents(i).toByteArray()));
     }
     List<FakeBackend.T> out;
     try {
@@ -84,9 +98,14 @@ final class FakeGrpcServer extends GRPCInferenceServiceGrpc.GRPCInferenceService
       o.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
-    ModelInferResponse.Builder b = ModelInferResponse.newBuilder().setModelName(r.getModelName()).setId(r.getId());
+    ModelInferResponse.Builder b =
+        ModelInferResponse.newBuilder().setModelName(r.getModelName()).setId(r.getId());
     for (FakeBackend.T t : out) {
-      var ob = b.addOutputsBuilder().setName(t.name()).setDatatype(t.datatype()).addAllShape(box(t.shape()));
+      var ob =
+          b.addOutputsBuilder()
+              .setName(t.name())
+              .setDatatype(t.datatype())
+              .addAllShape(box(t.shape()));
       if (backend.malform == FakeBackend.Malform.TYPED_CONTENTS) {
         ob.setContents(typed(t));
       } else {

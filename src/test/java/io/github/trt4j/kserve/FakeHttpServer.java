@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The KServe v2 REST protocol (with the binary tensor extension) over {@link FakeBackend}, on the JDK's HttpServer. */
+/**
+ * The KServe v2 REST protocol (with the binary tensor extension) over {@link FakeBackend}, on the
+ * JDK's HttpServer.
+ */
 final class FakeHttpServer implements AutoCloseable {
 
   final FakeBackend backend;
@@ -66,7 +69,11 @@ final class FakeHttpServer implements AutoCloseable {
       byte[] body = ex.getRequestBody().readAllBytes();
       try {
         if (backend.stallAndCheckUnavailable()) {
-          send(ex, 503, Map.of(), "{\"error\":\"fake: warming up\"}".getBytes(StandardCharsets.UTF_8));
+          send(
+              ex,
+              503,
+              Map.of(),
+              "{\"error\":\"fake: warming up\"}".getBytes(StandardCharsets.UTF_8));
           return;
         }
       } catch (InterruptedException e) {
@@ -74,7 +81,7 @@ final class FakeHttpServer implements AutoCloseable {
         return;
       }
       if (backend.takeDisconnect()) {
-        return;  // closing the exchange without a response drops the connection
+        return; // closing the exchange without a response drops the connection
       }
       String[] p = ex.getRequestURI().getPath().replaceAll("^/v2/", "").split("/");
       if (p.length == 2 && p[0].equals("health")) {
@@ -84,7 +91,11 @@ final class FakeHttpServer implements AutoCloseable {
       } else if (p.length == 3 && p[2].equals("ready")) {
         send(ex, backend.ready ? 200 : 400, Map.of(), new byte[0]);
       } else if (p.length == 2 && ex.getRequestMethod().equals("GET")) {
-        send(ex, 200, Map.of(), Json.write(FakeBackend.metaJson(p[1])).getBytes(StandardCharsets.UTF_8));
+        send(
+            ex,
+            200,
+            Map.of(),
+            Json.write(FakeBackend.metaJson(p[1])).getBytes(StandardCharsets.UTF_8));
       } else if (p.length == 3 && p[2].equals("infer") && ex.getRequestMethod().equals("POST")) {
         infer(ex, p[1], body);
       } else {
@@ -97,7 +108,8 @@ final class FakeHttpServer implements AutoCloseable {
   private void infer(HttpExchange ex, String model, byte[] body) throws IOException {
     String h = ex.getRequestHeaders().getFirst(HttpRunner.HEADER_LENGTH);
     int jsonLength = h == null ? body.length : Integer.parseInt(h);
-    Map<String, Object> req = (Map<String, Object>) Json.parse(new String(body, 0, jsonLength, StandardCharsets.UTF_8));
+    Map<String, Object> req =
+        (Map<String, Object>) Json.parse(new String(body, 0, jsonLength, StandardCharsets.UTF_8));
     List<FakeBackend.T> in = new ArrayList<>();
     int off = jsonLength;
     for (Object o : (List<Object>) req.get("inputs")) {
@@ -105,7 +117,8 @@ final class FakeHttpServer implements AutoCloseable {
       long[] shape = ((List<Object>) t.get("shape")).stream().mapToLong(x -> (Long) x).toArray();
       String type = (String) t.get("datatype");
       byte[] data;
-      if (t.get("parameters") instanceof Map<?, ?> p && p.get("binary_data_size") instanceof Long size) {
+      if (t.get("parameters") instanceof Map<?, ?> p
+          && p.get("binary_data_size") instanceof Long size) {
         data = java.util.Arrays.copyOfRange(body, off, off + (int) (long) size);
         off += (int) (long) size;
       } else {
@@ -117,7 +130,8 @@ final class FakeHttpServer implements AutoCloseable {
     boolean binary = false;
     if (req.get("outputs") instanceof List<?> wanted) {
       for (Object w : wanted) {
-        if (((Map<String, Object>) w).get("parameters") instanceof Map<?, ?> p && Boolean.TRUE.equals(p.get("binary_data"))) {
+        if (((Map<String, Object>) w).get("parameters") instanceof Map<?, ?> p
+            && Boolean.TRUE.equals(p.get("binary_data"))) {
           binary = true;
         }
       }
@@ -155,7 +169,10 @@ final class FakeHttpServer implements AutoCloseable {
     byte[] jb = json.getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = new LinkedHashMap<>();
     if (m != FakeBackend.Malform.JSON_DATA && binary) {
-      headers.put(HttpRunner.HEADER_LENGTH, Integer.toString(m == FakeBackend.Malform.HEADER_TOO_LONG ? jb.length + bin.size() + 10 : jb.length));
+      headers.put(
+          HttpRunner.HEADER_LENGTH,
+          Integer.toString(
+              m == FakeBackend.Malform.HEADER_TOO_LONG ? jb.length + bin.size() + 10 : jb.length));
     }
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     all.write(jb);
@@ -165,12 +182,14 @@ final class FakeHttpServer implements AutoCloseable {
 
   /** A JSON data list as little-endian bytes of {@code type}. */
   private static byte[] bytes(String type, List<Object> data) {
-    ByteBuffer b = ByteBuffer.allocate(data.size() * FakeBackend.size(type)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(data.size() * FakeBackend.size(type)).order(ByteOrder.LITTLE_ENDIAN);
     for (Object v : data) {
       switch (type) {
         case "FP32" -> b.putFloat(((Number) v).floatValue());
         case "FP16" -> b.putShort(Float.floatToFloat16(((Number) v).floatValue()));
-        case "BF16" -> b.putShort((short) (Float.floatToRawIntBits(((Number) v).floatValue()) >>> 16));
+        case "BF16" ->
+            b.putShort((short) (Float.floatToRawIntBits(((Number) v).floatValue()) >>> 16));
         case "INT64" -> b.putLong((Long) v);
         case "INT32" -> b.putInt((int) (long) (Long) v);
         case "INT8", "UINT8" -> b.put((byte) (long) (Long) v);
@@ -187,17 +206,18 @@ final class FakeHttpServer implements AutoCloseable {
     int n = t.data().length / FakeBackend.size(t.datatype());
     List<Object> l = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      l.add(switch (t.datatype()) {
-        case "FP32" -> (double) b.getFloat(i * 4);
-        case "FP16" -> (double) Float.float16ToFloat(b.getShort(i * 2));
-        case "BF16" -> (double) Float.intBitsToFloat((b.getShort(i * 2) & 0xFFFF) << 16);
-        case "INT64" -> b.getLong(i * 8);
-        case "INT32" -> (long) b.getInt(i * 4);
-        case "INT8" -> (long) b.get(i);
-        case "UINT8" -> (long) (b.get(i) & 0xFF);
-        case "BOOL" -> b.get(i) != 0;
-        default -> throw new IllegalStateException(t.datatype());
-      });
+      l.add(
+          switch (t.datatype()) {
+            case "FP32" -> (double) b.getFloat(i * 4);
+            case "FP16" -> (double) Float.float16ToFloat(b.getShort(i * 2));
+            case "BF16" -> (double) Float.intBitsToFloat((b.getShort(i * 2) & 0xFFFF) << 16);
+            case "INT64" -> b.getLong(i * 8);
+            case "INT32" -> (long) b.getInt(i * 4);
+            case "INT8" -> (long) b.get(i);
+            case "UINT8" -> (long) (b.get(i) & 0xFF);
+            case "BOOL" -> b.get(i) != 0;
+            default -> throw new IllegalStateException(t.datatype());
+          });
     }
     return l;
   }
@@ -206,7 +226,8 @@ final class FakeHttpServer implements AutoCloseable {
     send(ex, code, Map.of(), Json.write(Map.of("error", msg)).getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void send(HttpExchange ex, int code, Map<String, String> headers, byte[] body) throws IOException {
+  private static void send(HttpExchange ex, int code, Map<String, String> headers, byte[] body)
+      throws IOException {
     headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
     ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
     ex.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);

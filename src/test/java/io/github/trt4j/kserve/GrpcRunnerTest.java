@@ -35,19 +35,23 @@ class GrpcRunnerTest extends RemoteRunnerContract {
     channel = InProcessChannelBuilder.forName(name).build();
     // A dropped connection: the server goes away mid-call and a fresh one takes its name, so the
     // channel sees a real transport failure and reconnects on the retry.
-    service.onDisconnect = () -> {
-      server.shutdownNow();
-      try {
-        server = newServer();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    };
+    service.onDisconnect =
+        () -> {
+          server.shutdownNow();
+          try {
+            server = newServer();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
   }
 
   Server newServer() throws java.io.IOException {
-    return InProcessServerBuilder.forName(name).addService(service)
-        .executor(java.util.concurrent.Executors.newCachedThreadPool()).build().start();
+    return InProcessServerBuilder.forName(name)
+        .addService(service)
+        .executor(java.util.concurrent.Executors.newCachedThreadPool())
+        .build()
+        .start();
   }
 
   @AfterEach
@@ -91,8 +95,10 @@ class GrpcRunnerTest extends RemoteRunnerContract {
   void moreRawContentsThanOutputsIsABadResponse() throws Exception {
     try (Runner r = open("affine")) {
       backend.malform = FakeBackend.Malform.EXTRA_RAW;
-      var e = assertThrows(KServeException.class,
-          () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[4]))));
+      var e =
+          assertThrows(
+              KServeException.class,
+              () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[4]))));
       assertTrue(e.getMessage().contains("3 raw_output_contents for 2 outputs"), e.getMessage());
     } finally {
       backend.malform = FakeBackend.Malform.NONE;
@@ -104,19 +110,30 @@ class GrpcRunnerTest extends RemoteRunnerContract {
     try (Runner r = open("affine")) {
       service.onDisconnect = () -> server.shutdownNow();
       backend.disconnect.set(1);
-      var e = assertTimeoutPreemptively(HANG, () -> assertThrows(KServeException.class,
-          () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[4])))));
+      var e =
+          assertTimeoutPreemptively(
+              HANG,
+              () ->
+                  assertThrows(
+                      KServeException.class,
+                      () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[4])))));
       assertEquals(KServeException.Reason.UNAVAILABLE, e.reason());
     }
   }
 
   @Test
   void overTcpWithNettyThroughTheFactory() throws Exception {
-    Server tcp = io.grpc.Grpc.newServerBuilderForPort(0, io.grpc.InsecureServerCredentials.create())
-        .addService(service).build().start();
+    Server tcp =
+        io.grpc.Grpc.newServerBuilderForPort(0, io.grpc.InsecureServerCredentials.create())
+            .addService(service)
+            .build()
+            .start();
     try (Runner r = Runners.open("grpc://127.0.0.1:" + tcp.getPort() + "/affine", FAST)) {
       assertTrue(r instanceof GrpcRunner);
-      float[] y = r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[] {0, 1, 2, 3}))).get("y").floats();
+      float[] y =
+          r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[] {0, 1, 2, 3})))
+              .get("y")
+              .floats();
       assertArrayEquals(new float[] {1, 3, 5, 7}, y);
     } finally {
       tcp.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -125,8 +142,13 @@ class GrpcRunnerTest extends RemoteRunnerContract {
 
   @Test
   void nothingListeningIsUnavailableAfterRetries() {
-    var e = assertTimeoutPreemptively(HANG, () -> assertThrows(KServeException.class,
-        () -> GrpcRunner.connect("127.0.0.1:1", "affine", FAST)));
+    var e =
+        assertTimeoutPreemptively(
+            HANG,
+            () ->
+                assertThrows(
+                    KServeException.class,
+                    () -> GrpcRunner.connect("127.0.0.1:1", "affine", FAST)));
     assertEquals(KServeException.Reason.UNAVAILABLE, e.reason());
     assertTrue(e.getMessage().contains("after 3 attempt(s)"), e.getMessage());
   }

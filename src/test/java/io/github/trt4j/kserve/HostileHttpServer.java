@@ -20,9 +20,23 @@ import java.util.concurrent.Executors;
  */
 final class HostileHttpServer implements AutoCloseable {
 
-  enum Meta { NORMAL, DUP_OUTPUT, DUP_INPUT, TRICKLE, HUGE }
+  enum Meta {
+    NORMAL,
+    DUP_OUTPUT,
+    DUP_INPUT,
+    TRICKLE,
+    HUGE
+  }
 
-  enum Infer { OK, TRICKLE_BODY, TRICKLE_HEADERS, HUGE_DECLARED, HUGE_CHUNKED, HUGE_ERROR, STRING_SIZE }
+  enum Infer {
+    OK,
+    TRICKLE_BODY,
+    TRICKLE_HEADERS,
+    HUGE_DECLARED,
+    HUGE_CHUNKED,
+    HUGE_ERROR,
+    STRING_SIZE
+  }
 
   volatile Meta meta = Meta.NORMAL;
   volatile Infer infer = Infer.OK;
@@ -52,7 +66,9 @@ final class HostileHttpServer implements AutoCloseable {
   }
 
   private void serve(Socket s) {
-    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+    try (s;
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream()) {
       s.setSoTimeout(30_000);
       for (int request = 0; request < 100; request++) {
         String head = readHead(in);
@@ -66,7 +82,8 @@ final class HostileHttpServer implements AutoCloseable {
           }
         }
         in.readNBytes((int) Math.min(length, 1 << 20));
-        String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+        String path =
+            head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
         if (path.endsWith("/ready")) {
           respond(out, 200, "", new byte[0]);
         } else if (path.endsWith("/infer")) {
@@ -95,9 +112,11 @@ final class HostileHttpServer implements AutoCloseable {
     throw new IOException("request head too long");
   }
 
-  private static void respond(OutputStream out, int status, String headers, byte[] body) throws IOException {
-    out.write(("HTTP/1.1 " + status + " X\r\nContent-Length: " + body.length + "\r\n" + headers + "\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+  private static void respond(OutputStream out, int status, String headers, byte[] body)
+      throws IOException {
+    out.write(
+        ("HTTP/1.1 " + status + " X\r\nContent-Length: " + body.length + "\r\n" + headers + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.write(body);
     out.flush();
   }
@@ -109,11 +128,20 @@ final class HostileHttpServer implements AutoCloseable {
   private void metadata(OutputStream out) throws IOException {
     String x = tensor("x", "FP32", "[1,4]");
     String y = tensor("y", "FP32", "[1,4]");
-    String json = switch (meta) {
-      case DUP_OUTPUT -> "{\"name\":\"m\",\"inputs\":[" + x + "],\"outputs\":[" + y + "," + tensor("y", "INT64", "[2]") + "]}";
-      case DUP_INPUT -> "{\"name\":\"m\",\"inputs\":[" + x + "," + x + "],\"outputs\":[" + y + "]}";
-      default -> "{\"name\":\"m\",\"inputs\":[" + x + "],\"outputs\":[" + y + "]}";
-    };
+    String json =
+        switch (meta) {
+          case DUP_OUTPUT ->
+              "{\"name\":\"m\",\"inputs\":["
+                  + x
+                  + "],\"outputs\":["
+                  + y
+                  + ","
+                  + tensor("y", "INT64", "[2]")
+                  + "]}";
+          case DUP_INPUT ->
+              "{\"name\":\"m\",\"inputs\":[" + x + "," + x + "],\"outputs\":[" + y + "]}";
+          default -> "{\"name\":\"m\",\"inputs\":[" + x + "],\"outputs\":[" + y + "]}";
+        };
     switch (meta) {
       case TRICKLE -> trickle(out, json.getBytes(StandardCharsets.US_ASCII));
       case HUGE -> flood(out, "HTTP/1.1 200 X\r\nContent-Length: " + GIB + "\r\n\r\n", ' ', false);
@@ -123,8 +151,12 @@ final class HostileHttpServer implements AutoCloseable {
 
   private void infer(OutputStream out) throws IOException {
     String size = infer == Infer.STRING_SIZE ? "\"16\"" : "16";
-    byte[] json = ("{\"outputs\":[{\"name\":\"y\",\"datatype\":\"FP32\",\"shape\":[1,4],"
-        + "\"parameters\":{\"binary_data_size\":" + size + "}}]}").getBytes(StandardCharsets.US_ASCII);
+    byte[] json =
+        ("{\"outputs\":[{\"name\":\"y\",\"datatype\":\"FP32\",\"shape\":[1,4],"
+                + "\"parameters\":{\"binary_data_size\":"
+                + size
+                + "}}]}")
+            .getBytes(StandardCharsets.US_ASCII);
     ByteBuffer b = ByteBuffer.allocate(json.length + 16).order(ByteOrder.LITTLE_ENDIAN);
     b.put(json).putFloat(1).putFloat(2).putFloat(3).putFloat(4);
     String h = HttpRunner.HEADER_LENGTH + ": " + json.length + "\r\n";
@@ -139,15 +171,20 @@ final class HostileHttpServer implements AutoCloseable {
           pause();
         }
       }
-      case HUGE_DECLARED -> flood(out, "HTTP/1.1 200 X\r\n" + h + "Content-Length: " + GIB + "\r\n\r\n", 0, false);
-      case HUGE_CHUNKED -> flood(out, "HTTP/1.1 200 X\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n", 0, true);
-      case HUGE_ERROR -> flood(out, "HTTP/1.1 500 X\r\nContent-Length: " + GIB + "\r\n\r\n", 'e', false);
+      case HUGE_DECLARED ->
+          flood(out, "HTTP/1.1 200 X\r\n" + h + "Content-Length: " + GIB + "\r\n\r\n", 0, false);
+      case HUGE_CHUNKED ->
+          flood(out, "HTTP/1.1 200 X\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n", 0, true);
+      case HUGE_ERROR ->
+          flood(out, "HTTP/1.1 500 X\r\nContent-Length: " + GIB + "\r\n\r\n", 'e', false);
     }
   }
 
   /** Headers promptly, then the body at one byte per 100 ms (at most 300 bytes). */
   private static void trickle(OutputStream out, byte[] body) throws IOException {
-    out.write(("HTTP/1.1 200 X\r\nContent-Length: " + (body.length + 1000) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("HTTP/1.1 200 X\r\nContent-Length: " + (body.length + 1000) + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     for (int i = 0; i < 300; i++) {
       out.write(i < body.length ? body[i] : ' ');
       out.flush();
@@ -156,11 +193,13 @@ final class HostileHttpServer implements AutoCloseable {
   }
 
   /** Up to 1 GiB of {@code fill} after {@code head}, until the client stops reading. */
-  private static void flood(OutputStream out, String head, int fill, boolean chunked) throws IOException {
+  private static void flood(OutputStream out, String head, int fill, boolean chunked)
+      throws IOException {
     out.write(head.getBytes(StandardCharsets.US_ASCII));
     byte[] block = new byte[64 * 1024];
     java.util.Arrays.fill(block, (byte) fill);
-    byte[] chunkHead = (Integer.toHexString(block.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] chunkHead =
+        (Integer.toHexString(block.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     for (long sent = 0; sent < GIB; sent += block.length) {
       if (chunked) {
         out.write(chunkHead);
@@ -176,7 +215,7 @@ final class HostileHttpServer implements AutoCloseable {
 
   private static void pause() {
     try {
-      Thread.sleep(100);  // the attack itself: a slow sender
+      Thread.sleep(100); // the attack itself: a slow sender
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RuntimeException(e);

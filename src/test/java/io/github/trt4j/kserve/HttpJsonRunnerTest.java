@@ -21,17 +21,24 @@ class HttpJsonRunnerTest extends HttpRunnerTest {
     return super.open(model, options.withBinaryTensors(false));
   }
 
-  /** JSON carries no infinity: the FP16 overflow case is replaced; the rest is the binary test's. */
+  /**
+   * JSON carries no infinity: the FP16 overflow case is replaced; the rest is the binary test's.
+   */
   @Override
   @Test
   void everyDataTypeRoundTrips() throws Exception {
     try (Runner r = open("echo")) {
       Map<String, Tensor> in = new LinkedHashMap<>(everyType());
-      in.put("in_FP16", Tensor.ofHalfs(Shape.of(2, 3), new float[] {1f / 3, 0.5f, -65504f, 1f, 2049f, 6e-8f}));
+      in.put(
+          "in_FP16",
+          Tensor.ofHalfs(Shape.of(2, 3), new float[] {1f / 3, 0.5f, -65504f, 1f, 2049f, 6e-8f}));
       Map<String, Tensor> out = r.run(in);
       assertArrayEquals(in.get("in_FP32").floats(), out.get("out_FP32").floats());
-      assertArrayEquals(new float[] {0.333251953125f, 0.5f, -65504f, 1f, 2048f, 0x1p-24f}, out.get("out_FP16").floats());
-      assertArrayEquals(new float[] {0.333984375f, 1f, 1.015625f, -3f, 1.578125f * 0x1p99f, 0f},
+      assertArrayEquals(
+          new float[] {0.333251953125f, 0.5f, -65504f, 1f, 2048f, 0x1p-24f},
+          out.get("out_FP16").floats());
+      assertArrayEquals(
+          new float[] {0.333984375f, 1f, 1.015625f, -3f, 1.578125f * 0x1p99f, 0f},
           out.get("out_BF16").floats());
       assertArrayEquals(in.get("in_INT8").bytes(), out.get("out_INT8").bytes());
       assertArrayEquals(in.get("in_UINT8").bytes(), out.get("out_UINT8").bytes());
@@ -45,8 +52,13 @@ class HttpJsonRunnerTest extends HttpRunnerTest {
   @Test
   void infinityCannotGoAsJson() throws Exception {
     try (Runner r = open("affine")) {
-      var e = assertThrows(IllegalArgumentException.class, () -> r.run(Map.of("x",
-          Tensor.ofFloats(Shape.of(1, 4), new float[] {0, Float.NaN, 0, 0}))));
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  r.run(
+                      Map.of(
+                          "x", Tensor.ofFloats(Shape.of(1, 4), new float[] {0, Float.NaN, 0, 0}))));
       assertTrue(e.getMessage().contains("Input 'x' has NaN at element 1"), e.getMessage());
     }
   }

@@ -50,7 +50,9 @@ class HttpRunnerTest extends RemoteRunnerContract {
       backend.malform = FakeBackend.Malform.JSON_DATA;
       // JSON has no infinity: this server could not send the FP16 overflow case as data.
       Map<String, Tensor> in = new java.util.LinkedHashMap<>(everyType());
-      in.put("in_FP16", Tensor.ofHalfs(Shape.of(2, 3), new float[] {1f / 3, 0.5f, -65504f, 1f, 2049f, 6e-8f}));
+      in.put(
+          "in_FP16",
+          Tensor.ofHalfs(Shape.of(2, 3), new float[] {1f / 3, 0.5f, -65504f, 1f, 2049f, 6e-8f}));
       Map<String, Tensor> out = r.run(in);
       assertArrayEquals(in.get("in_INT64").longs(), out.get("out_INT64").longs());
       assertArrayEquals(in.get("in_UINT8").bytes(), out.get("out_UINT8").bytes());
@@ -66,10 +68,11 @@ class HttpRunnerTest extends RemoteRunnerContract {
   void brokenFramingIsABadResponse() throws Exception {
     try (Runner r = open("affine")) {
       Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[4]));
-      Map<FakeBackend.Malform, String> want = Map.of(
-          FakeBackend.Malform.BAD_JSON, "Malformed JSON",
-          FakeBackend.Malform.HEADER_TOO_LONG, "Inference-Header-Content-Length",
-          FakeBackend.Malform.TRAILING_BYTES, "3 bytes of the body belong to no output");
+      Map<FakeBackend.Malform, String> want =
+          Map.of(
+              FakeBackend.Malform.BAD_JSON, "Malformed JSON",
+              FakeBackend.Malform.HEADER_TOO_LONG, "Inference-Header-Content-Length",
+              FakeBackend.Malform.TRAILING_BYTES, "3 bytes of the body belong to no output");
       for (var w : want.entrySet()) {
         backend.malform = w.getKey();
         var e = assertThrows(KServeException.class, () -> r.run(in));
@@ -83,8 +86,13 @@ class HttpRunnerTest extends RemoteRunnerContract {
 
   @Test
   void nothingListeningIsUnavailableAfterRetries() {
-    var e = assertTimeoutPreemptively(HANG, () -> assertThrows(KServeException.class,
-        () -> HttpRunner.connect(URI.create("http://127.0.0.1:1"), "affine", FAST)));
+    var e =
+        assertTimeoutPreemptively(
+            HANG,
+            () ->
+                assertThrows(
+                    KServeException.class,
+                    () -> HttpRunner.connect(URI.create("http://127.0.0.1:1"), "affine", FAST)));
     assertEquals(KServeException.Reason.UNAVAILABLE, e.reason());
   }
 

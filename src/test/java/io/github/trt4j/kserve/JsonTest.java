@@ -12,8 +12,10 @@ class JsonTest {
 
   @Test
   void parsesWhatServersSend() {
-    Object v = Json.parse(" {\"name\":\"m\\u00e9\\n\",\"shape\":[-1, 3],\"big\":9223372036854775807,"
-        + "\"f\":-1.5e-3,\"ok\":true,\"none\":null,\"nested\":{\"a\":[]}} ");
+    Object v =
+        Json.parse(
+            " {\"name\":\"m\\u00e9\\n\",\"shape\":[-1, 3],\"big\":9223372036854775807,"
+                + "\"f\":-1.5e-3,\"ok\":true,\"none\":null,\"nested\":{\"a\":[]}} ");
     Map<?, ?> m = (Map<?, ?>) v;
     assertEquals("mé\n", m.get("name"));
     assertEquals(List.of(-1L, 3L), m.get("shape"));
@@ -21,7 +23,8 @@ class JsonTest {
     assertEquals(-1.5e-3, m.get("f"));
     assertEquals(true, m.get("ok"));
     assertTrue(m.containsKey("none") && m.get("none") == null);
-    assertEquals(List.of("name", "shape", "big", "f", "ok", "none", "nested"), List.copyOf(m.keySet()));
+    assertEquals(
+        List.of("name", "shape", "big", "f", "ok", "none", "nested"), List.copyOf(m.keySet()));
   }
 
   @Test
@@ -35,11 +38,15 @@ class JsonTest {
 
   @Test
   void malformedTextSaysWhere() {
-    for (String bad : new String[] {"{", "{\"a\":}", "[1,]", "tru", "{\"a\":1}x", "\"\\q\"", "-", ""}) {
+    for (String bad :
+        new String[] {"{", "{\"a\":}", "[1,]", "tru", "{\"a\":1}x", "\"\\q\"", "-", ""}) {
       var e = assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
       assertTrue(e.getMessage().startsWith("Malformed JSON at offset"), e.getMessage());
     }
     String deep = "[".repeat(100) + "]".repeat(100);
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Json.parse(deep)).getMessage().contains("nesting"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Json.parse(deep))
+            .getMessage()
+            .contains("nesting"));
   }
 }

@@ -34,13 +34,12 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * {@code --engine} adds the local paths for the same payloads: an IoBinding (floats into its pinned
- * input, run, floats out) and {@code engine:PATH} (one Inferer behind run(Map)):
- * the engine needs input x and output y, FP32 [1, -1], with a profile covering every size / 4. It
- * also serves that engine over gRPC on loopback ({@link RunnerGrpcService}) for a Triton-shaped
- * remote path with real inference.
- * {@code --json} adds the REST runner with JSON data lists instead of binary tensors.
- * {@code --runner} (repeatable) adds any {@link Runners#open} URI with that model, e.g. a real
- * Triton serving the same engine ({@code grpc://localhost:8001/scale}).
+ * input, run, floats out) and {@code engine:PATH} (one Inferer behind run(Map)): the engine needs
+ * input x and output y, FP32 [1, -1], with a profile covering every size / 4. It also serves that
+ * engine over gRPC on loopback ({@link RunnerGrpcService}) for a Triton-shaped remote path with
+ * real inference. {@code --json} adds the REST runner with JSON data lists instead of binary
+ * tensors. {@code --runner} (repeatable) adds any {@link Runners#open} URI with that model, e.g. a
+ * real Triton serving the same engine ({@code grpc://localhost:8001/scale}).
  */
 public final class KServeBenchmark {
 
@@ -55,7 +54,8 @@ public final class KServeBenchmark {
       switch (args[i]) {
         case "--requests" -> requests = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-        case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--sizes" ->
+            sizes = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--engine" -> engine = args[++i];
         case "--runner" -> extra.add(args[++i]);
         case "--json" -> json = true;
@@ -65,9 +65,14 @@ public final class KServeBenchmark {
     FakeBackend backend = new FakeBackend();
     FakeGrpcServer service = new FakeGrpcServer(backend);
     String name = InProcessServerBuilder.generateName();
-    Server inproc = InProcessServerBuilder.forName(name).addService(service).directExecutor().build().start();
+    Server inproc =
+        InProcessServerBuilder.forName(name).addService(service).directExecutor().build().start();
     ManagedChannel inprocChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    Server tcp = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(service).build().start();
+    Server tcp =
+        Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+            .addService(service)
+            .build()
+            .start();
     KServeOptions o = KServeOptions.defaults();
     Map<String, Runner> runners = new LinkedHashMap<>();
     Server servedEngine = null;
@@ -79,27 +84,48 @@ public final class KServeBenchmark {
     }
     try (FakeHttpServer http = rest ? new FakeHttpServer(backend) : null) {
       runners.put("grpc in-process", GrpcRunner.over(inprocChannel, "bench", o));
-      runners.put("grpc tcp (netty)", Runners.open("grpc://127.0.0.1:" + tcp.getPort() + "/bench", o));
+      runners.put(
+          "grpc tcp (netty)", Runners.open("grpc://127.0.0.1:" + tcp.getPort() + "/bench", o));
       if (rest) {
         runners.put("rest tcp (binary)", HttpRunner.connect(URI.create(http.base()), "bench", o));
       }
       if (rest && json) {
-        runners.put("rest tcp (json data)", HttpRunner.connect(URI.create(http.base()), "bench", o.withBinaryTensors(false)));
+        runners.put(
+            "rest tcp (json data)",
+            HttpRunner.connect(URI.create(http.base()), "bench", o.withBinaryTensors(false)));
       }
       if (engine != null) {
         runners.put("local engine", Runners.open("engine:" + engine));
         // The same engine behind KServe v2 gRPC over loopback: a Triton-shaped remote path.
         served = Runners.open("engine:" + engine);
-        servedEngine = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-            .addService(new RunnerGrpcService("bench", served)).build().start();
-        runners.put("grpc tcp -> engine", Runners.open("grpc://127.0.0.1:" + servedEngine.getPort() + "/bench", o));
+        servedEngine =
+            Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .addService(new RunnerGrpcService("bench", served))
+                .build()
+                .start();
+        runners.put(
+            "grpc tcp -> engine",
+            Runners.open("grpc://127.0.0.1:" + servedEngine.getPort() + "/bench", o));
       }
       for (String uri : extra) {
         runners.put(uri, Runners.open(uri, o));
       }
-      System.out.printf(Locale.ROOT, "# %d requests after %d warm-up, sequential, one thread; %s; %d CPUs%n",
-          requests, warmup, System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
-      System.out.printf(Locale.ROOT, "%-24s %10s %10s %10s %10s %10s%n", "runner", "bytes", "p50 us", "p99 us", "mean us", "MB/s");
+      System.out.printf(
+          Locale.ROOT,
+          "# %d requests after %d warm-up, sequential, one thread; %s; %d CPUs%n",
+          requests,
+          warmup,
+          System.getProperty("java.vm.version"),
+          Runtime.getRuntime().availableProcessors());
+      System.out.printf(
+          Locale.ROOT,
+          "%-24s %10s %10s %10s %10s %10s%n",
+          "runner",
+          "bytes",
+          "p50 us",
+          "p99 us",
+          "mean us",
+          "MB/s");
       for (int bytes : sizes) {
         float[] x = new float[bytes / 4];
         Random r = new Random(1);
@@ -110,14 +136,28 @@ public final class KServeBenchmark {
         if (engine != null) {
           long[] t = measureBinding(engine, x, warmup, requests);
           double mean = Arrays.stream(t).average().orElse(0) / 1e3;
-          System.out.printf(Locale.ROOT, "%-24s %10d %10.1f %10.1f %10.1f %10.1f%n", "local binding (pinned)",
-              bytes, pct(t, 50), pct(t, 99), mean, 2.0 * bytes / mean);
+          System.out.printf(
+              Locale.ROOT,
+              "%-24s %10d %10.1f %10.1f %10.1f %10.1f%n",
+              "local binding (pinned)",
+              bytes,
+              pct(t, 50),
+              pct(t, 99),
+              mean,
+              2.0 * bytes / mean);
         }
         for (var e : runners.entrySet()) {
           long[] t = measure(e.getValue(), in, x, warmup, requests);
           double mean = Arrays.stream(t).average().orElse(0) / 1e3;
-          System.out.printf(Locale.ROOT, "%-24s %10d %10.1f %10.1f %10.1f %10.1f%n", e.getKey(), bytes,
-              pct(t, 50), pct(t, 99), mean, 2.0 * bytes / mean);
+          System.out.printf(
+              Locale.ROOT,
+              "%-24s %10d %10.1f %10.1f %10.1f %10.1f%n",
+              e.getKey(),
+              bytes,
+              pct(t, 50),
+              pct(t, 99),
+              mean,
+              2.0 * bytes / mean);
         }
       }
     } finally {
@@ -155,10 +195,11 @@ public final class KServeBenchmark {
   }
 
   /**
-   * The binding path for the same payload: the floats written into the binding's pinned input,
-   * one run, the output read back into a float[] (what the caller of a remote runner gets).
+   * The binding path for the same payload: the floats written into the binding's pinned input, one
+   * run, the output read back into a float[] (what the caller of a remote runner gets).
    */
-  private static long[] measureBinding(String engine, float[] x, int warmup, int n) throws java.io.IOException {
+  private static long[] measureBinding(String engine, float[] x, int warmup, int n)
+      throws java.io.IOException {
     float[] y = new float[x.length];
     long[] t = new long[n];
     try (TrtEngine e = TrtEngine.load(java.nio.file.Path.of(engine));

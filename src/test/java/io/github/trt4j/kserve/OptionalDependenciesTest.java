@@ -66,17 +66,23 @@ class OptionalDependenciesTest {
     HttpServerModule.assumePresent();
     FakeBackend backend = new FakeBackend();
     try (FakeHttpServer server = new FakeHttpServer(backend);
-        URLClassLoader bare = new URLClassLoader(new URL[] {classes().toUri().toURL()},
-            ClassLoader.getPlatformClassLoader())) {
+        URLClassLoader bare =
+            new URLClassLoader(
+                new URL[] {classes().toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
       assertThrows(ClassNotFoundException.class, () -> bare.loadClass("io.grpc.ManagedChannel"));
-      assertThrows(ClassNotFoundException.class, () -> bare.loadClass("com.google.protobuf.Message"));
+      assertThrows(
+          ClassNotFoundException.class, () -> bare.loadClass("com.google.protobuf.Message"));
       Class<?> runners = bare.loadClass(Runners.class.getName());
-      Object runner = runners.getMethod("open", String.class).invoke(null, server.base() + "/affine");
+      Object runner =
+          runners.getMethod("open", String.class).invoke(null, server.base() + "/affine");
       Class<?> runnerType = bare.loadClass("io.github.trt4j.Runner");
       Class<?> shape = bare.loadClass("io.github.trt4j.Shape");
       Class<?> tensor = bare.loadClass("io.github.trt4j.Tensor");
       Object s = shape.getMethod("of", long[].class).invoke(null, (Object) new long[] {1, 4});
-      Object x = tensor.getMethod("ofFloats", shape, float[].class).invoke(null, s, new float[] {1, 2, 3, 4});
+      Object x =
+          tensor
+              .getMethod("ofFloats", shape, float[].class)
+              .invoke(null, s, new float[] {1, 2, 3, 4});
       Method run = runnerType.getMethod("run", Map.class);
       Map<?, ?> out = (Map<?, ?>) run.invoke(runner, Map.of("x", x));
       float[] y = (float[]) tensor.getMethod("floats").invoke(out.get("y"));

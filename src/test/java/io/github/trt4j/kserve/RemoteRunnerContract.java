@@ -23,12 +23,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** What every remote runner must do against a protocol server; gRPC and REST subclasses supply the transport. */
+/**
+ * What every remote runner must do against a protocol server; gRPC and REST subclasses supply the
+ * transport.
+ */
 abstract class RemoteRunnerContract {
 
   /** Short retries so the failure tests finish quickly; hang guards are generous. */
-  static final KServeOptions FAST = KServeOptions.defaults().withTimeout(Duration.ofSeconds(10))
-      .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(40));
+  static final KServeOptions FAST =
+      KServeOptions.defaults()
+          .withTimeout(Duration.ofSeconds(10))
+          .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(40));
+
   static final Duration HANG = Duration.ofSeconds(60);
 
   abstract FakeBackend backend();
@@ -43,10 +49,12 @@ abstract class RemoteRunnerContract {
   void metadataBecomesTheTensorSpecsALocalEngineGives() throws Exception {
     try (Runner r = open("affine")) {
       assertEquals("affine", r.model().name());
-      assertEquals(List.of(
-          TensorSpec.of(0, "x", Direction.INPUT, DataType.FLOAT, Shape.of(-1, 4)),
-          TensorSpec.of(1, "y", Direction.OUTPUT, DataType.FLOAT, Shape.of(-1, 4)),
-          TensorSpec.of(2, "idx", Direction.OUTPUT, DataType.INT64, Shape.of(-1))), r.model().tensors());
+      assertEquals(
+          List.of(
+              TensorSpec.of(0, "x", Direction.INPUT, DataType.FLOAT, Shape.of(-1, 4)),
+              TensorSpec.of(1, "y", Direction.OUTPUT, DataType.FLOAT, Shape.of(-1, 4)),
+              TensorSpec.of(2, "idx", Direction.OUTPUT, DataType.INT64, Shape.of(-1))),
+          r.model().tensors());
       assertEquals(List.of("x"), r.model().inputs().stream().map(TensorSpec::name).toList());
     }
   }
@@ -82,13 +90,26 @@ abstract class RemoteRunnerContract {
   static Map<String, Tensor> everyType() {
     Shape s = Shape.of(2, 3);
     Map<String, Tensor> in = new LinkedHashMap<>();
-    in.put("in_FP32", Tensor.ofFloats(s, new float[] {1.5f, -2.25f, 3.4028235e38f, 1e-45f, 0f, -0f}));
-    in.put("in_FP16", Tensor.ofHalfs(s, new float[] {1f / 3, 0.5f, -65504f, Float.POSITIVE_INFINITY, 2049f, 6e-8f}));
-    in.put("in_BF16", Tensor.ofBf16s(s, new float[] {1f / 3, 1.00390625f, 1.01171875f, -3f, 1e30f, 0f}));
+    in.put(
+        "in_FP32", Tensor.ofFloats(s, new float[] {1.5f, -2.25f, 3.4028235e38f, 1e-45f, 0f, -0f}));
+    in.put(
+        "in_FP16",
+        Tensor.ofHalfs(
+            s, new float[] {1f / 3, 0.5f, -65504f, Float.POSITIVE_INFINITY, 2049f, 6e-8f}));
+    in.put(
+        "in_BF16",
+        Tensor.ofBf16s(s, new float[] {1f / 3, 1.00390625f, 1.01171875f, -3f, 1e30f, 0f}));
     in.put("in_INT8", Tensor.ofBytes(DataType.INT8, s, new byte[] {-128, -1, 0, 1, 127, 42}));
-    in.put("in_UINT8", Tensor.ofBytes(DataType.UINT8, s, new byte[] {0, 1, (byte) 128, (byte) 200, (byte) 255, 7}));
-    in.put("in_INT32", Tensor.ofInts(s, new int[] {Integer.MIN_VALUE, -1, 0, 1, Integer.MAX_VALUE, 123456789}));
-    in.put("in_INT64", Tensor.ofLongs(s, new long[] {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE, 1L << 53 | 1}));
+    in.put(
+        "in_UINT8",
+        Tensor.ofBytes(
+            DataType.UINT8, s, new byte[] {0, 1, (byte) 128, (byte) 200, (byte) 255, 7}));
+    in.put(
+        "in_INT32",
+        Tensor.ofInts(s, new int[] {Integer.MIN_VALUE, -1, 0, 1, Integer.MAX_VALUE, 123456789}));
+    in.put(
+        "in_INT64",
+        Tensor.ofLongs(s, new long[] {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE, 1L << 53 | 1}));
     in.put("in_BOOL", Tensor.ofBooleans(s, new boolean[] {true, false, false, true, true, false}));
     return in;
   }
@@ -101,14 +122,19 @@ abstract class RemoteRunnerContract {
       assertEquals(8, out.size());
       assertArrayEquals(in.get("in_FP32").floats(), out.get("out_FP32").floats());
       // IEEE half, nearest even: 1/3 -> 0x3555 = 0.333251953125; infinity stays infinity (finite
-      // values beyond 65504 are refused when the tensor is made); 2049 ties between 2048 and 2050 and goes to 2048 (even);
+      // values beyond 65504 are refused when the tensor is made); 2049 ties between 2048 and 2050
+      // and goes to 2048 (even);
       // 6e-8 is nearest the smallest subnormal 2^-24.
-      assertArrayEquals(new float[] {0.333251953125f, 0.5f, -65504f, Float.POSITIVE_INFINITY, 2048f, 0x1p-24f},
+      assertArrayEquals(
+          new float[] {0.333251953125f, 0.5f, -65504f, Float.POSITIVE_INFINITY, 2048f, 0x1p-24f},
           out.get("out_FP16").floats());
       assertEquals(DataType.HALF, out.get("out_FP16").dataType());
-      // bfloat16, nearest even: 1/3 -> 0x3EAB = 0.333984375; 1+2^-8 ties to 1.0; 1+3*2^-8 ties up to 1.015625;
-      // 1e30 = 1.5777218 * 2^99; 1.5777218 * 128 = 201.95 rounds to 202, so 1.578125 * 2^99 (0x714A).
-      assertArrayEquals(new float[] {0.333984375f, 1f, 1.015625f, -3f, 1.578125f * 0x1p99f, 0f},
+      // bfloat16, nearest even: 1/3 -> 0x3EAB = 0.333984375; 1+2^-8 ties to 1.0; 1+3*2^-8 ties up
+      // to 1.015625;
+      // 1e30 = 1.5777218 * 2^99; 1.5777218 * 128 = 201.95 rounds to 202, so 1.578125 * 2^99
+      // (0x714A).
+      assertArrayEquals(
+          new float[] {0.333984375f, 1f, 1.015625f, -3f, 1.578125f * 0x1p99f, 0f},
           out.get("out_BF16").floats());
       for (String t : List.of("INT8", "UINT8")) {
         assertArrayEquals(in.get("in_" + t).bytes(), out.get("out_" + t).bytes(), t);
@@ -127,15 +153,23 @@ abstract class RemoteRunnerContract {
       int calls = backend().inferCalls.get();
       Tensor ok = Tensor.ofFloats(Shape.of(1, 4), new float[4]);
       var e = assertThrows(IllegalArgumentException.class, () -> r.run(Map.of("x", ok, "z", ok)));
-      assertTrue(e.getMessage().contains("Unknown input 'z'") && e.getMessage().contains("[x]"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("Unknown input 'z'") && e.getMessage().contains("[x]"),
+          e.getMessage());
       e = assertThrows(IllegalArgumentException.class, () -> r.run(Map.of()));
       assertTrue(e.getMessage().contains("Missing input 'x'"), e.getMessage());
-      e = assertThrows(IllegalArgumentException.class,
-          () -> r.run(Map.of("x", Tensor.ofInts(Shape.of(1, 4), new int[4]))));
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> r.run(Map.of("x", Tensor.ofInts(Shape.of(1, 4), new int[4]))));
       assertTrue(e.getMessage().contains("Input 'x' needs float32; got int32"), e.getMessage());
-      e = assertThrows(IllegalArgumentException.class,
-          () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 3), new float[3]))));
-      assertTrue(e.getMessage().contains("Input 'x' needs shape [-1, 4]") && e.getMessage().contains("got [1, 3]"),
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 3), new float[3]))));
+      assertTrue(
+          e.getMessage().contains("Input 'x' needs shape [-1, 4]")
+              && e.getMessage().contains("got [1, 3]"),
           e.getMessage());
       assertEquals(calls, backend().inferCalls.get());
     }
@@ -156,11 +190,12 @@ abstract class RemoteRunnerContract {
   @Test
   void unavailableIsRetriedWithBackoffThenReported() throws Exception {
     try (Runner r = open("affine")) {
-      Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[] {1, 2, 3, 4}));
-      backend().unavailable.set(2);  // two failures, then an answer: 3 attempts suffice
+      Map<String, Tensor> in =
+          Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[] {1, 2, 3, 4}));
+      backend().unavailable.set(2); // two failures, then an answer: 3 attempts suffice
       assertEquals(9f, r.run(in).get("y").floats()[3]);
       assertEquals(0, backend().unavailable.get());
-      backend().unavailable.set(3);  // one more failure than attempts
+      backend().unavailable.set(3); // one more failure than attempts
       var e = assertThrows(KServeException.class, () -> r.run(in));
       assertEquals(KServeException.Reason.UNAVAILABLE, e.reason());
       assertTrue(e.getMessage().contains("after 3 attempt(s)"), e.getMessage());
@@ -171,8 +206,13 @@ abstract class RemoteRunnerContract {
   void slowServerTimesOut() throws Exception {
     try (Runner r = open("affine", FAST.withTimeout(Duration.ofMillis(300)))) {
       backend().delayMillis = 3000;
-      var e = assertTimeoutPreemptively(HANG, () -> assertThrows(KServeException.class,
-          () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[4])))));
+      var e =
+          assertTimeoutPreemptively(
+              HANG,
+              () ->
+                  assertThrows(
+                      KServeException.class,
+                      () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[4])))));
       assertEquals(KServeException.Reason.TIMEOUT, e.reason());
       assertTrue(e.getMessage().contains("300 ms"), e.getMessage());
     } finally {
@@ -183,18 +223,23 @@ abstract class RemoteRunnerContract {
   @Test
   void droppedConnectionsAreRetriedThenReported() throws Exception {
     try (Runner r = open("affine")) {
-      Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[] {4, 3, 2, 1}));
+      Map<String, Tensor> in =
+          Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[] {4, 3, 2, 1}));
       backend().disconnect.set(1);
       assertEquals(0L, assertTimeoutPreemptively(HANG, () -> r.run(in)).get("idx").longs()[0]);
       backend().disconnect.set(100);
-      var e = assertTimeoutPreemptively(HANG, () -> assertThrows(KServeException.class, () -> r.run(in)));
+      var e =
+          assertTimeoutPreemptively(
+              HANG, () -> assertThrows(KServeException.class, () -> r.run(in)));
       assertEquals(KServeException.Reason.UNAVAILABLE, e.reason());
     } finally {
       backend().disconnect.set(0);
     }
   }
 
-  /** What the runner says when the server sends one element's worth too little of output y [2, 4]. */
+  /**
+   * What the runner says when the server sends one element's worth too little of output y [2, 4].
+   */
   String shortOutputMessage() {
     return "output 'y' has 31 bytes; FP32 [2, 4] needs 32";
   }
@@ -205,7 +250,9 @@ abstract class RemoteRunnerContract {
       Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(Shape.of(2, 4), new float[8]));
       Map<FakeBackend.Malform, String> want = new LinkedHashMap<>();
       want.put(FakeBackend.Malform.SHORT_RAW, shortOutputMessage());
-      want.put(FakeBackend.Malform.WRONG_DTYPE, "output 'y' came back as INT32; the model's metadata says FP32");
+      want.put(
+          FakeBackend.Malform.WRONG_DTYPE,
+          "output 'y' came back as INT32; the model's metadata says FP32");
       want.put(FakeBackend.Malform.MISSING_OUTPUT, "no output 'idx'");
       want.put(FakeBackend.Malform.BAD_SHAPE, "output 'y'");
       List<String> seen = new ArrayList<>();
@@ -226,23 +273,29 @@ abstract class RemoteRunnerContract {
 
   @Test
   void oneRunnerServesManyThreads() throws Exception {
-    try (Runner r = open("affine"); ExecutorService pool = Executors.newFixedThreadPool(8)) {
+    try (Runner r = open("affine");
+        ExecutorService pool = Executors.newFixedThreadPool(8)) {
       List<Future<Boolean>> fs = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int seed = t;
-        fs.add(pool.submit(() -> {
-          Random rnd = new Random(seed);
-          for (int i = 0; i < 25; i++) {
-            float[] x = {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()};
-            float[] y = r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), x))).get("y").floats();
-            for (int c = 0; c < 4; c++) {
-              if (y[c] != 2 * x[c] + 1) {
-                return false;
-              }
-            }
-          }
-          return true;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  Random rnd = new Random(seed);
+                  for (int i = 0; i < 25; i++) {
+                    float[] x = {
+                      rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()
+                    };
+                    float[] y =
+                        r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), x))).get("y").floats();
+                    for (int c = 0; c < 4; c++) {
+                      if (y[c] != 2 * x[c] + 1) {
+                        return false;
+                      }
+                    }
+                  }
+                  return true;
+                }));
       }
       for (Future<Boolean> f : fs) {
         assertTrue(assertTimeoutPreemptively(HANG, () -> f.get()));
@@ -255,9 +308,13 @@ abstract class RemoteRunnerContract {
     // The metadata allows batch 0, the fake server refuses it: the server's message comes back as
     // an IllegalArgumentException (gRPC INVALID_ARGUMENT, HTTP 400).
     try (Runner r = open("affine")) {
-      var e = assertThrows(IllegalArgumentException.class,
-          () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(0, 4), new float[0]))));
-      assertTrue(e.getMessage().contains("refused") && e.getMessage().contains("batch size 0"), e.getMessage());
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(0, 4), new float[0]))));
+      assertTrue(
+          e.getMessage().contains("refused") && e.getMessage().contains("batch size 0"),
+          e.getMessage());
     }
   }
 
@@ -265,9 +322,11 @@ abstract class RemoteRunnerContract {
   void closedRunnerRefusesWork() throws Exception {
     Runner r = open("affine");
     r.close();
-    r.close();  // idempotent
-    var e = assertThrows(IllegalStateException.class,
-        () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[4]))));
+    r.close(); // idempotent
+    var e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[4]))));
     assertTrue(e.getMessage().contains("closed"), e.getMessage());
   }
 }

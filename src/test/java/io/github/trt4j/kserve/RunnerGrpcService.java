@@ -35,7 +35,8 @@ public final class RunnerGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
 
   private boolean known(String model, StreamObserver<?> o) {
     if (!model.equals(name)) {
-      o.onError(Status.NOT_FOUND.withDescription("unknown model '" + model + "'").asRuntimeException());
+      o.onError(
+          Status.NOT_FOUND.withDescription("unknown model '" + model + "'").asRuntimeException());
       return false;
     }
     return true;
@@ -54,9 +55,11 @@ public final class RunnerGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     if (!known(r.getName(), o)) {
       return;
     }
-    ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(name).setPlatform("trt4j");
+    ModelMetadataResponse.Builder b =
+        ModelMetadataResponse.newBuilder().setName(name).setPlatform("trt4j");
     for (TensorSpec t : runner.model().tensors()) {
-      (t.isInput() ? b.addInputsBuilder() : b.addOutputsBuilder()).setName(t.name())
+      (t.isInput() ? b.addInputsBuilder() : b.addOutputsBuilder())
+          .setName(t.name())
           .setDatatype(V2Types.name(t.dataType()))
           .addAllShape(Arrays.stream(t.shape().dims()).boxed().toList());
     }
@@ -75,9 +78,13 @@ public final class RunnerGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
       for (int i = 0; i < r.getInputsCount(); i++) {
         var t = r.getInputs(i);
         String what = "input '" + t.getName() + "'";
-        in.put(t.getName(), RawTensors.decode(what, V2Types.parse(t.getDatatype(), what),
-            Shape.of(t.getShapeList().stream().mapToLong(Long::longValue).toArray()),
-            r.getRawInputContents(i).asReadOnlyByteBuffer()));
+        in.put(
+            t.getName(),
+            RawTensors.decode(
+                what,
+                V2Types.parse(t.getDatatype(), what),
+                Shape.of(t.getShapeList().stream().mapToLong(Long::longValue).toArray()),
+                r.getRawInputContents(i).asReadOnlyByteBuffer()));
       }
       synchronized (this) {
         out = runner.run(in);
@@ -89,7 +96,9 @@ public final class RunnerGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     ModelInferResponse.Builder b = ModelInferResponse.newBuilder().setModelName(name);
     for (Map.Entry<String, Tensor> e : out.entrySet()) {
       Tensor t = e.getValue();
-      b.addOutputsBuilder().setName(e.getKey()).setDatatype(V2Types.name(t.dataType()))
+      b.addOutputsBuilder()
+          .setName(e.getKey())
+          .setDatatype(V2Types.name(t.dataType()))
           .addAllShape(Arrays.stream(t.shape().dims()).boxed().toList());
       b.addRawOutputContents(UnsafeByteOperations.unsafeWrap(RawTensors.encode(t)));
     }

@@ -29,8 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** TLS for both runners, with a self-signed certificate made by the JDK's keytool for this test. */
 class TlsTest {
 
-  static final KServeOptions FAST = KServeOptions.defaults().withTimeout(Duration.ofSeconds(10))
-      .withRetries(2, Duration.ofMillis(10), Duration.ofMillis(20));
+  static final KServeOptions FAST =
+      KServeOptions.defaults()
+          .withTimeout(Duration.ofSeconds(10))
+          .withRetries(2, Duration.ofMillis(10), Duration.ofMillis(20));
 
   @TempDir static Path dir;
   static Path caPem;
@@ -41,11 +43,39 @@ class TlsTest {
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Path store = dir.resolve("server.p12");
     caPem = dir.resolve("ca.pem");
-    run(keytool.toString(), "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "server",
-        "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-        "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "secret123");
-    run(keytool.toString(), "-exportcert", "-rfc", "-alias", "server", "-keystore", store.toString(),
-        "-storepass", "secret123", "-file", caPem.toString());
+    run(
+        keytool.toString(),
+        "-genkeypair",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-alias",
+        "server",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=dns:localhost,ip:127.0.0.1",
+        "-validity",
+        "2",
+        "-keystore",
+        store.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "secret123");
+    run(
+        keytool.toString(),
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "server",
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        "secret123",
+        "-file",
+        caPem.toString());
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(store)) {
       ks.load(in, "secret123".toCharArray());
@@ -62,22 +92,31 @@ class TlsTest {
   }
 
   static void check(Runner r) {
-    float[] y = r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[] {1, 2, 3, 4}))).get("y").floats();
+    float[] y =
+        r.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 4), new float[] {1, 2, 3, 4})))
+            .get("y")
+            .floats();
     assertArrayEquals(new float[] {3, 5, 7, 9}, y);
   }
 
   @Test
   void grpcOverTls() throws Exception {
-    Server server = Grpc.newServerBuilderForPort(0, TlsServerCredentials.newBuilder().keyManager(keys.getKeyManagers()).build())
-        .addService(new FakeGrpcServer(new FakeBackend())).build().start();
+    Server server =
+        Grpc.newServerBuilderForPort(
+                0, TlsServerCredentials.newBuilder().keyManager(keys.getKeyManagers()).build())
+            .addService(new FakeGrpcServer(new FakeBackend()))
+            .build()
+            .start();
     try {
       String uri = "grpcs://localhost:" + server.getPort() + "/affine";
       try (Runner r = Runners.open(uri, FAST.withTls(caPem))) {
         check(r);
       }
       // The JVM's default trust store does not know this certificate: the handshake fails.
-      var e = assertTimeoutPreemptively(Duration.ofSeconds(60),
-          () -> assertThrows(KServeException.class, () -> Runners.open(uri, FAST)));
+      var e =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(60),
+              () -> assertThrows(KServeException.class, () -> Runners.open(uri, FAST)));
       assertEquals(KServeException.Reason.UNAVAILABLE, e.reason());
     } finally {
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -94,10 +133,14 @@ class TlsTest {
       try (Runner r = Runners.open(uri, FAST.withTls(caPem))) {
         check(r);
       }
-      var e = assertTimeoutPreemptively(Duration.ofSeconds(60),
-          () -> assertThrows(KServeException.class, () -> Runners.open(uri, FAST)));
+      var e =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(60),
+              () -> assertThrows(KServeException.class, () -> Runners.open(uri, FAST)));
       assertEquals(KServeException.Reason.UNAVAILABLE, e.reason());
-      assertTrue(e.getMessage().contains("SSLHandshakeException") || e.getMessage().contains("PKIX"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("SSLHandshakeException") || e.getMessage().contains("PKIX"),
+          e.getMessage());
     }
   }
 }

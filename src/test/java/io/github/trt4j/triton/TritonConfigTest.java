@@ -30,11 +30,20 @@ class TritonConfigTest {
   /** A batch-dynamic image model with two profiles: batch 1..8 and 8..32. */
   static List<TensorSpec> batched() {
     return List.of(
-        in(0, "images", DataType.HALF, Shape.of(-1, 3, 224, 224),
+        in(
+            0,
+            "images",
+            DataType.HALF,
+            Shape.of(-1, 3, 224, 224),
             ShapeRange.parse("1x3x224x224/4x3x224x224/8x3x224x224"),
             ShapeRange.parse("8x3x224x224/16x3x224x224/32x3x224x224")),
-        in(1, "scale", DataType.FLOAT, Shape.of(-1, 1),
-            ShapeRange.parse("1x1/4x1/8x1"), ShapeRange.parse("8x1/16x1/32x1")),
+        in(
+            1,
+            "scale",
+            DataType.FLOAT,
+            Shape.of(-1, 1),
+            ShapeRange.parse("1x1/4x1/8x1"),
+            ShapeRange.parse("8x1/16x1/32x1")),
         out(2, "logits", DataType.FLOAT, Shape.of(-1, 1000)),
         out(3, "top", DataType.INT64, Shape.of(-1)));
   }
@@ -47,8 +56,11 @@ class TritonConfigTest {
 
   @Test
   void batchedConfigDropsTheBatchDimensionAndListsEveryProfile() throws Exception {
-    TritonOptions o = TritonOptions.named("resnet").withMaxBatchSize(32)
-        .withDynamicBatching(true, 500).withInstances(2);
+    TritonOptions o =
+        TritonOptions.named("resnet")
+            .withMaxBatchSize(32)
+            .withDynamicBatching(true, 500)
+            .withInstances(2);
     ModelConfig c = parse(TritonConfig.render(batched(), 2, o));
     assertEquals("resnet", c.getName());
     assertEquals("tensorrt_plan", c.getPlatform());
@@ -75,19 +87,21 @@ class TritonConfigTest {
 
   @Test
   void unbatchedConfigKeepsFullShapesWithDynamicDims() throws Exception {
-    List<TensorSpec> t = List.of(
-        in(0, "__eye", DataType.FLOAT, Shape.of(2, 36, 60, 1)),
-        in(1, "tokens", DataType.INT32, Shape.of(1, -1), ShapeRange.parse("1x1/1x64/1x512")),
-        out(2, "heatmaps", DataType.FLOAT, Shape.of(2, 18, 36, 60)),
-        out(3, "mask", DataType.BOOL, Shape.of(1, -1)),
-        out(4, "q", DataType.INT8, Shape.of(4)),
-        out(5, "u", DataType.UINT8, Shape.of(4)),
-        out(6, "b", DataType.BF16, Shape.of(4)));
+    List<TensorSpec> t =
+        List.of(
+            in(0, "__eye", DataType.FLOAT, Shape.of(2, 36, 60, 1)),
+            in(1, "tokens", DataType.INT32, Shape.of(1, -1), ShapeRange.parse("1x1/1x64/1x512")),
+            out(2, "heatmaps", DataType.FLOAT, Shape.of(2, 18, 36, 60)),
+            out(3, "mask", DataType.BOOL, Shape.of(1, -1)),
+            out(4, "q", DataType.INT8, Shape.of(4)),
+            out(5, "u", DataType.UINT8, Shape.of(4)),
+            out(6, "b", DataType.BF16, Shape.of(4)));
     ModelConfig c = parse(TritonConfig.render(t, 1, TritonOptions.named("gaze")));
     assertEquals(0, c.getMaxBatchSize());
     assertEquals(List.of(2L, 36L, 60L, 1L), c.getInput(0).getDimsList());
     assertEquals(List.of(1L, -1L), c.getInput(1).getDimsList());
-    assertEquals(List.of("TYPE_BOOL", "TYPE_INT8", "TYPE_UINT8", "TYPE_BF16"),
+    assertEquals(
+        List.of("TYPE_BOOL", "TYPE_INT8", "TYPE_UINT8", "TYPE_BF16"),
         c.getOutputList().subList(1, 5).stream().map(x -> x.getDataType().name()).toList());
     assertEquals("TYPE_INT32", c.getInput(1).getDataType().name());
     assertFalse(c.hasDynamicBatching());
@@ -99,17 +113,22 @@ class TritonConfigTest {
   @Test
   void oddTensorNamesSurviveTheRoundTrip() throws Exception {
     String name = "a \"quoted\" \\ name\twith tab/ünïcode";
-    List<TensorSpec> t = List.of(
-        in(0, name, DataType.FLOAT, Shape.of(3)), out(1, "y", DataType.FLOAT, Shape.of(3)));
-    assertEquals(name, parse(TritonConfig.render(t, 1, TritonOptions.named("m"))).getInput(0).getName());
+    List<TensorSpec> t =
+        List.of(in(0, name, DataType.FLOAT, Shape.of(3)), out(1, "y", DataType.FLOAT, Shape.of(3)));
+    assertEquals(
+        name, parse(TritonConfig.render(t, 1, TritonOptions.named("m"))).getInput(0).getName());
   }
 
   @Test
   void batchingNeedsADynamicFirstDimension() {
-    List<TensorSpec> t = List.of(
-        in(0, "x", DataType.FLOAT, Shape.of(4, 3)), out(1, "y", DataType.FLOAT, Shape.of(-1, 3)));
-    var e = assertThrows(UnservableModelException.class,
-        () -> TritonConfig.render(t, 1, TritonOptions.named("m").withMaxBatchSize(4)));
+    List<TensorSpec> t =
+        List.of(
+            in(0, "x", DataType.FLOAT, Shape.of(4, 3)),
+            out(1, "y", DataType.FLOAT, Shape.of(-1, 3)));
+    var e =
+        assertThrows(
+            UnservableModelException.class,
+            () -> TritonConfig.render(t, 1, TritonOptions.named("m").withMaxBatchSize(4)));
     assertEquals(1, e.reasons().size(), e.reasons().toString());
     assertTrue(e.getMessage().contains("input 'x' has shape [4, 3]"), e.getMessage());
     assertTrue(e.getMessage().contains("--max-batch-size 0"), e.getMessage());
@@ -118,31 +137,43 @@ class TritonConfigTest {
   @Test
   void batchSizesNoProfileAcceptsAreRefused() {
     // Profile 0 takes 1..8, profile 1 takes 8..32: max batch 64 leaves 33..64 unserved.
-    var e = assertThrows(UnservableModelException.class,
-        () -> TritonConfig.render(batched(), 2, TritonOptions.named("m").withMaxBatchSize(64)));
-    assertTrue(e.getMessage().contains("no optimization profile accepts batch size 33"), e.getMessage());
+    var e =
+        assertThrows(
+            UnservableModelException.class,
+            () -> TritonConfig.render(batched(), 2, TritonOptions.named("m").withMaxBatchSize(64)));
+    assertTrue(
+        e.getMessage().contains("no optimization profile accepts batch size 33"), e.getMessage());
     assertTrue(e.getMessage().contains("images [1..8, 8..32]"), e.getMessage());
     // With only profile 0 exposed, batch 9 is the first gap.
-    e = assertThrows(UnservableModelException.class,
-        () -> TritonConfig.render(batched(), 1, TritonOptions.named("m").withMaxBatchSize(16)));
+    e =
+        assertThrows(
+            UnservableModelException.class,
+            () -> TritonConfig.render(batched(), 1, TritonOptions.named("m").withMaxBatchSize(16)));
     assertTrue(e.getMessage().contains("batch size 9"), e.getMessage());
     // A profile whose smallest batch is 2 leaves batch 1 unserved.
-    List<TensorSpec> min2 = List.of(
-        in(0, "x", DataType.FLOAT, Shape.of(-1, 3), ShapeRange.parse("2x3/4x3/8x3")),
-        out(1, "y", DataType.FLOAT, Shape.of(-1, 3)));
-    e = assertThrows(UnservableModelException.class,
-        () -> TritonConfig.render(min2, 1, TritonOptions.named("m").withMaxBatchSize(8)));
+    List<TensorSpec> min2 =
+        List.of(
+            in(0, "x", DataType.FLOAT, Shape.of(-1, 3), ShapeRange.parse("2x3/4x3/8x3")),
+            out(1, "y", DataType.FLOAT, Shape.of(-1, 3)));
+    e =
+        assertThrows(
+            UnservableModelException.class,
+            () -> TritonConfig.render(min2, 1, TritonOptions.named("m").withMaxBatchSize(8)));
     assertTrue(e.getMessage().contains("batch size 1 "), e.getMessage());
   }
 
   @Test
   void everyProblemIsListedAtOnce() {
-    List<TensorSpec> t = List.of(
-        in(0, "x", DataType.FP8, Shape.of(3)),
-        new TensorSpec(1, "v", Direction.INPUT, DataType.HALF, Shape.of(8), List.of(), "CHW16", true),
-        out(2, "y", DataType.INT4, Shape.of(4)));
-    var e = assertThrows(UnservableModelException.class,
-        () -> TritonConfig.render(t, 1, TritonOptions.named("m").withDynamicBatching(true, 0)));
+    List<TensorSpec> t =
+        List.of(
+            in(0, "x", DataType.FP8, Shape.of(3)),
+            new TensorSpec(
+                1, "v", Direction.INPUT, DataType.HALF, Shape.of(8), List.of(), "CHW16", true),
+            out(2, "y", DataType.INT4, Shape.of(4)));
+    var e =
+        assertThrows(
+            UnservableModelException.class,
+            () -> TritonConfig.render(t, 1, TritonOptions.named("m").withDynamicBatching(true, 0)));
     List<String> r = e.reasons();
     assertEquals(4, r.size(), r.toString());
     assertTrue(r.get(0).startsWith("dynamic batching needs a max batch size"), r.toString());
@@ -156,6 +187,7 @@ class TritonConfigTest {
     assertThrows(IllegalArgumentException.class, () -> TritonOptions.named("../etc"));
     assertThrows(IllegalArgumentException.class, () -> TritonOptions.named(".hidden"));
     assertThrows(IllegalArgumentException.class, () -> TritonOptions.named("m").withInstances(0));
-    assertThrows(IllegalArgumentException.class, () -> TritonOptions.named("m").withMaxBatchSize(-1));
+    assertThrows(
+        IllegalArgumentException.class, () -> TritonOptions.named("m").withMaxBatchSize(-1));
   }
 }

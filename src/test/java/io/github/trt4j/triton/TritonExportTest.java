@@ -29,9 +29,12 @@ class TritonExportTest {
 
   record FakeModel(String name, List<TensorSpec> tensors) implements Model {}
 
-  static final Model MODEL = new FakeModel("m", List.of(
-      TensorSpec.of(0, "x", Direction.INPUT, DataType.FLOAT, Shape.of(2, 3)),
-      TensorSpec.of(1, "y", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 3))));
+  static final Model MODEL =
+      new FakeModel(
+          "m",
+          List.of(
+              TensorSpec.of(0, "x", Direction.INPUT, DataType.FLOAT, Shape.of(2, 3)),
+              TensorSpec.of(1, "y", Direction.OUTPUT, DataType.FLOAT, Shape.of(2, 3))));
 
   /** A TensorRT-10-shaped plan: tag, declared size, version 10.6; random body. */
   Path plan(int bytes) throws Exception {
@@ -42,9 +45,15 @@ class TritonExportTest {
     byte[] b = new byte[bytes];
     new Random(7).nextBytes(b);
     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-    b[0] = 'f'; b[1] = 't'; b[2] = 'r'; b[3] = 't';
+    b[0] = 'f';
+    b[1] = 't';
+    b[2] = 'r';
+    b[3] = 't';
     bb.putLong(16, bytes);
-    b[24] = 10; b[25] = 6; b[26] = 0; b[27] = 26;
+    b[24] = 10;
+    b[25] = 6;
+    b[26] = 0;
+    b[27] = 26;
     Path p = dir.resolve("x.engine");
     Files.write(p, b);
     return p;
@@ -68,8 +77,11 @@ class TritonExportTest {
     // The independent check: coreutils' sha256sum -c, when the machine has it.
     Path sha256sum = Path.of("/usr/bin/sha256sum");
     if (Files.isExecutable(sha256sum)) {
-      Process p = new ProcessBuilder(sha256sum.toString(), "-c", "model.plan.sha256")
-          .directory(r.plan().getParent().toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(sha256sum.toString(), "-c", "model.plan.sha256")
+              .directory(r.plan().getParent().toFile())
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes());
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
       assertEquals(0, p.exitValue(), out);
@@ -82,7 +94,8 @@ class TritonExportTest {
   void reExportReplacesThePlan() throws Exception {
     Path repo = dir.resolve("repo");
     TritonExport.export(MODEL, 1, plan(1000), repo, TritonOptions.named("net"));
-    TritonExport.Result r = TritonExport.export(MODEL, 1, plan(2000), repo, TritonOptions.named("net"));
+    TritonExport.Result r =
+        TritonExport.export(MODEL, 1, plan(2000), repo, TritonOptions.named("net"));
     assertEquals(2000, Files.size(r.plan()));
   }
 
@@ -90,13 +103,18 @@ class TritonExportTest {
   void refusesBeforeWritingAnything() throws Exception {
     Path plan = plan(1000);
     Path repo = dir.resolve("repo");
-    assertThrows(UnservableModelException.class, () -> TritonExport.export(
-        MODEL, 1, plan, repo, TritonOptions.named("net").withMaxBatchSize(4)));
+    assertThrows(
+        UnservableModelException.class,
+        () ->
+            TritonExport.export(
+                MODEL, 1, plan, repo, TritonOptions.named("net").withMaxBatchSize(4)));
     assertFalse(Files.exists(repo));
     Path notAPlan = dir.resolve("model.onnx");
     Files.write(notAPlan, new byte[100]);
-    var e = assertThrows(EngineLoadException.class, () -> TritonExport.export(
-        MODEL, 1, notAPlan, repo, TritonOptions.named("net")));
+    var e =
+        assertThrows(
+            EngineLoadException.class,
+            () -> TritonExport.export(MODEL, 1, notAPlan, repo, TritonOptions.named("net")));
     assertTrue(e.getMessage().contains("model.onnx"), e.getMessage());
     assertFalse(Files.exists(repo));
   }

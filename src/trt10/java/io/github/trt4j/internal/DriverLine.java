@@ -7,5 +7,6 @@ final class DriverLine {
 
   /** As {@code cuDriverGetVersion} reports it. */
   static final int MINIMUM = 12000;
+
   static final String NAME = "a driver for CUDA 12 or newer (r525+)";
 }

@@ -9,8 +9,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The CUDA driver API ({@code libcuda.so.1}, part of the NVIDIA driver) through FFM downcalls:
- * the only CUDA trt4j calls. Every function returns the {@code CUresult} status (0 on success) and
+ * The CUDA driver API ({@code libcuda.so.1}, part of the NVIDIA driver) through FFM downcalls: the
+ * only CUDA trt4j calls. Every function returns the {@code CUresult} status (0 on success) and
  * writes results into caller-given segments, so the hot-path calls (copies, enqueue-side events,
  * context switches) allocate nothing. Handles ({@code CUcontext}, {@code CUstream}, {@code
  * CUevent}, {@code CUgraph}, {@code CUgraphExec}) and device pointers are plain {@code long}s,
@@ -32,6 +32,7 @@ public final class Driver {
   public static final int ERROR_INVALID_DEVICE = 101;
   public static final int ERROR_INSUFFICIENT_DRIVER = 35;
   public static final int ERROR_NOT_READY = 600;
+
   /** Not a driver status: libcuda.so.1 could not be loaded (see {@link #unavailable()}). */
   public static final int NOT_LOADED = -1;
 
@@ -126,7 +127,9 @@ public final class Driver {
 
   // ---- contexts ------------------------------------------------------------------------------
 
-  /** Retains device {@code device}'s primary context (the one the CUDA runtime uses) into out[0]. */
+  /**
+   * Retains device {@code device}'s primary context (the one the CUDA runtime uses) into out[0].
+   */
   public static int primaryContextRetain(int device, long[] out) {
     if (Api.FAILURE != null) {
       return NOT_LOADED;
@@ -221,8 +224,7 @@ public final class Driver {
 
   public static int copyHtoDAsync(long dst, long src, long bytes, long stream) {
     try {
-      return (int) Api.cuMemcpyHtoDAsync.invokeExact(
-          dst, (src), bytes, (stream));
+      return (int) Api.cuMemcpyHtoDAsync.invokeExact(dst, (src), bytes, (stream));
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -230,8 +232,7 @@ public final class Driver {
 
   public static int copyDtoHAsync(long dst, long src, long bytes, long stream) {
     try {
-      return (int) Api.cuMemcpyDtoHAsync.invokeExact(
-          (dst), src, bytes, (stream));
+      return (int) Api.cuMemcpyDtoHAsync.invokeExact((dst), src, bytes, (stream));
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -305,8 +306,7 @@ public final class Driver {
 
   public static int eventRecord(long event, long stream) {
     try {
-      return (int) Api.cuEventRecord.invokeExact(
-          (event), (stream));
+      return (int) Api.cuEventRecord.invokeExact((event), (stream));
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -332,8 +332,7 @@ public final class Driver {
   /** Milliseconds between two completed timing events into {@code scratch} (4 bytes). */
   public static int eventElapsed(long from, long to, MemorySegment scratch, float[] out) {
     try {
-      int st = (int) Api.cuEventElapsedTime.invokeExact(
-          scratch, (from), (to));
+      int st = (int) Api.cuEventElapsedTime.invokeExact(scratch, (from), (to));
       out[0] = scratch.get(ValueLayout.JAVA_FLOAT, 0);
       return st;
     } catch (Throwable t) {
@@ -392,8 +391,7 @@ public final class Driver {
 
   public static int graphLaunch(long exec, long stream) {
     try {
-      return (int) Api.cuGraphLaunch.invokeExact(
-          (exec), (stream));
+      return (int) Api.cuGraphLaunch.invokeExact((exec), (stream));
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -419,9 +417,10 @@ public final class Driver {
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment p = a.allocate(ValueLayout.ADDRESS);
-      int st = name
-          ? (int) Api.cuGetErrorName.invokeExact(status, p)
-          : (int) Api.cuGetErrorString.invokeExact(status, p);
+      int st =
+          name
+              ? (int) Api.cuGetErrorName.invokeExact(status, p)
+              : (int) Api.cuGetErrorString.invokeExact(status, p);
       MemorySegment s = p.get(ValueLayout.ADDRESS, 0);
       if (st != SUCCESS || s.address() == 0) {
         return null;
@@ -484,11 +483,16 @@ public final class Driver {
       String failure = null;
       Binder b = null;
       try {
-        b = new Binder(SymbolLookup.libraryLookup(System.getProperty("trt4j.cuda.driver", LIBRARY),
-            Arena.global()));
+        b =
+            new Binder(
+                SymbolLookup.libraryLookup(
+                    System.getProperty("trt4j.cuda.driver", LIBRARY), Arena.global()));
       } catch (RuntimeException e) {
-        failure = LIBRARY + " (the NVIDIA driver's CUDA library) was not found by the dynamic"
-            + " loader: " + e.getMessage();
+        failure =
+            LIBRARY
+                + " (the NVIDIA driver's CUDA library) was not found by the dynamic"
+                + " loader: "
+                + e.getMessage();
       }
       var I = ValueLayout.JAVA_INT;
       var J = ValueLayout.JAVA_LONG;
@@ -530,7 +534,8 @@ public final class Driver {
       cuEventSynchronize = x.bind("cuEventSynchronize", FunctionDescriptor.of(I, J));
       cuEventQuery = x.bind("cuEventQuery", FunctionDescriptor.of(I, J));
       cuEventElapsedTime =
-          x.bindFirst(FunctionDescriptor.of(I, P, J, J), "cuEventElapsedTime", "cuEventElapsedTime_v2");
+          x.bindFirst(
+              FunctionDescriptor.of(I, P, J, J), "cuEventElapsedTime", "cuEventElapsedTime_v2");
       cuStreamBeginCapture = x.bind("cuStreamBeginCapture_v2", FunctionDescriptor.of(I, J, I));
       cuStreamEndCapture = x.bind("cuStreamEndCapture", FunctionDescriptor.of(I, J, P));
       cuGraphInstantiate = x.bind("cuGraphInstantiateWithFlags", FunctionDescriptor.of(I, P, J, J));

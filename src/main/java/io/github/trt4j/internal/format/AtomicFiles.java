@@ -43,10 +43,12 @@ public final class AtomicFiles {
     }
     // Same directory: a rename within one file system is atomic; a dot name keeps it out of globs.
     // CREATE_NEW (not createTempFile, which makes it 0600) so the file gets the umask's mode.
-    Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+    Path tmp =
+        dir.resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
     boolean done = false;
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try (FileChannel ch =
+              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
           OutputStream out = Channels.newOutputStream(ch)) {
         writer.write(out);
         out.flush();

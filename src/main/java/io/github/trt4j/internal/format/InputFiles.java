@@ -22,8 +22,8 @@ public final class InputFiles {
   /**
    * Whether anything is at {@code file}, a dangling or looping symbolic link included.
    *
-   * @throws IOException naming the file when even that cannot be found out (e.g. permission
-   *     denied on its directory)
+   * @throws IOException naming the file when even that cannot be found out (e.g. permission denied
+   *     on its directory)
    */
   public static boolean present(Path file, String what) throws IOException {
     try {
@@ -50,8 +50,13 @@ public final class InputFiles {
     try {
       a = Files.readAttributes(file, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
-      throw new IOException("Cannot read " + what + " file " + file
-          + ": it is a dangling symbolic link (its target does not exist)", e);
+      throw new IOException(
+          "Cannot read "
+              + what
+              + " file "
+              + file
+              + ": it is a dangling symbolic link (its target does not exist)",
+          e);
     } catch (IOException e) {
       throw new IOException("Cannot read " + what + " file " + file + ": " + reason(e), e);
     }

@@ -17,9 +17,9 @@ import java.util.TreeSet;
 
 /**
  * The preamble and header of an NPY file, read as NumPy's {@code numpy.lib.format} reads them:
- * magic, version (1.0, 2.0 or 3.0 only), a little-endian header length (16 bits in version 1,
- * 32 bits unsigned in 2 and 3), the header (Latin-1, or UTF-8 in version 3) parsed as a Python
- * dict literal with exactly the keys {@code descr}, {@code fortran_order} and {@code shape}.
+ * magic, version (1.0, 2.0 or 3.0 only), a little-endian header length (16 bits in version 1, 32
+ * bits unsigned in 2 and 3), the header (Latin-1, or UTF-8 in version 3) parsed as a Python dict
+ * literal with exactly the keys {@code descr}, {@code fortran_order} and {@code shape}.
  *
  * @param type the element type
  * @param bigEndian whether the data is stored big-endian ({@code >} in a multi-byte descr)
@@ -29,7 +29,12 @@ import java.util.TreeSet;
  * @param dataOffset where the data starts, in bytes from the start of the file
  */
 public record NpyHeader(
-    DataType type, boolean bigEndian, boolean fortranOrder, long[] dims, String descr, long dataOffset) {
+    DataType type,
+    boolean bigEndian,
+    boolean fortranOrder,
+    long[] dims,
+    String descr,
+    long dataOffset) {
 
   /** NumPy's default {@code max_header_size}: longer headers are refused before parsing. */
   public static final int MAX_HEADER_CHARS = 10_000;
@@ -52,7 +57,8 @@ public record NpyHeader(
     byte[] magic = new byte[8];
     int got = in.readNBytes(magic, 0, 8);
     if (got < 6) {
-      throw new IOException(source + ": not an NPY file (" + got + " bytes, shorter than its magic)");
+      throw new IOException(
+          source + ": not an NPY file (" + got + " bytes, shorter than its magic)");
     }
     for (int i = 0; i < MAGIC.length; i++) {
       if (magic[i] != MAGIC[i]) {
@@ -65,31 +71,43 @@ public record NpyHeader(
     int major = Byte.toUnsignedInt(magic[6]);
     int minor = Byte.toUnsignedInt(magic[7]);
     if (major < 1 || major > 3 || minor != 0) {
-      throw new IOException(source + ": NPY format version " + major + "." + minor
-          + " is not one of 1.0, 2.0 and 3.0");
+      throw new IOException(
+          source
+              + ": NPY format version "
+              + major
+              + "."
+              + minor
+              + " is not one of 1.0, 2.0 and 3.0");
     }
     long length;
     try {
-      length = major == 1
-          ? Short.toUnsignedInt(Short.reverseBytes(in.readShort()))
-          : Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
+      length =
+          major == 1
+              ? Short.toUnsignedInt(Short.reverseBytes(in.readShort()))
+              : Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
     } catch (EOFException e) {
       throw new IOException(source + ": truncated NPY preamble (no header length)");
     }
     // Latin-1 is one byte per character, UTF-8 at most four: refuse before allocating.
     long maxBytes = major == 3 ? 4L * MAX_HEADER_CHARS : MAX_HEADER_CHARS;
     if (length > maxBytes) {
-      throw new IOException(source + ": NPY header of " + length + " bytes is longer than the "
-          + MAX_HEADER_CHARS + " characters NumPy reads by default");
+      throw new IOException(
+          source
+              + ": NPY header of "
+              + length
+              + " bytes is longer than the "
+              + MAX_HEADER_CHARS
+              + " characters NumPy reads by default");
     }
     byte[] raw = in.readNBytes((int) length);
     if (raw.length < length) {
-      throw new IOException(source + ": truncated NPY header (" + raw.length + " of " + length
-          + " bytes)");
+      throw new IOException(
+          source + ": truncated NPY header (" + raw.length + " of " + length + " bytes)");
     }
     String text = decode(raw, major, source);
     if (text.codePointCount(0, text.length()) > MAX_HEADER_CHARS) {
-      throw new IOException(source + ": NPY header longer than " + MAX_HEADER_CHARS + " characters");
+      throw new IOException(
+          source + ": NPY header longer than " + MAX_HEADER_CHARS + " characters");
     }
     long offset = (major == 1 ? 10 : 12) + length;
     return parse(text, major, source, offset);
@@ -100,23 +118,30 @@ public record NpyHeader(
       return new String(raw, StandardCharsets.ISO_8859_1);
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(raw)).toString();
+          .decode(ByteBuffer.wrap(raw))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new IOException(source + ": NPY version 3 header is not valid UTF-8");
     }
   }
 
-  static NpyHeader parse(String text, int major, String source, long dataOffset) throws IOException {
+  static NpyHeader parse(String text, int major, String source, long dataOffset)
+      throws IOException {
     Object v;
     try {
       v = PyLiteral.parse(text, major < 3);
     } catch (PyLiteral.SyntaxError | RuntimeException e) {
       // A RuntimeException here would be a parser bug; the caller still gets the file's name.
-      throw new IOException(source + ": NPY header is not a Python literal ("
-          + clip(e.getMessage(), 300) + "): " + abbreviate(text));
+      throw new IOException(
+          source
+              + ": NPY header is not a Python literal ("
+              + clip(e.getMessage(), 300)
+              + "): "
+              + abbreviate(text));
     }
     if (!(v instanceof Map<?, ?> m)) {
       throw new IOException(source + ": NPY header is not a dict: " + abbreviate(text));
@@ -133,19 +158,32 @@ public record NpyHeader(
       missing.removeAll(keys);
       Set<String> extra = new TreeSet<>(keys);
       extra.removeAll(KEYS);
-      throw new IOException(source + ": NPY header keys are " + keys + "; NumPy needs exactly"
-          + " [descr, fortran_order, shape]" + (missing.isEmpty() ? "" : " (missing " + missing + ")")
-          + (extra.isEmpty() ? "" : " (unknown " + extra + ")"));
+      throw new IOException(
+          source
+              + ": NPY header keys are "
+              + keys
+              + "; NumPy needs exactly"
+              + " [descr, fortran_order, shape]"
+              + (missing.isEmpty() ? "" : " (missing " + missing + ")")
+              + (extra.isEmpty() ? "" : " (unknown " + extra + ")"));
     }
     if (!(m.get("fortran_order") instanceof Boolean fortran)) {
-      throw new IOException(source + ": NPY 'fortran_order' is "
-          + repr(m.get("fortran_order")) + ", not True or False");
+      throw new IOException(
+          source
+              + ": NPY 'fortran_order' is "
+              + repr(m.get("fortran_order"))
+              + ", not True or False");
     }
     long[] dims = shape(m.get("shape"), source);
     Object d = m.get("descr");
     if (!(d instanceof String descr)) {
-      throw new IOException(source + ": NPY descr " + repr(d) + " is not supported"
-          + " (structured or non-string dtypes); trt4j reads " + SUPPORTED);
+      throw new IOException(
+          source
+              + ": NPY descr "
+              + repr(d)
+              + " is not supported"
+              + " (structured or non-string dtypes); trt4j reads "
+              + SUPPORTED);
     }
     return new NpyHeader(typeOf(descr, source), bigEndian(descr), fortran, dims, descr, dataOffset);
   }
@@ -160,37 +198,49 @@ public record NpyHeader(
       Object o = items.get(i);
       // Booleans are ints to Python; a shape of True is a damaged header, not a length of 1.
       if (!(o instanceof BigInteger b)) {
-        throw new IOException(source + ": NPY 'shape' " + repr(s)
-            + " holds " + repr(o) + ", not an integer");
+        throw new IOException(
+            source + ": NPY 'shape' " + repr(s) + " holds " + repr(o) + ", not an integer");
       }
       if (b.signum() < 0 || b.bitLength() > 63) {
-        throw new IOException(source + ": NPY 'shape' " + repr(s)
-            + " has dimension " + clip(b.toString(), 40) + (b.signum() < 0 ? " (negative)" : " (too large)"));
+        throw new IOException(
+            source
+                + ": NPY 'shape' "
+                + repr(s)
+                + " has dimension "
+                + clip(b.toString(), 40)
+                + (b.signum() < 0 ? " (negative)" : " (too large)"));
       }
       dims[i] = b.longValue();
     }
     return dims;
   }
 
-  static final String SUPPORTED = "float32 (f4), float16 (f2), int8 (i1), uint8 (u1), int32 (i4),"
-      + " int64 (i8) and bool (b1), either byte order";
+  static final String SUPPORTED =
+      "float32 (f4), float16 (f2), int8 (i1), uint8 (u1), int32 (i4),"
+          + " int64 (i8) and bool (b1), either byte order";
 
   /** The trt4j type of a NumPy descr such as {@code <f4}, {@code |b1} or {@code >i8}. */
   public static DataType typeOf(String descr, String source) throws IOException {
-    String d = descr.length() >= 2 && "<>|=".indexOf(descr.charAt(0)) >= 0 ? descr.substring(1) : descr;
-    DataType t = switch (d) {
-      case "f4" -> DataType.FLOAT;
-      case "f2" -> DataType.HALF;
-      case "i4" -> DataType.INT32;
-      case "i8" -> DataType.INT64;
-      case "i1" -> DataType.INT8;
-      case "u1" -> DataType.UINT8;
-      case "b1", "?" -> DataType.BOOL;
-      default -> null;
-    };
+    String d =
+        descr.length() >= 2 && "<>|=".indexOf(descr.charAt(0)) >= 0 ? descr.substring(1) : descr;
+    DataType t =
+        switch (d) {
+          case "f4" -> DataType.FLOAT;
+          case "f2" -> DataType.HALF;
+          case "i4" -> DataType.INT32;
+          case "i8" -> DataType.INT64;
+          case "i1" -> DataType.INT8;
+          case "u1" -> DataType.UINT8;
+          case "b1", "?" -> DataType.BOOL;
+          default -> null;
+        };
     if (t == null) {
-      throw new IOException(source + ": NPY type '" + clip(descr, 40) + "' is not supported; trt4j reads "
-          + SUPPORTED);
+      throw new IOException(
+          source
+              + ": NPY type '"
+              + clip(descr, 40)
+              + "' is not supported; trt4j reads "
+              + SUPPORTED);
     }
     return t;
   }
@@ -205,7 +255,9 @@ public record NpyHeader(
   }
 
   private static String clip(String s, int max) {
-    return s == null || s.length() <= max ? s : s.substring(0, max) + "… (" + s.length() + " characters)";
+    return s == null || s.length() <= max
+        ? s
+        : s.substring(0, max) + "… (" + s.length() + " characters)";
   }
 
   private static String abbreviate(String text) {

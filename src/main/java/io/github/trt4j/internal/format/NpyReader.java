@@ -15,9 +15,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Reads one NPY array: the header, then the data decoded straight from the stream into the
- * tensor's own array, in 64 KiB pieces. Heap used per array is the tensor itself (for float16, its
- * float array: twice the file's bytes) and one piece; Fortran-order data is placed at its row-major
+ * Reads one NPY array: the header, then the data decoded straight from the stream into the tensor's
+ * own array, in 64 KiB pieces. Heap used per array is the tensor itself (for float16, its float
+ * array: twice the file's bytes) and one piece; Fortran-order data is placed at its row-major
  * position as it is read, so it needs no second copy either. When the stream's length is unknown,
  * data beyond 16 MiB is gathered as it arrives before the tensor is allocated, so a header claiming
  * gigabytes cannot make this allocate more than what is there.
@@ -26,6 +26,7 @@ public final class NpyReader {
 
   /** Java arrays hold at most about 2^31 elements. */
   private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
   private static final int PIECE = 64 * 1024;
   private static final long UNKNOWN_LENGTH_DIRECT = 16L << 20;
 
@@ -46,15 +47,27 @@ public final class NpyReader {
     long bytes = count * type.byteSize();
     String what = "header says " + shapeText(dims) + " " + h.descr() + " (" + bytes + " bytes)";
     if (size >= 0 && size - h.dataOffset() < bytes) {
-      throw new IOException(source + ": truncated: " + what + ", the file has "
-          + Math.max(0, size - h.dataOffset()) + " bytes of data");
+      throw new IOException(
+          source
+              + ": truncated: "
+              + what
+              + ", the file has "
+              + Math.max(0, size - h.dataOffset())
+              + " bytes of data");
     }
     if (bytes > MAX_ELEMENTS) {
       throw new IOException(source + ": " + what + ": more bytes than a Java array holds");
     }
     if (dims.length > Shape.MAX_RANK) {
-      throw new IOException(source + ": " + what + ": rank " + dims.length
-          + ", trt4j tensors have at most " + Shape.MAX_RANK + " dimensions");
+      throw new IOException(
+          source
+              + ": "
+              + what
+              + ": rank "
+              + dims.length
+              + ", trt4j tensors have at most "
+              + Shape.MAX_RANK
+              + " dimensions");
     }
     InputStream data = in;
     if (size < 0 && bytes > UNKNOWN_LENGTH_DIRECT) {
@@ -62,8 +75,11 @@ public final class NpyReader {
     }
     Tensor t = decode(data, h, (int) count, source, what);
     if (in.read() != -1) {
-      throw new IOException(source + ": data continues after the array (" + what
-          + "); the file is damaged or not one NPY array");
+      throw new IOException(
+          source
+              + ": data continues after the array ("
+              + what
+              + "); the file is damaged or not one NPY array");
     }
     return t;
   }
@@ -90,24 +106,32 @@ public final class NpyReader {
     int size = type.byteSize();
     long[] dims = h.dims();
     Shape shape = new Shape(dims);
-    Object array = switch (type) {
-      case FLOAT, HALF -> new float[n];
-      case INT32 -> new int[n];
-      case INT64 -> new long[n];
-      case INT8, UINT8 -> new byte[n];
-      case BOOL -> new boolean[n];
-      default -> throw new IOException(source + ": NPY type " + type + " is not read");
-    };
+    Object array =
+        switch (type) {
+          case FLOAT, HALF -> new float[n];
+          case INT32 -> new int[n];
+          case INT64 -> new long[n];
+          case INT8, UINT8 -> new byte[n];
+          case BOOL -> new boolean[n];
+          default -> throw new IOException(source + ": NPY type " + type + " is not read");
+        };
     FortranCursor fortran = h.fortranOrder() && dims.length > 1 ? new FortranCursor(dims) : null;
     byte[] piece = new byte[(int) Math.min(PIECE, Math.max(8, (long) n * size))];
-    ByteBuffer b = ByteBuffer.wrap(piece).order(h.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.wrap(piece)
+            .order(h.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     int done = 0;
     while (done < n) {
       int m = (int) Math.min(n - done, piece.length / size);
       int got = in.readNBytes(piece, 0, m * size);
       if (got < m * size) {
-        throw new IOException(source + ": truncated: " + what + ", got "
-            + ((long) done * size + got) + " bytes of data");
+        throw new IOException(
+            source
+                + ": truncated: "
+                + what
+                + ", got "
+                + ((long) done * size + got)
+                + " bytes of data");
       }
       if (fortran == null) {
         switch (type) {
@@ -199,8 +223,13 @@ public final class NpyReader {
         continue;
       }
       if (n > Long.MAX_VALUE / d / 8) {
-        throw new IOException(source + ": NPY shape " + shapeText(dims) + " of " + h.descr()
-            + " is too large to exist");
+        throw new IOException(
+            source
+                + ": NPY shape "
+                + shapeText(dims)
+                + " of "
+                + h.descr()
+                + " is too large to exist");
       }
       n *= d;
     }

@@ -17,11 +17,11 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * Reads an NPZ archive through its ZIP central directory ({@link ZipFile}), never by scanning
- * local headers as a stream does: a truncated archive has no central directory and is refused,
- * instead of yielding the arrays before the cut. Each entry's inflated bytes are counted against
- * the limits as they arrive (a declared size can lie) and checked against the recorded CRC-32,
- * which {@link ZipFile} itself does not check.
+ * Reads an NPZ archive through its ZIP central directory ({@link ZipFile}), never by scanning local
+ * headers as a stream does: a truncated archive has no central directory and is refused, instead of
+ * yielding the arrays before the cut. Each entry's inflated bytes are counted against the limits as
+ * they arrive (a declared size can lie) and checked against the recorded CRC-32, which {@link
+ * ZipFile} itself does not check.
  */
 public final class NpzArchive {
 
@@ -32,15 +32,26 @@ public final class NpzArchive {
     String current = null;
     try (ZipFile zip = new ZipFile(file.toFile())) {
       if (zip.size() > limits.maxEntries()) {
-        throw new IOException(file + ": " + zip.size() + " entries, more than the limit of "
-            + limits.maxEntries() + " (NpzLimits.maxEntries)");
+        throw new IOException(
+            file
+                + ": "
+                + zip.size()
+                + " entries, more than the limit of "
+                + limits.maxEntries()
+                + " (NpzLimits.maxEntries)");
       }
       List<String> checked = ZipDirectory.check(file);
       List<String> listed = zip.stream().map(ZipEntry::getName).toList();
       if (!checked.equals(listed)) {
-        throw new IOException(file + ": not a readable NPZ (zip) archive: its central directory"
-            + " reads as " + clip(checked) + " one way and " + clip(listed) + " another; the"
-            + " archive is damaged or built to show different readers different entries");
+        throw new IOException(
+            file
+                + ": not a readable NPZ (zip) archive: its central directory"
+                + " reads as "
+                + clip(checked)
+                + " one way and "
+                + clip(listed)
+                + " another; the"
+                + " archive is damaged or built to show different readers different entries");
       }
       long total = 0;
       Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -49,34 +60,49 @@ public final class NpzArchive {
         current = e.getName();
         String source = file + "[" + current + "]";
         if (!current.endsWith(".npy") || e.isDirectory()) {
-          throw new IOException(source + ": not an .npy entry; an NPZ archive holds only NPY arrays");
+          throw new IOException(
+              source + ": not an .npy entry; an NPZ archive holds only NPY arrays");
         }
         String name = current.substring(0, current.length() - 4);
         if (out.containsKey(name)) {
-          throw new IOException(source + ": the archive holds '" + current
-              + "' more than once (which one is meant is ambiguous)");
+          throw new IOException(
+              source
+                  + ": the archive holds '"
+                  + current
+                  + "' more than once (which one is meant is ambiguous)");
         }
         long room = Math.min(limits.maxEntryBytes(), limits.maxTotalBytes() - total);
         if (e.getSize() > room) {
-          throw new IOException(source + ": " + e.getSize() + " bytes uncompressed; " + limitText(limits, total));
+          throw new IOException(
+              source + ": " + e.getSize() + " bytes uncompressed; " + limitText(limits, total));
         }
-        CountingInput counted = new CountingInput(zip.getInputStream(e), room, source, limits, total);
+        CountingInput counted =
+            new CountingInput(zip.getInputStream(e), room, source, limits, total);
         CheckedInputStream crc = new CheckedInputStream(counted, new CRC32());
         out.put(name, NpyReader.read(crc, source, e.getSize()));
         if (e.getCrc() != -1 && crc.getChecksum().getValue() != e.getCrc()) {
-          throw new IOException(source + ": CRC-32 mismatch (the archive records "
-              + Long.toHexString(e.getCrc()) + ", the data has "
-              + Long.toHexString(crc.getChecksum().getValue()) + "): the archive is damaged");
+          throw new IOException(
+              source
+                  + ": CRC-32 mismatch (the archive records "
+                  + Long.toHexString(e.getCrc())
+                  + ", the data has "
+                  + Long.toHexString(crc.getChecksum().getValue())
+                  + "): the archive is damaged");
         }
         if (e.getSize() >= 0 && counted.count != e.getSize()) {
-          throw new IOException(source + ": " + counted.count + " bytes inflated, the archive records "
-              + e.getSize() + ": the archive is damaged");
+          throw new IOException(
+              source
+                  + ": "
+                  + counted.count
+                  + " bytes inflated, the archive records "
+                  + e.getSize()
+                  + ": the archive is damaged");
         }
         total += counted.count;
       }
     } catch (ZipException z) {
-      throw new IOException(where(file, current) + ": not a readable NPZ (zip) archive: "
-          + z.getMessage(), z);
+      throw new IOException(
+          where(file, current) + ": not a readable NPZ (zip) archive: " + z.getMessage(), z);
     } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException r) {
       // java.util.zip reports some malformed headers (bad name encodings, bad extra fields) so.
       throw new IOException(where(file, current) + ": not a readable NPZ (zip) archive: " + r, r);
@@ -100,8 +126,13 @@ public final class NpzArchive {
   }
 
   private static String limitText(NpzLimits limits, long total) {
-    return "the limits are " + limits.maxEntryBytes() + " bytes per entry and "
-        + limits.maxTotalBytes() + " in all (" + total + " read so far); raise them with NpzLimits"
+    return "the limits are "
+        + limits.maxEntryBytes()
+        + " bytes per entry and "
+        + limits.maxTotalBytes()
+        + " in all ("
+        + total
+        + " read so far); raise them with NpzLimits"
         + " if this archive is trusted";
   }
 
@@ -142,8 +173,8 @@ public final class NpzArchive {
     private void add(long n) throws IOException {
       count += n;
       if (count > room) {
-        throw new IOException(source + ": inflates past " + room + " bytes; "
-            + limitText(limits, before));
+        throw new IOException(
+            source + ": inflates past " + room + " bytes; " + limitText(limits, before));
       }
     }
   }

@@ -7,15 +7,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A parser for the Python literals an NPY header is made of, so that the header is read as the
- * dict NumPy's {@code ast.literal_eval} reads, not by pattern matching: strings in either quote
- * style (with escapes and implicit concatenation), integers (decimal, hex, octal, binary,
- * underscores), floats, {@code True}/{@code False}/{@code None}, tuples, lists and dicts, with
- * comments and any whitespace between tokens.
+ * A parser for the Python literals an NPY header is made of, so that the header is read as the dict
+ * NumPy's {@code ast.literal_eval} reads, not by pattern matching: strings in either quote style
+ * (with escapes and implicit concatenation), integers (decimal, hex, octal, binary, underscores),
+ * floats, {@code True}/{@code False}/{@code None}, tuples, lists and dicts, with comments and any
+ * whitespace between tokens.
  *
  * <p>Unlike Python it refuses a dict with a repeated key (Python keeps the last silently, which
- * would let two readers see two different arrays). Bytes, complex numbers, sets and anything
- * nested deeper than {@link #MAX_DEPTH} are refused too.
+ * would let two readers see two different arrays). Bytes, complex numbers, sets and anything nested
+ * deeper than {@link #MAX_DEPTH} are refused too.
  */
 public final class PyLiteral {
 
@@ -23,7 +23,9 @@ public final class PyLiteral {
   public record Tuple(List<Object> items) {}
 
   /** Python's {@code None}. */
-  public enum None { NONE }
+  public enum None {
+    NONE
+  }
 
   /** Why a text is not a literal this parser reads; {@link #getMessage()} says where. */
   public static final class SyntaxError extends Exception {
@@ -99,15 +101,18 @@ public final class PyLiteral {
       do {
         b.append(string());
         skipSpace();
-      } while (pos < s.length() && (s.charAt(pos) == '\'' || s.charAt(pos) == '"' || isStringPrefix()));
+      } while (pos < s.length()
+          && (s.charAt(pos) == '\'' || s.charAt(pos) == '"' || isStringPrefix()));
       return b.toString();
     }
-    if (Character.isDigit(c) || (c == '.' && pos + 1 < s.length() && Character.isDigit(s.charAt(pos + 1)))) {
+    if (Character.isDigit(c)
+        || (c == '.' && pos + 1 < s.length() && Character.isDigit(s.charAt(pos + 1)))) {
       return number();
     }
     if (Character.isLetter(c) || c == '_') {
       int start = pos;
-      while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_')) {
+      while (pos < s.length()
+          && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_')) {
         pos++;
       }
       String name = s.substring(start, pos);
@@ -166,7 +171,8 @@ public final class PyLiteral {
       Object key = value();
       skipSpace();
       if (!peek(':')) {
-        throw error("expected ':' after a dict key, found " + describeHere() + " (sets are not read)");
+        throw error(
+            "expected ':' after a dict key, found " + describeHere() + " (sets are not read)");
       }
       pos++;
       Object v = value();
@@ -174,7 +180,10 @@ public final class PyLiteral {
         throw error("unhashable dict key at offset " + keyAt);
       }
       if (m.containsKey(key)) {
-        throw error("the key " + abbreviate(repr(key)) + " appears twice (NumPy would silently keep the last)");
+        throw error(
+            "the key "
+                + abbreviate(repr(key))
+                + " appears twice (NumPy would silently keep the last)");
       }
       m.put(key, v);
       skipSpace();
@@ -195,9 +204,13 @@ public final class PyLiteral {
     while (i < s.length() && i - pos < 2 && "uUrR".indexOf(s.charAt(i)) >= 0) {
       i++;
     }
-    return i > pos && i < s.length() && (s.charAt(i) == '\'' || s.charAt(i) == '"')
-        && !s.substring(pos, i).equalsIgnoreCase("ur") && !s.substring(pos, i).equalsIgnoreCase("ru")
-        && !(i - pos == 2 && Character.toLowerCase(s.charAt(pos)) == Character.toLowerCase(s.charAt(pos + 1)));
+    return i > pos
+        && i < s.length()
+        && (s.charAt(i) == '\'' || s.charAt(i) == '"')
+        && !s.substring(pos, i).equalsIgnoreCase("ur")
+        && !s.substring(pos, i).equalsIgnoreCase("ru")
+        && !(i - pos == 2
+            && Character.toLowerCase(s.charAt(pos)) == Character.toLowerCase(s.charAt(pos + 1)));
   }
 
   private String string() throws SyntaxError {
@@ -236,7 +249,7 @@ public final class PyLiteral {
         continue;
       }
       switch (e) {
-        case '\n' -> { }
+        case '\n' -> {}
         case '\\', '\'', '"' -> b.append(e);
         case 'n' -> b.append('\n');
         case 't' -> b.append('\t');
@@ -250,7 +263,9 @@ public final class PyLiteral {
         case 'U' -> b.appendCodePoint(codePoint(hex(8)));
         case '0', '1', '2', '3', '4', '5', '6', '7' -> {
           int v = e - '0';
-          for (int k = 0; k < 2 && pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '7'; k++) {
+          for (int k = 0;
+              k < 2 && pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '7';
+              k++) {
             v = v * 8 + (s.charAt(pos++) - '0');
           }
           b.append((char) v);
@@ -285,10 +300,13 @@ public final class PyLiteral {
 
   private Object number() throws SyntaxError {
     int start = pos;
-    while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_'
-        || s.charAt(pos) == '.'
-        || ((s.charAt(pos) == '+' || s.charAt(pos) == '-')
-            && (s.charAt(pos - 1) == 'e' || s.charAt(pos - 1) == 'E') && isDecimalFloatStart(start)))) {
+    while (pos < s.length()
+        && (Character.isLetterOrDigit(s.charAt(pos))
+            || s.charAt(pos) == '_'
+            || s.charAt(pos) == '.'
+            || ((s.charAt(pos) == '+' || s.charAt(pos) == '-')
+                && (s.charAt(pos - 1) == 'e' || s.charAt(pos - 1) == 'E')
+                && isDecimalFloatStart(start)))) {
       pos++;
     }
     String t = s.substring(start, pos);
@@ -318,16 +336,17 @@ public final class PyLiteral {
   }
 
   /**
-   * The radix of an integer literal as Python writes it ({@code 1_000}, {@code 0x_ff},
-   * {@code 0o17}, {@code 0b1}), or 0 when {@code t} is not one.
+   * The radix of an integer literal as Python writes it ({@code 1_000}, {@code 0x_ff}, {@code
+   * 0o17}, {@code 0b1}), or 0 when {@code t} is not one.
    */
   static int radixOf(String t) {
     if (t.length() > 2 && t.charAt(0) == '0' && "xXoObB".indexOf(t.charAt(1)) >= 0) {
-      int radix = switch (Character.toLowerCase(t.charAt(1))) {
-        case 'x' -> 16;
-        case 'o' -> 8;
-        default -> 2;
-      };
+      int radix =
+          switch (Character.toLowerCase(t.charAt(1))) {
+            case 'x' -> 16;
+            case 'o' -> 8;
+            default -> 2;
+          };
       // (_? digit)+
       int i = 2;
       while (i < t.length()) {
@@ -371,7 +390,9 @@ public final class PyLiteral {
     return i == t.length();
   }
 
-  /** The end of {@code digit (_? digit)*} (ASCII decimal digits) at {@code i}; {@code i} if none. */
+  /**
+   * The end of {@code digit (_? digit)*} (ASCII decimal digits) at {@code i}; {@code i} if none.
+   */
   private static int digitPart(String t, int i) {
     if (i >= t.length() || !isDigit(t.charAt(i), 10)) {
       return i;

@@ -12,12 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The ZIP consistency checks Python's {@code zipfile} makes and {@link java.util.zip.ZipFile}
- * does not, so that an NPZ archive NumPy refuses is not read by trt4j under a damaged name: the
- * central directory must lie before its end record, every entry's local header must carry the
- * same name as its central directory record, and no entry may need a ZIP version above 6.3.
- * ({@link java.util.zip.ZipFile} reads each entry through the central directory, so a local name
- * that differs would otherwise go unnoticed.)
+ * The ZIP consistency checks Python's {@code zipfile} makes and {@link java.util.zip.ZipFile} does
+ * not, so that an NPZ archive NumPy refuses is not read by trt4j under a damaged name: the central
+ * directory must lie before its end record, every entry's local header must carry the same name as
+ * its central directory record, and no entry may need a ZIP version above 6.3. ({@link
+ * java.util.zip.ZipFile} reads each entry through the central directory, so a local name that
+ * differs would otherwise go unnoticed.)
  */
 final class ZipDirectory {
 
@@ -31,9 +31,9 @@ final class ZipDirectory {
   private ZipDirectory() {}
 
   /**
-   * Checks the archive and returns its entry names in central directory order, as this reading
-   * of the end record found them; the caller compares them with what {@link
-   * java.util.zip.ZipFile} lists, so that the entries checked are the entries read.
+   * Checks the archive and returns its entry names in central directory order, as this reading of
+   * the end record found them; the caller compares them with what {@link java.util.zip.ZipFile}
+   * lists, so that the entries checked are the entries read.
    */
   static List<String> check(Path file) throws IOException {
     List<String> names = new ArrayList<>();
@@ -58,26 +58,35 @@ final class ZipDirectory {
       // ZIP readers do.
       int comment = Short.toUnsignedInt(tail.getShort(at + 20));
       if (at + 22 + comment != tailLen) {
-        throw new IOException(file + ": not a readable NPZ (zip) archive: ambiguous end record (the"
-            + " last end-of-central-directory record, at offset " + (size - tailLen + at)
-            + ", declares a " + comment + "-byte comment but " + (tailLen - at - 22)
-            + " bytes follow it); readers would disagree on its entries");
+        throw new IOException(
+            file
+                + ": not a readable NPZ (zip) archive: ambiguous end record (the"
+                + " last end-of-central-directory record, at offset "
+                + (size - tailLen + at)
+                + ", declares a "
+                + comment
+                + "-byte comment but "
+                + (tailLen - at - 22)
+                + " bytes follow it); readers would disagree on its entries");
       }
       long eocdPos = size - tailLen + at;
       long entries = Short.toUnsignedInt(tail.getShort(at + 10));
       long cdSize = Integer.toUnsignedLong(tail.getInt(at + 12));
       long cdOffset = Integer.toUnsignedLong(tail.getInt(at + 16));
       long cdEnd = eocdPos;
-      if (eocdPos >= 20 && (entries == 0xFFFF || cdSize == 0xFFFFFFFFL || cdOffset == 0xFFFFFFFFL)) {
+      if (eocdPos >= 20
+          && (entries == 0xFFFF || cdSize == 0xFFFFFFFFL || cdOffset == 0xFFFFFFFFL)) {
         ByteBuffer loc = read(ch, eocdPos - 20, 20);
         if (loc.getInt(0) == ZIP64_LOCATOR) {
           long z64 = loc.getLong(8);
           if (z64 < 0 || z64 + 56 > size) {
-            throw new IOException(file + ": not a readable NPZ (zip) archive: bad ZIP64 end record offset");
+            throw new IOException(
+                file + ": not a readable NPZ (zip) archive: bad ZIP64 end record offset");
           }
           ByteBuffer rec = read(ch, z64, 56);
           if (rec.getInt(0) != ZIP64_EOCD) {
-            throw new IOException(file + ": not a readable NPZ (zip) archive: bad ZIP64 end record");
+            throw new IOException(
+                file + ": not a readable NPZ (zip) archive: bad ZIP64 end record");
           }
           entries = rec.getLong(32);
           cdSize = rec.getLong(40);
@@ -89,8 +98,8 @@ final class ZipDirectory {
       // recorded offset that disagrees shifts every local header offset (data prepended to the
       // archive). It must not start before the file does.
       if (cdSize < 0 || cdOffset < 0 || cdEnd - cdSize < 0 || cdSize > Integer.MAX_VALUE - 8) {
-        throw new IOException(file + ": not a readable NPZ (zip) archive: bad offset for the central"
-            + " directory");
+        throw new IOException(
+            file + ": not a readable NPZ (zip) archive: bad offset for the central" + " directory");
       }
       long shift = cdEnd - cdSize - cdOffset;
       ByteBuffer cd = read(ch, cdOffset + shift, (int) cdSize);
@@ -110,8 +119,15 @@ final class ZipDirectory {
         cd.get(p + 46, name);
         String shown = new String(name, StandardCharsets.UTF_8);
         if (extractVersion > MAX_EXTRACT_VERSION) {
-          throw new IOException(file + "[" + shown + "]: needs ZIP version " + extractVersion / 10
-              + "." + extractVersion % 10 + ", newer than the 6.3 this reader (and NumPy) supports");
+          throw new IOException(
+              file
+                  + "["
+                  + shown
+                  + "]: needs ZIP version "
+                  + extractVersion / 10
+                  + "."
+                  + extractVersion % 10
+                  + ", newer than the 6.3 this reader (and NumPy) supports");
         }
         long local = localOffset(cd, p, nameLen, extraLen) + shift;
         if (local < 0 || local + 30 > size) {
@@ -125,8 +141,13 @@ final class ZipDirectory {
         byte[] localName = new byte[localNameLen];
         read(ch, local + 30, localNameLen).get(0, localName);
         if (!Arrays.equals(name, localName)) {
-          throw new IOException(file + "[" + shown + "]: the local header names it '"
-              + new String(localName, StandardCharsets.UTF_8) + "'; the archive is damaged");
+          throw new IOException(
+              file
+                  + "["
+                  + shown
+                  + "]: the local header names it '"
+                  + new String(localName, StandardCharsets.UTF_8)
+                  + "'; the archive is damaged");
         }
         names.add(shown);
         p += 46 + nameLen + extraLen + commentLen;

@@ -8,10 +8,10 @@ import io.github.trt4j.internal.NativeBlock;
 import java.util.List;
 
 /**
- * The per-tensor state of one I/O binding, in arrays indexed by the engine's tensor index, so
- * that a run does no lookups, builds no maps and allocates nothing. Each tensor lives either on
- * the host (page-locked memory the binding copies to and from a device staging buffer it owns) or
- * on the device (memory TensorRT reads or writes directly, the binding's or a caller's).
+ * The per-tensor state of one I/O binding, in arrays indexed by the engine's tensor index, so that
+ * a run does no lookups, builds no maps and allocates nothing. Each tensor lives either on the host
+ * (page-locked memory the binding copies to and from a device staging buffer it owns) or on the
+ * device (memory TensorRT reads or writes directly, the binding's or a caller's).
  *
  * <p>{@link #version} changes whenever a shape or an address changes, which is how an execution
  * knows when to set addresses and shapes again and when a captured CUDA graph is stale. Not
@@ -23,12 +23,16 @@ public final class BindingSlots {
   final String[] names;
   final boolean[] input;
   final DataType[] types;
+
   /** Page-locked host memory of a host-bound tensor; null for a device-bound one. */
   final NativeBlock[] host;
+
   /** The device memory TensorRT uses for the tensor (staging for host-bound tensors). */
   final NativeBlock[] device;
+
   /** Whether this binding allocated {@link #device} (and frees it). */
   final boolean[] ownsDevice;
+
   final Shape[] shapes;
   final long[] bytes;
   int version;
@@ -38,6 +42,7 @@ public final class BindingSlots {
   // CUDA-graph state: valid for one execution and one version.
   /** The executable graph ({@code CUgraphExec}), 0 for none. */
   long graph;
+
   Object graphOwner;
   int graphVersion = -1;
   int warmRunsAtVersion;
@@ -46,6 +51,7 @@ public final class BindingSlots {
   // Async completion.
   /** The completion event ({@code CUevent}), 0 until the first async run. */
   long done;
+
   int doneDevice;
   volatile boolean inFlight;
 

@@ -23,9 +23,8 @@ import org.bytedeco.tensorrt.nvinfer.IRuntime;
 /**
  * Owns a TensorRT runtime and the engine it deserialized. Reference counted: the public {@code
  * TrtEngine} holds one reference, every execution context another, and every call that reads the
- * engine holds one for its duration, so that the engine and runtime are deleted only after the
- * last context and the last call, whatever order closing, other threads or garbage collection
- * take.
+ * engine holds one for its duration, so that the engine and runtime are deleted only after the last
+ * context and the last call, whatever order closing, other threads or garbage collection take.
  */
 public final class EngineHandle {
 
@@ -89,10 +88,15 @@ public final class EngineHandle {
   }
 
   static String refusal(List<String> errors, String thisGpu) {
-    String said = errors.isEmpty() ? "" : String.join(" | ", errors.subList(Math.max(0, errors.size() - 3), errors.size()));
+    String said =
+        errors.isEmpty()
+            ? ""
+            : String.join(" | ", errors.subList(Math.max(0, errors.size() - 3), errors.size()));
     String lower = said.toLowerCase(Locale.ROOT);
-    if (lower.contains("incompatible device") || lower.contains("compute capability")
-        || lower.contains("different device") || lower.contains("different gpu")) {
+    if (lower.contains("incompatible device")
+        || lower.contains("compute capability")
+        || lower.contains("different device")
+        || lower.contains("different gpu")) {
       return "built for another GPU; this GPU is " + thisGpu + ". TensorRT: " + said;
     }
     String plugin = Plugins.missingPlugin(String.join(" | ", errors));
@@ -130,21 +134,36 @@ public final class EngineHandle {
       List<ShapeRange> ranges = new ArrayList<>();
       if (input) {
         for (int p = 0; p < profiles; p++) {
-          Shape min = toShapeOrNull(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kMIN));
-          Shape opt = toShapeOrNull(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kOPT));
-          Shape max = toShapeOrNull(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kMAX));
-          if (min != null && opt != null && max != null && min.rank() == shape.rank()
-              && !min.isDynamic() && !max.isDynamic()) {
+          Shape min =
+              toShapeOrNull(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kMIN));
+          Shape opt =
+              toShapeOrNull(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kOPT));
+          Shape max =
+              toShapeOrNull(engine.getProfileShape(name, p, nvinfer.OptProfileSelector.kMAX));
+          if (min != null
+              && opt != null
+              && max != null
+              && min.rank() == shape.rank()
+              && !min.isDynamic()
+              && !max.isDynamic()) {
             ranges.add(new ShapeRange(min, opt, max));
           }
         }
       }
       String format = engine.getTensorFormatDesc(name);
-      boolean vectorized = engine.getTensorVectorizedDim(name) >= 0
-          || engine.getTensorComponentsPerElement(name) > 1;
-      specs.add(new TensorSpec(
-          i, name, input ? TensorSpec.Direction.INPUT : TensorSpec.Direction.OUTPUT, type, shape,
-          ranges, format, vectorized));
+      boolean vectorized =
+          engine.getTensorVectorizedDim(name) >= 0
+              || engine.getTensorComponentsPerElement(name) > 1;
+      specs.add(
+          new TensorSpec(
+              i,
+              name,
+              input ? TensorSpec.Direction.INPUT : TensorSpec.Direction.OUTPUT,
+              type,
+              shape,
+              ranges,
+              format,
+              vectorized));
     }
     return specs;
   }
@@ -205,8 +224,8 @@ public final class EngineHandle {
   }
 
   /**
-   * Creates an execution context with TensorRT's allocation strategy {@code strategy} (0 static,
-   * 1 on profile change, 2 user managed); the caller must {@link #retain()} for it.
+   * Creates an execution context with TensorRT's allocation strategy {@code strategy} (0 static, 1
+   * on profile change, 2 user managed); the caller must {@link #retain()} for it.
    */
   public IExecutionContext createContext(int strategy) {
     try (TrtLog.Capture capture = TrtLog.capture()) {
@@ -220,8 +239,8 @@ public final class EngineHandle {
   }
 
   /**
-   * Takes one reference: an owner (the public engine, an execution context) or a call in flight.
-   * A CAS loop, so that a handle whose count reached 0 (deleted or being deleted) is never revived.
+   * Takes one reference: an owner (the public engine, an execution context) or a call in flight. A
+   * CAS loop, so that a handle whose count reached 0 (deleted or being deleted) is never revived.
    *
    * @throws IllegalStateException when the engine was already deleted
    */

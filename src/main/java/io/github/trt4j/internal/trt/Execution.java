@@ -4,7 +4,6 @@ import io.github.trt4j.Shape;
 import io.github.trt4j.ShapeRange;
 import io.github.trt4j.TensorSpec;
 import io.github.trt4j.TrtException;
-import java.util.List;
 import io.github.trt4j.internal.Cuda;
 import io.github.trt4j.internal.LiveNatives;
 import io.github.trt4j.internal.NativeBlock;
@@ -13,6 +12,7 @@ import io.github.trt4j.internal.cuda.Driver;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -20,11 +20,11 @@ import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 
 /**
- * Owns one execution context and its non-blocking CUDA stream, and holds a reference on the
- * engine. It applies a binding (shapes and addresses, only what changed since the context last
- * saw them) and hands the launch to its {@link Launch}. Not thread-safe: the public {@code
- * Inferer} serializes calls. {@link #release()} synchronizes the stream, then deletes the context,
- * destroys the stream and drops the engine reference.
+ * Owns one execution context and its non-blocking CUDA stream, and holds a reference on the engine.
+ * It applies a binding (shapes and addresses, only what changed since the context last saw them)
+ * and hands the launch to its {@link Launch}. Not thread-safe: the public {@code Inferer}
+ * serializes calls. {@link #release()} synchronizes the stream, then deletes the context, destroys
+ * the stream and drops the engine reference.
  */
 public final class Execution {
 
@@ -40,13 +40,17 @@ public final class Execution {
   private final int profile;
   private final int device;
   private final IExecutionContext context;
+
   /** The non-blocking stream ({@code CUstream}) and the context's device's primary context. */
   private final long stream;
+
   private final long cudaContext;
   private final BytePointer[] names;
   private final Dims64[] dims;
+
   /** Input shapes as the context has them (null: unknown), and output shapes it resolved. */
   private final Shape[] contextShapes;
+
   private final long[] contextAddresses;
   private final Shape[] maxShapes;
   private final int firstOutput;
@@ -62,8 +66,12 @@ public final class Execution {
    * @param shared the activation block for {@link Activation#USER_MANAGED}; null otherwise
    */
   public Execution(
-      EngineHandle engine, List<TensorSpec> specs, int profile, boolean cudaGraph,
-      Activation activation, SharedActivation shared) {
+      EngineHandle engine,
+      List<TensorSpec> specs,
+      int profile,
+      boolean cudaGraph,
+      Activation activation,
+      SharedActivation shared) {
     engine.retain();
     IExecutionContext c = null;
     long s = 0;
@@ -74,7 +82,9 @@ public final class Execution {
       }
       if (profile < 0 || profile >= Math.max(1, engine.profileCount())) {
         throw new IllegalArgumentException(
-            "Optimization profile " + profile + " does not exist; the engine has "
+            "Optimization profile "
+                + profile
+                + " does not exist; the engine has "
                 + engine.profileCount());
       }
       scope = Cuda.onDevice(engine.device());
@@ -84,7 +94,8 @@ public final class Execution {
         long need = engine.engine().getDeviceMemorySizeForProfileV2(profile);
         shared.attach(c, need);
       }
-      if (profile != 0 && !c.setOptimizationProfileAsync(profile, new CUstream_st(Pointers.at(s, 0)))) {
+      if (profile != 0
+          && !c.setOptimizationProfileAsync(profile, new CUstream_st(Pointers.at(s, 0)))) {
         throw new TrtException("setOptimizationProfileAsync(" + profile + ") failed");
       }
       Cuda.synchronize(s, "selecting profile " + profile);
@@ -127,7 +138,10 @@ public final class Execution {
   private static void checkSupported(EngineHandle engine, TensorSpec s) {
     if (s.vectorized()) {
       throw new UnsupportedOperationException(
-          "Tensor '" + s.name() + "' uses the vectorized layout '" + s.format()
+          "Tensor '"
+              + s.name()
+              + "' uses the vectorized layout '"
+              + s.format()
               + "'; trt4j copies linear (row-major) tensors only: rebuild without custom I/O formats");
     }
     if (!s.dataType().isSupported()) {
@@ -158,8 +172,8 @@ public final class Execution {
 
   /**
    * The largest shape of each tensor in this context's profile: inputs at the profile's max,
-   * outputs as TensorRT resolves them for those inputs. Bindings size their memory by these, so
-   * a shape change within the profile never reallocates.
+   * outputs as TensorRT resolves them for those inputs. Bindings size their memory by these, so a
+   * shape change within the profile never reallocates.
    */
   public Shape maxShape(int index) {
     return maxShapes[index];
@@ -304,9 +318,17 @@ public final class Execution {
       }
       if (mem.bytes() < b.bytes[i]) {
         throw new IllegalArgumentException(
-            (b.input[i] ? "Input '" : "Output '") + b.names[i] + "' needs " + b.bytes[i]
-                + " bytes (" + b.types[i].displayName() + " " + b.shapes[i] + "); the bound device"
-                + " memory holds " + mem.bytes());
+            (b.input[i] ? "Input '" : "Output '")
+                + b.names[i]
+                + "' needs "
+                + b.bytes[i]
+                + " bytes ("
+                + b.types[i].displayName()
+                + " "
+                + b.shapes[i]
+                + "); the bound device"
+                + " memory holds "
+                + mem.bytes());
       }
       if (mem.address() != contextAddresses[i]) {
         long mark = TrtLog.errorMark();
@@ -318,8 +340,11 @@ public final class Execution {
         }
         if (!context.setTensorAddress(names[i], view)) {
           contextAddresses[i] = 0;
-          throw new TrtException("setTensorAddress failed for '" + b.names[i] + "': "
-              + TrtLog.errorsSince(mark, "no reason given"));
+          throw new TrtException(
+              "setTensorAddress failed for '"
+                  + b.names[i]
+                  + "': "
+                  + TrtLog.errorsSince(mark, "no reason given"));
         }
         contextAddresses[i] = mem.address();
       }
@@ -347,13 +372,19 @@ public final class Execution {
     if (!context.setInputShape(names[i], d)) {
       contextShapes[i] = null;
       throw new IllegalArgumentException(
-          "TensorRT rejected shape " + shape + " for input '" + specs.get(i).name() + "': "
+          "TensorRT rejected shape "
+              + shape
+              + " for input '"
+              + specs.get(i).name()
+              + "': "
               + TrtLog.errorsSince(mark, "outside the profile?"));
     }
     contextShapes[i] = shape;
   }
 
-  /** Output shapes for the context's input shapes; commits nothing, so a failure leaves no state. */
+  /**
+   * Output shapes for the context's input shapes; commits nothing, so a failure leaves no state.
+   */
   private Shape[] resolveOutputs() {
     Shape[] out = new Shape[specs.size()];
     for (TensorSpec s : specs) {
@@ -361,13 +392,20 @@ public final class Execution {
         Dims64 d = context.getTensorShape(names[s.index()]);
         if (d.nbDims() < 0) {
           throw new IllegalStateException(
-              "TensorRT could not resolve the shape of output '" + s.name() + "' (nbDims "
-                  + d.nbDims() + "): are all input shapes set?");
+              "TensorRT could not resolve the shape of output '"
+                  + s.name()
+                  + "' (nbDims "
+                  + d.nbDims()
+                  + "): are all input shapes set?");
         }
         Shape shape = EngineHandle.toShape(d);
         if (shape.isDynamic()) {
           throw new UnsupportedOperationException(
-              "Output '" + s.name() + "' has shape " + shape + " after all input shapes were set:"
+              "Output '"
+                  + s.name()
+                  + "' has shape "
+                  + shape
+                  + " after all input shapes were set:"
                   + " data-dependent output shapes are not supported");
         }
         out[s.index()] = shape;

@@ -8,8 +8,8 @@ import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that launches work on an execution context's stream: the host-to-device copies of
- * a binding's host inputs, {@code enqueueV3}, and the device-to-host copies of its host outputs —
+ * The one place that launches work on an execution context's stream: the host-to-device copies of a
+ * binding's host inputs, {@code enqueueV3}, and the device-to-host copies of its host outputs —
  * either issued one by one, or, in CUDA-graph mode, captured once per binding version and replayed
  * (as {@code trtexec --useCudaGraph} does). A capture needs one plain run of the same version
  * first; if capturing fails (an engine that cannot be captured), this launch logs why once and
@@ -18,13 +18,16 @@ import org.slf4j.LoggerFactory;
 public final class Launch {
 
   private final IExecutionContext context;
+
   /** The stream for the driver calls, and the same stream as TensorRT's API takes it. */
   private final long stream;
+
   private final CUstream_st trtStream;
   private final boolean graphMode;
   private boolean graphFailed;
   private String graphFailure;
   private int captures;
+
   /** Test hook: make the next capture fail the way a non-capturable engine does. */
   static volatile boolean failNextCapture;
 
@@ -91,7 +94,8 @@ public final class Launch {
     for (int k = 0; k < in.length; k++) {
       int i = in[k];
       if (b.bytes[i] > 0) {
-        int st = Driver.copyHtoDAsync(b.device[i].address(), b.host[i].address(), b.bytes[i], stream);
+        int st =
+            Driver.copyHtoDAsync(b.device[i].address(), b.host[i].address(), b.bytes[i], stream);
         if (st != 0) {
           throw Cuda.error(st, "cuMemcpyHtoDAsync", "input '" + b.names[i] + "'");
         }
@@ -102,7 +106,8 @@ public final class Launch {
     }
     long mark = TrtLog.errorMark();
     if (!context.enqueueV3(trtStream)) {
-      throw new TrtException("enqueueV3 failed: " + TrtLog.errorsSince(mark, "TensorRT gave no reason"));
+      throw new TrtException(
+          "enqueueV3 failed: " + TrtLog.errorsSince(mark, "TensorRT gave no reason"));
     }
     if (timer != null) {
       timer.record(2, stream);
@@ -111,7 +116,8 @@ public final class Launch {
     for (int k = 0; k < out.length; k++) {
       int i = out[k];
       if (b.bytes[i] > 0) {
-        int st = Driver.copyDtoHAsync(b.host[i].address(), b.device[i].address(), b.bytes[i], stream);
+        int st =
+            Driver.copyDtoHAsync(b.host[i].address(), b.device[i].address(), b.bytes[i], stream);
         if (st != 0) {
           throw Cuda.error(st, "cuMemcpyDtoHAsync", "output '" + b.names[i] + "'");
         }
@@ -145,7 +151,9 @@ public final class Launch {
       }
       long g = Cuda.endCapture(stream);
       if (g == 0 && why == null) {
-        why = "the capture was invalidated: " + TrtLog.errorsSince(mark, "an operation in enqueueV3 cannot be captured");
+        why =
+            "the capture was invalidated: "
+                + TrtLog.errorsSince(mark, "an operation in enqueueV3 cannot be captured");
       }
       if (why == null) {
         try {
@@ -160,8 +168,8 @@ public final class Launch {
     if (why != null) {
       graphFailed = true;
       graphFailure = why;
-      LoggerFactory.getLogger(Launch.class).warn(
-          "CUDA graph capture failed ({}); running with plain enqueueV3 from now on", why);
+      LoggerFactory.getLogger(Launch.class)
+          .warn("CUDA graph capture failed ({}); running with plain enqueueV3 from now on", why);
       return false;
     }
     b.graphOwner = owner;

@@ -8,13 +8,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where TensorRT's libraries are looked for, and what is said about them: pure functions over
- * paths and versions, so that the order and every message can be tested without a GPU.
+ * Where TensorRT's libraries are looked for, and what is said about them: pure functions over paths
+ * and versions, so that the order and every message can be tested without a GPU.
  *
- * <p>The order: the directory named by {@code -Dtrt4j.tensorrt.home} or {@code
- * TRT4J_TENSORRT_HOME} (a TensorRT tarball or install prefix; its {@code lib}, {@code lib64} and
- * {@code targets/ARCH-linux/lib} are searched too); then the system's dynamic loader
- * ({@code LD_LIBRARY_PATH}, the ld.so cache: Debian/RPM packages, NGC containers); then NVIDIA's
+ * <p>The order: the directory named by {@code -Dtrt4j.tensorrt.home} or {@code TRT4J_TENSORRT_HOME}
+ * (a TensorRT tarball or install prefix; its {@code lib}, {@code lib64} and {@code
+ * targets/ARCH-linux/lib} are searched too); then the system's dynamic loader ({@code
+ * LD_LIBRARY_PATH}, the ld.so cache: Debian/RPM packages, NGC containers); then NVIDIA's
  * redistributable libraries in bytedeco's {@code tensorrt:...:PLATFORM-redist} jar on the class
  * path. A home that is set but holds no library is an error, never a reason to look elsewhere.
  */
@@ -94,9 +94,17 @@ public final class LibrarySearch {
   }
 
   public static String homeWithoutLibrary(Home home, String file, List<Path> searched) {
-    return home.source().label() + " names " + home.dir() + ", which holds no " + file
-        + " (searched " + searched + "). Point it at a TensorRT installation (the directory"
-        + " with lib/" + file + "), or unset it to use the system's TensorRT or the redist jar.";
+    return home.source().label()
+        + " names "
+        + home.dir()
+        + ", which holds no "
+        + file
+        + " (searched "
+        + searched
+        + "). Point it at a TensorRT installation (the directory"
+        + " with lib/"
+        + file
+        + "), or unset it to use the system's TensorRT or the redist jar.";
   }
 
   /** TensorRT versions as {@code major*10000 + minor*100 + patch}. */
@@ -105,35 +113,78 @@ public final class LibrarySearch {
   }
 
   public static String wrongMajor(Path library, int found, int lineMajor, String artifact) {
-    return "Found TensorRT " + versionString(found) + " at " + library + ", but this trt4j is"
-        + " built for TensorRT " + lineMajor + " (" + artifact + "). Use the trt4j artifact for"
-        + " TensorRT " + found / 10000 + ", or point " + HOME_ENV + " at a TensorRT "
-        + lineMajor + " installation.";
+    return "Found TensorRT "
+        + versionString(found)
+        + " at "
+        + library
+        + ", but this trt4j is"
+        + " built for TensorRT "
+        + lineMajor
+        + " ("
+        + artifact
+        + "). Use the trt4j artifact for"
+        + " TensorRT "
+        + found / 10000
+        + ", or point "
+        + HOME_ENV
+        + " at a TensorRT "
+        + lineMajor
+        + " installation.";
   }
 
   public static String tooOld(Path library, int found, int minimum) {
-    return "Found TensorRT " + versionString(found) + " at " + library + ", older than "
-        + versionString(minimum) + ", the oldest this trt4j's JNI glue can drive. Install TensorRT "
-        + versionString(minimum) + " or newer of the same major, or point " + HOME_ENV
+    return "Found TensorRT "
+        + versionString(found)
+        + " at "
+        + library
+        + ", older than "
+        + versionString(minimum)
+        + ", the oldest this trt4j's JNI glue can drive. Install TensorRT "
+        + versionString(minimum)
+        + " or newer of the same major, or point "
+        + HOME_ENV
         + " at one.";
   }
 
   public static String notFound(int major, String redistCoordinates) {
-    return "TensorRT " + major + " not found: no " + soname("nvinfer", major) + " in "
-        + HOME_ENV + "/-D" + HOME_PROPERTY + ", on the system's library path (LD_LIBRARY_PATH,"
-        + " ldconfig), or in a redist jar on the class path. Install TensorRT " + major
-        + " (or set " + HOME_ENV + " to its directory), or add the Maven dependency "
-        + redistCoordinates + ".";
+    return "TensorRT "
+        + major
+        + " not found: no "
+        + soname("nvinfer", major)
+        + " in "
+        + HOME_ENV
+        + "/-D"
+        + HOME_PROPERTY
+        + ", on the system's library path (LD_LIBRARY_PATH,"
+        + " ldconfig), or in a redist jar on the class path. Install TensorRT "
+        + major
+        + " (or set "
+        + HOME_ENV
+        + " to its directory), or add the Maven dependency "
+        + redistCoordinates
+        + ".";
   }
 
   /**
    * The message for a plan built by another TensorRT version than the one loaded: both versions,
    * where the library came from, and both fixes.
    */
-  public static String planMismatch(String planVersion, String libraryVersion, String libraryWhere) {
-    return "built with TensorRT " + planVersion + ", but the TensorRT loaded is " + libraryVersion
-        + " (" + libraryWhere + "). Either point trt4j at TensorRT " + planVersion + " ("
-        + HOME_ENV + " or -D" + HOME_PROPERTY + "), or rebuild the engine with TensorRT "
-        + libraryVersion + " (trt4j build, or trtexec of that version).";
+  public static String planMismatch(
+      String planVersion, String libraryVersion, String libraryWhere) {
+    return "built with TensorRT "
+        + planVersion
+        + ", but the TensorRT loaded is "
+        + libraryVersion
+        + " ("
+        + libraryWhere
+        + "). Either point trt4j at TensorRT "
+        + planVersion
+        + " ("
+        + HOME_ENV
+        + " or -D"
+        + HOME_PROPERTY
+        + "), or rebuild the engine with TensorRT "
+        + libraryVersion
+        + " (trt4j build, or trtexec of that version).";
   }
 }

@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>JavaCPP's {@code close()}/{@code deallocate()} do nothing for objects TensorRT created (they
  * have no deallocator: bytedeco javacpp-presets#1699), so engines and contexts would leak GPU
- * memory. In the Itanium C++ ABI (Linux), a polymorphic class's vtable holds two destructor
- * entries where the destructor is declared: the complete-object destructor, then the deleting
- * destructor, which also frees the object. We read the object's vtable pointer, take the deleting
- * destructor's slot and call it with the object address through the FFM API.
+ * memory. In the Itanium C++ ABI (Linux), a polymorphic class's vtable holds two destructor entries
+ * where the destructor is declared: the complete-object destructor, then the deleting destructor,
+ * which also frees the object. We read the object's vtable pointer, take the deleting destructor's
+ * slot and call it with the object address through the FFM API.
  */
 public final class NativeDelete {
 
@@ -33,6 +33,7 @@ public final class NativeDelete {
   private static final boolean ITANIUM_ABI =
       System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
   private static volatile boolean warned;
+
   /** One downcall handle for every destructor: {@code (target, this) -> void}. */
   private static final MethodHandle CALL_VOID_OF_POINTER =
       Linker.nativeLinker().downcallHandle(FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
@@ -55,21 +56,26 @@ public final class NativeDelete {
     if (!ITANIUM_ABI) {
       if (!warned) {
         warned = true;
-        LoggerFactory.getLogger(NativeDelete.class).warn(
-            "TensorRT objects are not deleted on {}: trt4j's native cleanup needs the Itanium C++"
-                + " ABI (Linux)", System.getProperty("os.name"));
+        LoggerFactory.getLogger(NativeDelete.class)
+            .warn(
+                "TensorRT objects are not deleted on {}: trt4j's native cleanup needs the Itanium C++"
+                    + " ABI (Linux)",
+                System.getProperty("os.name"));
       }
       return;
     }
-    MemorySegment object = MemorySegment.ofAddress(address).reinterpret(ValueLayout.ADDRESS.byteSize());
+    MemorySegment object =
+        MemorySegment.ofAddress(address).reinterpret(ValueLayout.ADDRESS.byteSize());
     MemorySegment vtable =
-        object.get(ValueLayout.ADDRESS, 0).reinterpret(ValueLayout.ADDRESS.byteSize() * (slot + 1L));
+        object
+            .get(ValueLayout.ADDRESS, 0)
+            .reinterpret(ValueLayout.ADDRESS.byteSize() * (slot + 1L));
     MemorySegment destructor = vtable.getAtIndex(ValueLayout.ADDRESS, slot);
     try {
       CALL_VOID_OF_POINTER.invokeExact(destructor, MemorySegment.ofAddress(address));
     } catch (Throwable t) {
-      throw new IllegalStateException("C++ delete of object at 0x" + Long.toHexString(address) + " failed", t);
+      throw new IllegalStateException(
+          "C++ delete of object at 0x" + Long.toHexString(address) + " failed", t);
     }
   }
-
 }

@@ -25,8 +25,8 @@ import org.bytedeco.javacpp.Loader;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads TensorRT and bytedeco's JNI glue for it, and nothing else: no CUDA toolkit library (CUDA
- * is the driver's, through {@link Cuda}), no JavaCPP CUDA preset.
+ * Loads TensorRT and bytedeco's JNI glue for it, and nothing else: no CUDA toolkit library (CUDA is
+ * the driver's, through {@link Cuda}), no JavaCPP CUDA preset.
  *
  * <ol>
  *   <li>libnvinfer is found in the order {@link LibrarySearch} gives (a TensorRT home, the system's
@@ -62,7 +62,9 @@ public final class Natives {
   private static volatile boolean builderLoaded;
   private static volatile boolean pluginsLoaded;
 
-  /** Nanoseconds of the load's steps: locate (find, open, version), glue (JNI libraries), classes. */
+  /**
+   * Nanoseconds of the load's steps: locate (find, open, version), glue (JNI libraries), classes.
+   */
   private static final long[] STEP_NANOS = new long[3];
 
   static final String LOAD_LIBRARIES = "org.bytedeco.javacpp.loadlibraries";
@@ -84,30 +86,31 @@ public final class Natives {
         throw loadFailure;
       }
       try {
-            long t0 = System.nanoTime();
+        long t0 = System.nanoTime();
         Library found = locate();
         STEP_NANOS[0] = System.nanoTime() - t0;
         loadGlue(found);
         library = found;
-        LoggerFactory.getLogger(Natives.class).debug("TensorRT {} from {}", found.versionString(),
-            found.where());
+        LoggerFactory.getLogger(Natives.class)
+            .debug("TensorRT {} from {}", found.versionString(), found.where());
         return found;
       } catch (CudaUnavailableException e) {
         loadFailure = e;
         throw e;
       } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
-        loadFailure = new CudaUnavailableException("Cannot load TensorRT's JNI glue ("
-            + Line.GLUE + "): " + describe(e), e);
+        loadFailure =
+            new CudaUnavailableException(
+                "Cannot load TensorRT's JNI glue (" + Line.GLUE + "): " + describe(e), e);
         throw loadFailure;
       }
     }
   }
 
   /**
-   * Checks the driver and device and loads TensorRT. The first time, the driver starts (binding
-   * its functions, cuInit, the primary contexts) on a thread of its own while libnvinfer and the
-   * JNI glue load on this one: the two are independent and each takes a few hundred
-   * milliseconds. A driver problem is reported first, being the more common.
+   * Checks the driver and device and loads TensorRT. The first time, the driver starts (binding its
+   * functions, cuInit, the primary contexts) on a thread of its own while libnvinfer and the JNI
+   * glue load on this one: the two are independent and each takes a few hundred milliseconds. A
+   * driver problem is reported first, being the more common.
    */
   public static void requireDevice(int device) {
     if (library != null || loadFailure != null) {
@@ -116,14 +119,18 @@ public final class Natives {
       return;
     }
     CompletableFuture<Void> driver = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().name("trt4j-driver-start").start(() -> {
-      try {
-        Cuda.requireDevice(device);
-        driver.complete(null);
-      } catch (Throwable t) {
-        driver.completeExceptionally(t);
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("trt4j-driver-start")
+        .start(
+            () -> {
+              try {
+                Cuda.requireDevice(device);
+                driver.complete(null);
+              } catch (Throwable t) {
+                driver.completeExceptionally(t);
+              }
+            });
     RuntimeException trt = null;
     try {
       load();
@@ -166,8 +173,12 @@ public final class Natives {
    * version check), loading the JNI glue, initializing the glue's classes.
    */
   public static String stepTimes() {
-    return String.format(java.util.Locale.ROOT, "locate_ms=%.1f glue_ms=%.1f classes_ms=%.1f",
-        STEP_NANOS[0] / 1e6, STEP_NANOS[1] / 1e6, STEP_NANOS[2] / 1e6);
+    return String.format(
+        java.util.Locale.ROOT,
+        "locate_ms=%.1f glue_ms=%.1f classes_ms=%.1f",
+        STEP_NANOS[0] / 1e6,
+        STEP_NANOS[1] / 1e6,
+        STEP_NANOS[2] / 1e6);
   }
 
   /** The TensorRT major this build of trt4j drives. */
@@ -192,20 +203,21 @@ public final class Natives {
       }
       String file = LibrarySearch.soname("nvonnxparser", Line.MAJOR);
       Path parser = sibling(l, file);
-      withoutJavaCppLoading(() -> {
-        System.load(parser.toString());
-        System.load(glue("tensorrt", "jninvonnxparser").toString());
-        initialize(GlueClasses.PARSER);
-        return null;
-      });
+      withoutJavaCppLoading(
+          () -> {
+            System.load(parser.toString());
+            System.load(glue("tensorrt", "jninvonnxparser").toString());
+            initialize(GlueClasses.PARSER);
+            return null;
+          });
       parserLoaded = true;
     }
   }
 
   /**
-   * Loads the builder resource beside libnvinfer when there is one (TensorRT opens it by name
-   * when it builds; preloading it lets a home or redist installation work without
-   * LD_LIBRARY_PATH). Building without it fails with TensorRT's own message.
+   * Loads the builder resource beside libnvinfer when there is one (TensorRT opens it by name when
+   * it builds; preloading it lets a home or redist installation work without LD_LIBRARY_PATH).
+   * Building without it fails with TensorRT's own message.
    */
   public static void loadBuilderResource() {
     Library l = load();
@@ -220,7 +232,8 @@ public final class Natives {
         try {
           System.load(p.toString());
         } catch (UnsatisfiedLinkError e) {
-          LoggerFactory.getLogger(Natives.class).warn("Could not preload {}: {}", p, e.getMessage());
+          LoggerFactory.getLogger(Natives.class)
+              .warn("Could not preload {}: {}", p, e.getMessage());
         }
       }
       builderLoaded = true;
@@ -237,12 +250,13 @@ public final class Natives {
     }
     synchronized (LOCK) {
       if (!pluginsLoaded) {
-        withoutJavaCppLoading(() -> {
-          System.load(plugin.toString());
-          System.load(glue("tensorrt", "jninvinfer_plugin").toString());
-          initialize(GlueClasses.PLUGIN);
-          return null;
-        });
+        withoutJavaCppLoading(
+            () -> {
+              System.load(plugin.toString());
+              System.load(glue("tensorrt", "jninvinfer_plugin").toString());
+              initialize(GlueClasses.PLUGIN);
+              return null;
+            });
         pluginsLoaded = true;
       }
     }
@@ -253,8 +267,9 @@ public final class Natives {
 
   private static Library locate() {
     String file = LibrarySearch.soname("nvinfer", Line.MAJOR);
-    Home home = LibrarySearch.home(
-        System.getProperty(LibrarySearch.HOME_PROPERTY), System.getenv(LibrarySearch.HOME_ENV));
+    Home home =
+        LibrarySearch.home(
+            System.getProperty(LibrarySearch.HOME_PROPERTY), System.getenv(LibrarySearch.HOME_ENV));
     if (home != null) {
       List<Path> dirs = LibrarySearch.homeDirs(home.dir(), LibrarySearch.arch());
       Optional<Path> p = LibrarySearch.find(dirs, file);
@@ -275,7 +290,8 @@ public final class Natives {
     for (int other : new int[] {Line.MAJOR == 10 ? 11 : 10}) {
       Path p = fromSystemLoader(LibrarySearch.soname("nvinfer", other));
       if (p != null) {
-        throw new CudaUnavailableException(LibrarySearch.wrongMajor(p, version(p), Line.MAJOR, Line.GLUE));
+        throw new CudaUnavailableException(
+            LibrarySearch.wrongMajor(p, version(p), Line.MAJOR, Line.GLUE));
       }
     }
     throw new CudaUnavailableException(LibrarySearch.notFound(Line.MAJOR, Line.REDIST));
@@ -299,12 +315,24 @@ public final class Natives {
     try {
       lib = SymbolLookup.libraryLookup(path, Arena.global());
     } catch (IllegalArgumentException e) {
-      throw new CudaUnavailableException("Cannot load " + path + ": " + e.getMessage()
-          + ". Is it a TensorRT library for this machine (" + LibrarySearch.arch() + ")?", e);
+      throw new CudaUnavailableException(
+          "Cannot load "
+              + path
+              + ": "
+              + e.getMessage()
+              + ". Is it a TensorRT library for this machine ("
+              + LibrarySearch.arch()
+              + ")?",
+          e);
     }
-    var fn = lib.find("getInferLibVersion").orElseThrow(() -> new CudaUnavailableException(
-        path + " has no getInferLibVersion: it is not TensorRT's libnvinfer"));
-    MethodHandle h = Linker.nativeLinker().downcallHandle(fn, FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    var fn =
+        lib.find("getInferLibVersion")
+            .orElseThrow(
+                () ->
+                    new CudaUnavailableException(
+                        path + " has no getInferLibVersion: it is not TensorRT's libnvinfer"));
+    MethodHandle h =
+        Linker.nativeLinker().downcallHandle(fn, FunctionDescriptor.of(ValueLayout.JAVA_INT));
     try {
       return (int) h.invokeExact();
     } catch (Throwable t) {
@@ -343,8 +371,10 @@ public final class Natives {
   }
 
   private static Path fromRedistJar(String file) {
-    URL url = Natives.class.getClassLoader() == null ? null
-        : Natives.class.getClassLoader().getResource(resource("tensorrt", file));
+    URL url =
+        Natives.class.getClassLoader() == null
+            ? null
+            : Natives.class.getClassLoader().getResource(resource("tensorrt", file));
     if (url == null) {
       url = ClassLoader.getSystemResource(resource("tensorrt", file));
     }
@@ -360,7 +390,8 @@ public final class Natives {
       File f = Loader.cacheResource(url);
       return f == null ? null : f.toPath().toAbsolutePath();
     } catch (IOException e) {
-      throw new CudaUnavailableException("Cannot extract " + url + " into JavaCPP's cache: " + e, e);
+      throw new CudaUnavailableException(
+          "Cannot extract " + url + " into JavaCPP's cache: " + e, e);
     }
   }
 
@@ -383,9 +414,17 @@ public final class Natives {
         }
       }
     }
-    throw new CudaUnavailableException("TensorRT " + l.versionString() + " was loaded from "
-        + l.where() + ", but " + file + " is not beside it. Install TensorRT's full runtime"
-        + " (with " + file + ") there.");
+    throw new CudaUnavailableException(
+        "TensorRT "
+            + l.versionString()
+            + " was loaded from "
+            + l.where()
+            + ", but "
+            + file
+            + " is not beside it. Install TensorRT's full runtime"
+            + " (with "
+            + file
+            + ") there.");
   }
 
   /** The builder resources of the loaded TensorRT's version beside libnvinfer. */
@@ -400,10 +439,13 @@ public final class Natives {
       return out;
     }
     try (var s = Files.list(l.path().getParent())) {
-      s.filter(p -> {
-        String n = p.getFileName().toString();
-        return n.startsWith("libnvinfer_builder_resource") && n.endsWith(".so." + v);
-      }).sorted().forEach(out::add);
+      s.filter(
+              p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith("libnvinfer_builder_resource") && n.endsWith(".so." + v);
+              })
+          .sorted()
+          .forEach(out::add);
     } catch (IOException | RuntimeException e) {
       // TensorRT will look itself and say what it misses.
     }
@@ -415,17 +457,18 @@ public final class Natives {
   private static void loadGlue(Library l) {
     Path javacpp = glue("javacpp", "jnijavacpp");
     Path nvinfer = glue("tensorrt", "jninvinfer");
-    withoutJavaCppLoading(() -> {
-      long t0 = System.nanoTime();
-      System.load(javacpp.toString());
-      System.load(l.path().toString());
-      System.load(nvinfer.toString());
-      long t1 = System.nanoTime();
-      initialize(GlueClasses.RUNTIME);
-      STEP_NANOS[1] = t1 - t0;
-      STEP_NANOS[2] = System.nanoTime() - t1;
-      return null;
-    });
+    withoutJavaCppLoading(
+        () -> {
+          long t0 = System.nanoTime();
+          System.load(javacpp.toString());
+          System.load(l.path().toString());
+          System.load(nvinfer.toString());
+          long t1 = System.nanoTime();
+          initialize(GlueClasses.RUNTIME);
+          STEP_NANOS[1] = t1 - t0;
+          STEP_NANOS[2] = System.nanoTime() - t1;
+          return null;
+        });
   }
 
   /** Extracts (once, into JavaCPP's cache) the JNI library {@code lib<name>.so} of a preset. */
@@ -435,9 +478,20 @@ public final class Natives {
     ClassLoader cl = Natives.class.getClassLoader();
     URL url = cl == null ? ClassLoader.getSystemResource(res) : cl.getResource(res);
     if (url == null) {
-      throw new CudaUnavailableException("bytedeco's JNI glue " + file + " for " + Loader.getPlatform()
-          + " is not on the class path: add " + Line.GLUE.replace(":" + Line.GLUE.split(":")[2], "")
-          + " with classifier " + Loader.getPlatform() + " (" + Line.GLUE + ":" + Loader.getPlatform() + ")");
+      throw new CudaUnavailableException(
+          "bytedeco's JNI glue "
+              + file
+              + " for "
+              + Loader.getPlatform()
+              + " is not on the class path: add "
+              + Line.GLUE.replace(":" + Line.GLUE.split(":")[2], "")
+              + " with classifier "
+              + Loader.getPlatform()
+              + " ("
+              + Line.GLUE
+              + ":"
+              + Loader.getPlatform()
+              + ")");
     }
     return cache(url);
   }

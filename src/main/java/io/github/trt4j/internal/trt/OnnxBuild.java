@@ -4,6 +4,9 @@ import io.github.trt4j.OnnxParseException;
 import io.github.trt4j.Shape;
 import io.github.trt4j.ShapeRange;
 import io.github.trt4j.TrtException;
+import io.github.trt4j.internal.Cuda;
+import io.github.trt4j.internal.NativeHeap;
+import io.github.trt4j.internal.format.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.github.trt4j.internal.format.AtomicFiles;
-import io.github.trt4j.internal.Cuda;
-import io.github.trt4j.internal.NativeHeap;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorrt.global.nvinfer;
@@ -32,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ONNX to serialized engine. Creates builder, network, parser, config and timing cache, and
- * deletes them all (in reverse order of creation) before returning, whether the build worked or not.
+ * ONNX to serialized engine. Creates builder, network, parser, config and timing cache, and deletes
+ * them all (in reverse order of creation) before returning, whether the build worked or not.
  */
 public final class OnnxBuild {
 
@@ -54,10 +54,27 @@ public final class OnnxBuild {
       boolean excludeLeanRuntime) {
 
     /** The options before compatible plans (none of them asked for). */
-    public Options(Path model, boolean fp16, boolean tf32, long workspaceBytes,
-        List<Map<String, ShapeRange>> profiles, Path timingCache, int device, int optimizationLevel) {
-      this(model, fp16, tf32, workspaceBytes, profiles, timingCache, device, optimizationLevel, 0,
-          false, false);
+    public Options(
+        Path model,
+        boolean fp16,
+        boolean tf32,
+        long workspaceBytes,
+        List<Map<String, ShapeRange>> profiles,
+        Path timingCache,
+        int device,
+        int optimizationLevel) {
+      this(
+          model,
+          fp16,
+          tf32,
+          workspaceBytes,
+          profiles,
+          timingCache,
+          device,
+          optimizationLevel,
+          0,
+          false,
+          false);
     }
   }
 
@@ -79,8 +96,12 @@ public final class OnnxBuild {
 
   private static byte[] buildOnDevice(Options o, byte[] onnx, byte[] cacheIn) throws IOException {
     long start = System.nanoTime();
-    LOG.info("Building engine from {} (fp16={}, tf32={}, profiles={})",
-        o.model(), o.fp16(), o.tf32(), o.profiles().size());
+    LOG.info(
+        "Building engine from {} (fp16={}, tf32={}, profiles={})",
+        o.model(),
+        o.fp16(),
+        o.tf32(),
+        o.profiles().size());
     IBuilder builder = null;
     INetworkDefinition network = null;
     IParser parser = null;
@@ -123,9 +144,10 @@ public final class OnnxBuild {
         }
       }
       addProfiles(builder, network, config, o.profiles());
-      cache = cacheIn == null
-          ? config.createTimingCache(null, 0)
-          : config.createTimingCache(new BytePointer(cacheIn), cacheIn.length);
+      cache =
+          cacheIn == null
+              ? config.createTimingCache(null, 0)
+              : config.createTimingCache(new BytePointer(cacheIn), cacheIn.length);
       if (cache != null && !cache.isNull()) {
         config.setTimingCache(cache, false);
       }
@@ -147,12 +169,17 @@ public final class OnnxBuild {
           try {
             AtomicFiles.write(o.timingCache(), c);
           } catch (IOException e) {
-            LOG.warn("Engine built, but the timing cache {} could not be written: {}",
-                o.timingCache(), e.toString());
+            LOG.warn(
+                "Engine built, but the timing cache {} could not be written: {}",
+                o.timingCache(),
+                e.toString());
           }
         }
       }
-      LOG.info("Built {} bytes from {} in {} ms", bytes.length, o.model(),
+      LOG.info(
+          "Built {} bytes from {} in {} ms",
+          bytes.length,
+          o.model(),
           (System.nanoTime() - start) / 1_000_000);
       return bytes;
     } finally {
@@ -172,7 +199,8 @@ public final class OnnxBuild {
   static String buildFailure(Path model, String said) {
     String why = "TensorRT could not build an engine from " + model + ": " + said;
     if (said.contains("libnvinfer_lean")) {
-      return why + ". A version-compatible plan embeds TensorRT's lean runtime (libnvinfer_lean),"
+      return why
+          + ". A version-compatible plan embeds TensorRT's lean runtime (libnvinfer_lean),"
           + " which this TensorRT installation lacks (bytedeco's 10.6 redist has none): point"
           + " TRT4J_TENSORRT_HOME at a full TensorRT installation, or build without"
           + " versionCompatible / --versionCompatible.";
@@ -190,9 +218,13 @@ public final class OnnxBuild {
     List<OnnxParseException.ParserError> errors = new ArrayList<>();
     for (int i = 0; i < parser.getNbErrors(); i++) {
       IParserError e = parser.getError(i);
-      errors.add(new OnnxParseException.ParserError(
-          e.node(), nullToEmpty(e.nodeName()), nullToEmpty(e.nodeOperator()),
-          e.code().toString(), nullToEmpty(e.desc())));
+      errors.add(
+          new OnnxParseException.ParserError(
+              e.node(),
+              nullToEmpty(e.nodeName()),
+              nullToEmpty(e.nodeOperator()),
+              e.code().toString(),
+              nullToEmpty(e.desc())));
     }
     return errors;
   }
@@ -202,24 +234,33 @@ public final class OnnxBuild {
   }
 
   private static void addProfiles(
-      IBuilder builder, INetworkDefinition network, IBuilderConfig config,
+      IBuilder builder,
+      INetworkDefinition network,
+      IBuilderConfig config,
       List<Map<String, ShapeRange>> profiles) {
     Map<String, Shape> inputs = new LinkedHashMap<>();
     for (int i = 0; i < network.getNbInputs(); i++) {
       ITensor t = network.getInput(i);
       inputs.put(t.getName(), EngineHandle.toShape(t.getDimensions()));
     }
-    List<String> dynamic = inputs.entrySet().stream()
-        .filter(e -> e.getValue().isDynamic()).map(Map.Entry::getKey).toList();
+    List<String> dynamic =
+        inputs.entrySet().stream()
+            .filter(e -> e.getValue().isDynamic())
+            .map(Map.Entry::getKey)
+            .toList();
     checkProfiles(inputs, profiles);
     if (profiles.isEmpty() && !dynamic.isEmpty()) {
       // As trtexec does without --shapes: every dynamic dimension becomes 1, with a warning.
       Map<String, ShapeRange> fixed = defaultProfile(inputs);
-      LOG.warn("Input(s) {} have dynamic shapes {} and no optimization profile was given: building"
+      LOG.warn(
+          "Input(s) {} have dynamic shapes {} and no optimization profile was given: building"
               + " for {} (each dynamic dimension set to 1, as trtexec does). Give MIN/OPT/MAX shapes"
-              + " (EngineBuilder.profile, trt4j build --shapes) for other sizes.", dynamic,
+              + " (EngineBuilder.profile, trt4j build --shapes) for other sizes.",
+          dynamic,
           dynamic.stream().map(inputs::get).toList(),
-          fixed.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue().opt().joined()).toList());
+          fixed.entrySet().stream()
+              .map(e -> e.getKey() + ":" + e.getValue().opt().joined())
+              .toList());
       profiles = List.of(fixed);
     }
     for (Map<String, ShapeRange> ranges : profiles) {
@@ -229,9 +270,10 @@ public final class OnnxBuild {
         try (Dims64 min = EngineHandle.toDims(r.min());
             Dims64 opt = EngineHandle.toDims(r.opt());
             Dims64 max = EngineHandle.toDims(r.max())) {
-          boolean ok = p.setDimensions(e.getKey(), nvinfer.OptProfileSelector.kMIN, min)
-              && p.setDimensions(e.getKey(), nvinfer.OptProfileSelector.kOPT, opt)
-              && p.setDimensions(e.getKey(), nvinfer.OptProfileSelector.kMAX, max);
+          boolean ok =
+              p.setDimensions(e.getKey(), nvinfer.OptProfileSelector.kMIN, min)
+                  && p.setDimensions(e.getKey(), nvinfer.OptProfileSelector.kOPT, opt)
+                  && p.setDimensions(e.getKey(), nvinfer.OptProfileSelector.kMAX, max);
           if (!ok) {
             throw new IllegalArgumentException(
                 "TensorRT rejected range " + r + " for input '" + e.getKey() + "'");
@@ -272,20 +314,37 @@ public final class OnnxBuild {
         Shape declared = inputs.get(e.getKey());
         if (declared == null) {
           throw new IllegalArgumentException(
-              "Profile " + p + " names '" + e.getKey() + "', which is not an input; inputs are "
+              "Profile "
+                  + p
+                  + " names '"
+                  + e.getKey()
+                  + "', which is not an input; inputs are "
                   + List.copyOf(inputs.keySet()));
         }
         ShapeRange r = e.getValue();
-        if (!r.min().matches(declared) || !r.max().matches(declared) || !r.opt().matches(declared)) {
+        if (!r.min().matches(declared)
+            || !r.max().matches(declared)
+            || !r.opt().matches(declared)) {
           throw new IllegalArgumentException(
-              "Profile " + p + " range " + r + " does not fit input '" + e.getKey() + "' of shape "
-                  + declared + " (-1 = any)");
+              "Profile "
+                  + p
+                  + " range "
+                  + r
+                  + " does not fit input '"
+                  + e.getKey()
+                  + "' of shape "
+                  + declared
+                  + " (-1 = any)");
         }
       }
       for (Map.Entry<String, Shape> in : inputs.entrySet()) {
         if (in.getValue().isDynamic() && !ranges.containsKey(in.getKey())) {
           throw new IllegalArgumentException(
-              "Profile " + p + " has no range for dynamic input '" + in.getKey() + "' "
+              "Profile "
+                  + p
+                  + " has no range for dynamic input '"
+                  + in.getKey()
+                  + "' "
                   + in.getValue());
         }
       }

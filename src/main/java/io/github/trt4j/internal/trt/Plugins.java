@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * TensorRT plugins, registered in TensorRT's process-wide registry before a plan is deserialized or
  * a model parsed, as trtexec's {@code --staticPlugins}/{@code --dynamicPlugins} do: TensorRT's own
- * (libnvinfer_plugin, {@code initLibNvInferPlugins}) and plugin libraries given by path
- * ({@code IPluginRegistry::loadLibrary}). Each is loaded once per process; a library stays
- * registered for the process's lifetime.
+ * (libnvinfer_plugin, {@code initLibNvInferPlugins}) and plugin libraries given by path ({@code
+ * IPluginRegistry::loadLibrary}). Each is loaded once per process; a library stays registered for
+ * the process's lifetime.
  */
 public final class Plugins {
 
@@ -41,8 +41,11 @@ public final class Plugins {
         Path lib = Natives.loadPlugins();
         try (TrtLog.Capture capture = TrtLog.capture()) {
           if (!nvinfer_plugin.initLibNvInferPlugins(TrtLogger.get(), "")) {
-            throw new TrtException("initLibNvInferPlugins failed for " + lib + ": "
-                + capture.summary("TensorRT gave no reason"));
+            throw new TrtException(
+                "initLibNvInferPlugins failed for "
+                    + lib
+                    + ": "
+                    + capture.summary("TensorRT gave no reason"));
           }
         }
         standard = true;
@@ -64,9 +67,14 @@ public final class Plugins {
         try (TrtLog.Capture capture = TrtLog.capture()) {
           IPluginRegistry.PluginLibraryHandle h = registry.loadLibrary(real.toString());
           if (h == null || h.isNull()) {
-            throw new TrtException("TensorRT could not load plugin library " + p + " (is it a"
-                + " TensorRT plugin library for TensorRT " + Natives.load().versionString() + "?): "
-                + capture.summary("no reason given"));
+            throw new TrtException(
+                "TensorRT could not load plugin library "
+                    + p
+                    + " (is it a"
+                    + " TensorRT plugin library for TensorRT "
+                    + Natives.load().versionString()
+                    + "?): "
+                    + capture.summary("no reason given"));
           }
         }
         LIBRARIES.add(real);
@@ -75,8 +83,9 @@ public final class Plugins {
     }
   }
 
-  private static final Pattern MISSING = Pattern.compile(
-      "(?:Cannot find plugin|could not find plugin):?\\s*([A-Za-z0-9_.\\-]+),?\\s*version:?\\s*([A-Za-z0-9_.]+)");
+  private static final Pattern MISSING =
+      Pattern.compile(
+          "(?:Cannot find plugin|could not find plugin):?\\s*([A-Za-z0-9_.\\-]+),?\\s*version:?\\s*([A-Za-z0-9_.]+)");
 
   /**
    * The plugin TensorRT's errors say a plan needs and the registry lacks, with how to provide it;
@@ -89,7 +98,11 @@ public final class Plugins {
     }
     String name = m.group(1);
     String version = m.group(2);
-    return "needs TensorRT plugin " + name + " version " + version + ", which is not registered."
+    return "needs TensorRT plugin "
+        + name
+        + " version "
+        + version
+        + ", which is not registered."
         + (name.endsWith("_TRT")
             ? " It is one of TensorRT's standard plugins: load them with"
                 + " LoadOptions.standardPlugins(true) or --plugins std."

@@ -5,9 +5,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 
 /**
- * One block of device memory that several execution contexts use for their activations
- * (TensorRT's user-managed allocation strategy). Contexts that share it must never run at the
- * same time, so every run holds {@link #lock()} until its stream has synchronized.
+ * One block of device memory that several execution contexts use for their activations (TensorRT's
+ * user-managed allocation strategy). Contexts that share it must never run at the same time, so
+ * every run holds {@link #lock()} until its stream has synchronized.
  */
 public final class SharedActivation {
 
@@ -39,8 +39,11 @@ public final class SharedActivation {
     }
     if (needed > block.bytes()) {
       throw new IllegalArgumentException(
-          "The execution context needs " + needed + " bytes of activation memory; the shared block"
-              + " holds " + block.bytes());
+          "The execution context needs "
+              + needed
+              + " bytes of activation memory; the shared block"
+              + " holds "
+              + block.bytes());
     }
     context.setDeviceMemoryV2(Pointers.at(block.address(), block.bytes()), block.bytes());
     users++;

@@ -18,9 +18,9 @@ public final class TrtLog {
   private static final ThreadLocal<Recent> RECENT = ThreadLocal.withInitial(Recent::new);
 
   /**
-   * The last few error lines TensorRT logged on one thread, always kept, so that the hot path
-   * needs no capture scope: it takes a {@link #errorMark()} before a call and, only when the call
-   * failed, asks for the lines since.
+   * The last few error lines TensorRT logged on one thread, always kept, so that the hot path needs
+   * no capture scope: it takes a {@link #errorMark()} before a call and, only when the call failed,
+   * asks for the lines since.
    */
   private static final class Recent {
     final String[] lines = new String[4];
@@ -56,8 +56,8 @@ public final class TrtLog {
   }
 
   /**
-   * The error lines logged on this thread since {@code mark} (the last few), joined, or
-   * {@code fallback} when there were none. For failure paths only.
+   * The error lines logged on this thread since {@code mark} (the last few), joined, or {@code
+   * fallback} when there were none. For failure paths only.
    */
   public static String errorsSince(long mark, String fallback) {
     Recent r = RECENT.get();

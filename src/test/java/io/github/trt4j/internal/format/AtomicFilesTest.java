@@ -34,18 +34,29 @@ class AtomicFilesTest {
   void aFailedWriteLeavesTheOldFileAndNoTemporary(@TempDir Path dir) throws IOException {
     Path f = dir.resolve("a.engine");
     Files.write(f, new byte[] {7, 7});
-    IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
-      out.write(new byte[4096]);
-      throw new IOException("disk full (simulated)");
-    }));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                AtomicFiles.write(
+                    f,
+                    out -> {
+                      out.write(new byte[4096]);
+                      throw new IOException("disk full (simulated)");
+                    }));
     assertEquals("disk full (simulated)", e.getMessage());
     assertArrayEquals(new byte[] {7, 7}, Files.readAllBytes(f));
     assertEquals(List.of("a.engine"), names(dir));
     // An unchecked failure in the writer cleans up too.
-    assertThrows(IllegalStateException.class, () -> AtomicFiles.write(dir.resolve("b.engine"), out -> {
-      out.write(1);
-      throw new IllegalStateException("boom");
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            AtomicFiles.write(
+                dir.resolve("b.engine"),
+                out -> {
+                  out.write(1);
+                  throw new IllegalStateException("boom");
+                }));
     assertEquals(List.of("a.engine"), names(dir));
   }
 

@@ -25,23 +25,27 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every bytedeco class trt4j's compiled code refers to whose static initializer calls {@code
- * Loader.load()} must be initialized by {@link Natives} while JavaCPP's loading is off: one that
- * is not would, on first use, make JavaCPP load the CUDA presets and a second libnvinfer.
+ * Loader.load()} must be initialized by {@link Natives} while JavaCPP's loading is off: one that is
+ * not would, on first use, make JavaCPP load the CUDA presets and a second libnvinfer.
  */
 class GlueClassesTest {
 
-  private static final Pattern REF = Pattern.compile("org/bytedeco/(tensorrt|cuda)/[a-z_]+/[A-Za-z0-9_$]+");
+  private static final Pattern REF =
+      Pattern.compile("org/bytedeco/(tensorrt|cuda)/[a-z_]+/[A-Za-z0-9_$]+");
 
   @Test
   void everyLoadingClassTrt4jUsesIsInitializedUpFront() throws Exception {
     Set<String> referenced = new TreeSet<>();
-    Path classes = Path.of(Natives.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(Natives.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     try (Stream<Path> s = Files.walk(classes)) {
       for (Path p : s.filter(f -> f.toString().endsWith(".class")).toList()) {
         ClassModel m = ClassFile.of().parse(p);
         for (PoolEntry e : m.constantPool()) {
-          String text = e instanceof ClassEntry c ? c.asInternalName()
-              : e instanceof Utf8Entry u ? u.stringValue() : null;
+          String text =
+              e instanceof ClassEntry c
+                  ? c.asInternalName()
+                  : e instanceof Utf8Entry u ? u.stringValue() : null;
           if (text != null) {
             Matcher x = REF.matcher(text);
             while (x.find()) {
@@ -67,19 +71,27 @@ class GlueClassesTest {
 
   /** Whether the class's static initializer calls {@code Loader.load}. */
   private static boolean loadsLibraries(String className) throws IOException {
-    try (InputStream in = ClassLoader.getSystemResourceAsStream(className.replace('.', '/') + ".class")) {
+    try (InputStream in =
+        ClassLoader.getSystemResourceAsStream(className.replace('.', '/') + ".class")) {
       if (in == null) {
         return false;
       }
       ClassModel m = ClassFile.of().parse(in.readAllBytes());
-      return m.methods().stream().anyMatch(md -> md.methodName().equalsString("<clinit>")
-          && md.code().isPresent() && md.code().get().elementStream().anyMatch(
-              el -> el.toString().contains("org/bytedeco/javacpp/Loader")));
+      return m.methods().stream()
+          .anyMatch(
+              md ->
+                  md.methodName().equalsString("<clinit>")
+                      && md.code().isPresent()
+                      && md.code()
+                          .get()
+                          .elementStream()
+                          .anyMatch(el -> el.toString().contains("org/bytedeco/javacpp/Loader")));
     }
   }
 
   /** Superclasses are initialized with their subclasses. */
-  private static boolean initializedBySubclass(String c, List<String> initialized) throws Exception {
+  private static boolean initializedBySubclass(String c, List<String> initialized)
+      throws Exception {
     for (String i : initialized) {
       try {
         Class<?> k = Class.forName(i, false, GlueClassesTest.class.getClassLoader());
@@ -111,23 +123,30 @@ class GlueClassesTest {
     // What Natives.load() does (here without TensorRT's libraries): the classes are initialized
     // while JavaCPP's loading is off, so their Loader.load() loads nothing, neither then nor
     // later; JavaCPP then loads other presets as usual.
-    Natives.withoutJavaCppLoading(() -> {
-      for (String c : List.of("org.bytedeco.tensorrt.nvinfer.IRuntime", "org.bytedeco.tensorrt.nvinfer.ICudaEngine")) {
-        try {
-          Class.forName(c, true, GlueClassesTest.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-          throw new AssertionError(e);
-        }
-      }
-      return null;
-    });
+    Natives.withoutJavaCppLoading(
+        () -> {
+          for (String c :
+              List.of(
+                  "org.bytedeco.tensorrt.nvinfer.IRuntime",
+                  "org.bytedeco.tensorrt.nvinfer.ICudaEngine")) {
+            try {
+              Class.forName(c, true, GlueClassesTest.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+              throw new AssertionError(e);
+            }
+          }
+          return null;
+        });
     {
-      assertFalse(Loader.getLoadedLibraries().keySet().stream()
+      assertFalse(
+          Loader.getLoadedLibraries().keySet().stream()
               .anyMatch(k -> k.contains("cudart") || k.contains("nvinfer") || k.contains("cublas")),
           "no CUDA or TensorRT library loaded by JavaCPP: " + Loader.getLoadedLibraries().keySet());
     }
     Loader.load(org.bytedeco.opencv.global.opencv_core.class);
-    try (var m = new org.bytedeco.opencv.opencv_core.Mat(2, 3, org.bytedeco.opencv.global.opencv_core.CV_8UC1)) {
+    try (var m =
+        new org.bytedeco.opencv.opencv_core.Mat(
+            2, 3, org.bytedeco.opencv.global.opencv_core.CV_8UC1)) {
       assertEquals(6, m.total());
     }
   }

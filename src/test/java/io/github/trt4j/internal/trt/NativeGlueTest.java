@@ -16,18 +16,23 @@ class NativeGlueTest {
 
   @Test
   void refusalForAnotherGpuNamesBothGpus() {
-    String msg = EngineHandle.refusal(
-        List.of("IRuntime::deserializeCudaEngine: Error Code 6: API Usage Error (The engine plan"
-            + " file is generated on an incompatible device, expecting compute 8.6 got compute"
-            + " 9.0, please rebuild.)"),
-        "NVIDIA H100 80GB HBM3 (compute 9.0)");
-    assertTrue(msg.startsWith("built for another GPU; this GPU is NVIDIA H100 80GB HBM3 (compute 9.0)"), msg);
+    String msg =
+        EngineHandle.refusal(
+            List.of(
+                "IRuntime::deserializeCudaEngine: Error Code 6: API Usage Error (The engine plan"
+                    + " file is generated on an incompatible device, expecting compute 8.6 got compute"
+                    + " 9.0, please rebuild.)"),
+            "NVIDIA H100 80GB HBM3 (compute 9.0)");
+    assertTrue(
+        msg.startsWith("built for another GPU; this GPU is NVIDIA H100 80GB HBM3 (compute 9.0)"),
+        msg);
     assertTrue(msg.contains("expecting compute 8.6 got compute 9.0"), msg);
   }
 
   @Test
   void refusalWithoutDetailSaysSo() {
-    assertEquals("TensorRT could not deserialize it (corrupt or truncated plan?)",
+    assertEquals(
+        "TensorRT could not deserialize it (corrupt or truncated plan?)",
         EngineHandle.refusal(List.of(), "x"));
   }
 
@@ -36,15 +41,26 @@ class NativeGlueTest {
     Map<String, Shape> inputs = new LinkedHashMap<>();
     inputs.put("x", Shape.of(-1, 16));
     inputs.put("k", Shape.of(4));
-    var e = assertThrows(IllegalArgumentException.class, () -> OnnxBuild.checkProfiles(inputs,
-        List.of(Map.of("y", ShapeRange.parse("1x16/8x16/16x16")))));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                OnnxBuild.checkProfiles(
+                    inputs, List.of(Map.of("y", ShapeRange.parse("1x16/8x16/16x16")))));
     assertEquals("Profile 0 names 'y', which is not an input; inputs are [x, k]", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> OnnxBuild.checkProfiles(inputs,
-        List.of(Map.of("x", ShapeRange.parse("1x8/8x8/16x8")))));
-    assertEquals("Profile 0 range 1x8/8x8/16x8 does not fit input 'x' of shape [-1, 16] (-1 = any)",
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                OnnxBuild.checkProfiles(
+                    inputs, List.of(Map.of("x", ShapeRange.parse("1x8/8x8/16x8")))));
+    assertEquals(
+        "Profile 0 range 1x8/8x8/16x8 does not fit input 'x' of shape [-1, 16] (-1 = any)",
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> OnnxBuild.checkProfiles(inputs,
-        List.of(Map.of("k", ShapeRange.parse("4")))));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> OnnxBuild.checkProfiles(inputs, List.of(Map.of("k", ShapeRange.parse("4")))));
     assertEquals("Profile 0 has no range for dynamic input 'x' [-1, 16]", e.getMessage());
     OnnxBuild.checkProfiles(inputs, List.of(Map.of("x", ShapeRange.parse("1x16/8x16/16x16"))));
   }
@@ -65,12 +81,17 @@ class NativeGlueTest {
 
   @Test
   void aVersionCompatibleBuildWithoutTheLeanRuntimeSaysWhatToDo() {
-    String m = OnnxBuild.buildFailure(java.nio.file.Path.of("m.onnx"),
-        "Unable to load library: libnvinfer_lean.so.10");
-    assertTrue(m.startsWith("TensorRT could not build an engine from m.onnx: Unable to load library:"
-        + " libnvinfer_lean.so.10. A version-compatible plan embeds"), m);
+    String m =
+        OnnxBuild.buildFailure(
+            java.nio.file.Path.of("m.onnx"), "Unable to load library: libnvinfer_lean.so.10");
+    assertTrue(
+        m.startsWith(
+            "TensorRT could not build an engine from m.onnx: Unable to load library:"
+                + " libnvinfer_lean.so.10. A version-compatible plan embeds"),
+        m);
     assertTrue(m.contains("point TRT4J_TENSORRT_HOME at a full TensorRT installation"), m);
-    assertEquals("TensorRT could not build an engine from m.onnx: out of memory",
+    assertEquals(
+        "TensorRT could not build an engine from m.onnx: out of memory",
         OnnxBuild.buildFailure(java.nio.file.Path.of("m.onnx"), "out of memory"));
   }
 

@@ -11,30 +11,43 @@ class PluginsTest {
 
   @Test
   void tensorRt10sWordingOfAMissingStandardPlugin() {
-    String errors = "IPluginRegistry::getPluginCreator: Error Code 4: API Usage Error (Cannot find"
-        + " plugin: EfficientNMS_TRT, version: 1, namespace:.) | IRuntime::deserializeCudaEngine:"
-        + " Error Code 1: Serialization (Serialization assertion creator failed.Cannot deserialize"
-        + " plugin since corresponding IPluginCreator not found in Plugin Registry)";
+    String errors =
+        "IPluginRegistry::getPluginCreator: Error Code 4: API Usage Error (Cannot find"
+            + " plugin: EfficientNMS_TRT, version: 1, namespace:.) | IRuntime::deserializeCudaEngine:"
+            + " Error Code 1: Serialization (Serialization assertion creator failed.Cannot deserialize"
+            + " plugin since corresponding IPluginCreator not found in Plugin Registry)";
     String m = Plugins.missingPlugin(errors);
-    assertTrue(m.startsWith("needs TensorRT plugin EfficientNMS_TRT version 1, which is not registered."), m);
+    assertTrue(
+        m.startsWith("needs TensorRT plugin EfficientNMS_TRT version 1, which is not registered."),
+        m);
     assertTrue(m.contains("LoadOptions.standardPlugins(true) or --plugins std"), m);
   }
 
   @Test
   void olderWordingAndAUserPlugin() {
-    String m = Plugins.missingPlugin("getPluginCreator could not find plugin: YoloLayer version: 2");
+    String m =
+        Plugins.missingPlugin("getPluginCreator could not find plugin: YoloLayer version: 2");
     assertTrue(m.startsWith("needs TensorRT plugin YoloLayer version 2"), m);
     assertTrue(m.contains("--plugins PATH.so"), m);
-    m = Plugins.missingPlugin("INVALID_ARGUMENT: getPluginCreator could not find plugin BatchedNMS_TRT version 1");
+    m =
+        Plugins.missingPlugin(
+            "INVALID_ARGUMENT: getPluginCreator could not find plugin BatchedNMS_TRT version 1");
     assertTrue(m.startsWith("needs TensorRT plugin BatchedNMS_TRT version 1"), m);
-    assertNull(Plugins.missingPlugin("Error Code 6: API Usage Error (The engine plan file is not compatible)"));
+    assertNull(
+        Plugins.missingPlugin(
+            "Error Code 6: API Usage Error (The engine plan file is not compatible)"));
   }
 
   @Test
   void theRefusalLeadsWithThePluginEvenWhenItsErrorIsNotAmongTheLastThree() {
-    String r = EngineHandle.refusal(List.of(
-        "IPluginRegistry::getPluginCreator: Error Code 4: API Usage Error (Cannot find plugin: EfficientNMS_TRT, version: 1, namespace:.)",
-        "a", "b", "IRuntime::deserializeCudaEngine: Error Code 1: Serialization (...)"), "GPU");
+    String r =
+        EngineHandle.refusal(
+            List.of(
+                "IPluginRegistry::getPluginCreator: Error Code 4: API Usage Error (Cannot find plugin: EfficientNMS_TRT, version: 1, namespace:.)",
+                "a",
+                "b",
+                "IRuntime::deserializeCudaEngine: Error Code 1: Serialization (...)"),
+            "GPU");
     assertTrue(r.startsWith("needs TensorRT plugin EfficientNMS_TRT version 1"), r);
   }
 }

@@ -13,11 +13,15 @@ final class Line {
   private Line() {}
 
   static final int MAJOR = 10;
+
   /** The oldest library the glue was built against: 10.6.0. */
   static final int MINIMUM = 100600;
+
   /** The glue's own TensorRT version, for messages. */
   static final String GLUE = "org.bytedeco:tensorrt:10.6-1.5.11";
+
   static final String REDIST = "org.bytedeco:tensorrt:10.6-1.5.11:linux-x86_64-redist";
+
   // The driver each line needs: io.github.trt4j.internal.DriverLine, beside this class.
 
   /**

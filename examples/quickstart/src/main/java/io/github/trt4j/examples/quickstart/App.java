@@ -28,7 +28,8 @@ public final class App {
 
   public static void main(String[] args) {
     if (args.length != 1) {
-      System.err.println("usage: App PLAN   (make one with: ./trt4j build models/test/seed.onnx -o seed.engine)");
+      System.err.println(
+          "usage: App PLAN   (make one with: ./trt4j build models/test/seed.onnx -o seed.engine)");
       System.exit(64);
     }
     try {
@@ -61,7 +62,10 @@ public final class App {
       Map<String, Tensor> outputs = inferer.run(inputs);
       for (Map.Entry<String, Tensor> out : outputs.entrySet()) {
         float[] values = out.getValue().toFloats();
-        System.out.printf("%s %s %s%n", out.getKey(), out.getValue().shape().joined(),
+        System.out.printf(
+            "%s %s %s%n",
+            out.getKey(),
+            out.getValue().shape().joined(),
             Arrays.toString(Arrays.copyOf(values, Math.min(5, values.length))));
       }
     }

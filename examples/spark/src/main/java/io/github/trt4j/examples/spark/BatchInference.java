@@ -38,7 +38,8 @@ public record BatchInference(
     String inputTensor,
     String outputTensor,
     int batchRows,
-    int fallbackGpu) implements Serializable {
+    int fallbackGpu)
+    implements Serializable {
 
   public BatchInference {
     if (batchRows < 1) {
@@ -50,7 +51,8 @@ public record BatchInference(
   public Dataset<Row> transform(Dataset<Row> df) {
     StructType in = df.schema();
     int col = in.fieldIndex(inputColumn);
-    StructType out = in.add(outputColumn, DataTypes.createArrayType(DataTypes.FloatType, false), false);
+    StructType out =
+        in.add(outputColumn, DataTypes.createArrayType(DataTypes.FloatType, false), false);
     BatchInference self = this;
     MapPartitionsFunction<Row, Row> f = rows -> self.partition(rows, col);
     return df.mapPartitions(f, Encoders.row(out));
@@ -114,11 +116,13 @@ public record BatchInference(
     }
     Tensor y = result.get(outputTensor);
     if (y == null) {
-      throw new IllegalArgumentException("The model has no output '" + outputTensor + "'; it has " + result.keySet());
+      throw new IllegalArgumentException(
+          "The model has no output '" + outputTensor + "'; it has " + result.keySet());
     }
     float[] v = y.toFloats();
     if (y.shape().rank() < 1 || y.shape().dim(0) != b) {
-      throw new IllegalStateException("Output '" + outputTensor + "' has shape " + y.shape() + " for a batch of " + b);
+      throw new IllegalStateException(
+          "Output '" + outputTensor + "' has shape " + y.shape() + " for a batch of " + b);
     }
     int g = v.length / b;
     List<Row> out = new ArrayList<>(b);
@@ -140,12 +144,20 @@ public record BatchInference(
 
   private float[] features(Row row, int col, int expected, int i) {
     if (row.isNullAt(col)) {
-      throw new IllegalArgumentException("Row " + i + " of the batch has a null '" + inputColumn + "'");
+      throw new IllegalArgumentException(
+          "Row " + i + " of the batch has a null '" + inputColumn + "'");
     }
     List<Object> l = row.getList(col);
     if (expected >= 0 && l.size() != expected) {
-      throw new IllegalArgumentException("Column '" + inputColumn + "' has " + l.size()
-          + " values in row " + i + " of the batch; the batch's first row has " + expected);
+      throw new IllegalArgumentException(
+          "Column '"
+              + inputColumn
+              + "' has "
+              + l.size()
+              + " values in row "
+              + i
+              + " of the batch; the batch's first row has "
+              + expected);
     }
     float[] f = new float[l.size()];
     for (int k = 0; k < f.length; k++) {

@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The runner pools of this JVM (a Spark executor, or the driver in local mode), one per factory
- * key and GPU, made on first use and kept until the JVM exits: engines are expensive to load and
- * an executor runs many tasks, so they outlive any one task.
+ * The runner pools of this JVM (a Spark executor, or the driver in local mode), one per factory key
+ * and GPU, made on first use and kept until the JVM exits: engines are expensive to load and an
+ * executor runs many tasks, so they outlive any one task.
  */
 public final class ExecutorPools {
 
@@ -20,13 +20,16 @@ public final class ExecutorPools {
 
   /** The pool of {@code factory} on {@code gpu}, made once per JVM. */
   public static RunnerPool get(PoolFactory factory, int gpu) {
-    return POOLS.computeIfAbsent(factory.key() + " @gpu" + gpu, k -> {
-      try {
-        return factory.open(gpu);
-      } catch (Exception e) {
-        throw new IllegalStateException("Cannot open " + factory.key() + " on GPU " + gpu + ": " + e.getMessage(), e);
-      }
-    });
+    return POOLS.computeIfAbsent(
+        factory.key() + " @gpu" + gpu,
+        k -> {
+          try {
+            return factory.open(gpu);
+          } catch (Exception e) {
+            throw new IllegalStateException(
+                "Cannot open " + factory.key() + " on GPU " + gpu + ": " + e.getMessage(), e);
+          }
+        });
   }
 
   /** How many pools this JVM holds. */

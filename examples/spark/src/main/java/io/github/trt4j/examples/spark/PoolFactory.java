@@ -1,8 +1,8 @@
 package io.github.trt4j.examples.spark;
 
-import io.github.trt4j.Runner;
 import io.github.trt4j.InfererPool;
 import io.github.trt4j.Model;
+import io.github.trt4j.Runner;
 import io.github.trt4j.TrtEngine;
 import io.github.trt4j.kserve.Runners;
 import java.io.IOException;
@@ -11,9 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * Makes the runner pool of one executor JVM for one GPU. Spark ships it to executors with the
- * task, so it is serializable and small: a path or a URI, not an engine. {@link #key()} names
- * what it makes, so an executor makes each pool once ({@link ExecutorPools}).
+ * Makes the runner pool of one executor JVM for one GPU. Spark ships it to executors with the task,
+ * so it is serializable and small: a path or a URI, not an engine. {@link #key()} names what it
+ * makes, so an executor makes each pool once ({@link ExecutorPools}).
  */
 public interface PoolFactory extends Serializable {
 
@@ -102,19 +102,23 @@ public interface PoolFactory extends Serializable {
     public RunnerPool open(int gpu) throws IOException {
       Runner first = Runners.open(uri);
       boolean[] handedOut = {false};
-      return new BlockingRunnerPool(first.model(), runners, () -> {
-        synchronized (handedOut) {
-          if (!handedOut[0]) {
-            handedOut[0] = true;
-            return first;
-          }
-        }
-        try {
-          return Runners.open(uri);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }, () -> { });
+      return new BlockingRunnerPool(
+          first.model(),
+          runners,
+          () -> {
+            synchronized (handedOut) {
+              if (!handedOut[0]) {
+                handedOut[0] = true;
+                return first;
+              }
+            }
+            try {
+              return Runners.open(uri);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          },
+          () -> {});
     }
   }
 }

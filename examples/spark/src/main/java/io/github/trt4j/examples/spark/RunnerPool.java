@@ -5,9 +5,9 @@ import io.github.trt4j.Runner;
 
 /**
  * Runners to borrow: a task borrows one per batch and gives it back, so the tasks of an executor
- * share a few inferers (each owns GPU memory) instead of one each. Engines use trt4j's own
- * {@code InfererPool} ({@link PoolFactory.InfererPoolAdapter}); remote runners use
- * {@link BlockingRunnerPool}.
+ * share a few inferers (each owns GPU memory) instead of one each. Engines use trt4j's own {@code
+ * InfererPool} ({@link PoolFactory.InfererPoolAdapter}); remote runners use {@link
+ * BlockingRunnerPool}.
  */
 public interface RunnerPool extends AutoCloseable {
 

@@ -25,8 +25,8 @@ public final class TaskGpu {
   }
 
   /**
-   * The first address as a CUDA ordinal. Several addresses (a task with more than one GPU) use
-   * the first; the engine runs on one device.
+   * The first address as a CUDA ordinal. Several addresses (a task with more than one GPU) use the
+   * first; the engine runs on one device.
    *
    * @throws IllegalArgumentException when an address is not an ordinal (e.g. a UUID discovery
    *     script): set CUDA ordinals in the discovery script
@@ -38,8 +38,10 @@ public final class TaskGpu {
     try {
       return Integer.parseInt(addresses[0].trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("GPU address '" + addresses[0]
-          + "' is not a CUDA device ordinal; make the discovery script report ordinals (0, 1, ...)");
+      throw new IllegalArgumentException(
+          "GPU address '"
+              + addresses[0]
+              + "' is not a CUDA device ordinal; make the discovery script report ordinals (0, 1, ...)");
     }
   }
 }

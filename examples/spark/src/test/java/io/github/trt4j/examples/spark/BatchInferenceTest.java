@@ -22,8 +22,13 @@ class BatchInferenceTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[4]").appName("trt4j-test")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[4]")
+            .appName("trt4j-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .getOrCreate();
   }
 
   @AfterAll
@@ -43,8 +48,9 @@ class BatchInferenceTest {
   void everyRowGetsItsPredictionFromOnePoolPerJvm() {
     int rows = 5000;
     int features = 8;
-    BatchInference job = new BatchInference(new FakeRunner.Factory("a", features, 2),
-        "features", "prediction", "x", "y", 64, 3);
+    BatchInference job =
+        new BatchInference(
+            new FakeRunner.Factory("a", features, 2), "features", "prediction", "x", "y", 64, 3);
     Dataset<Row> df = SparkInference.synthetic(spark, rows, features, 8);
     List<Row> out = job.transform(df).collectAsList();
     assertEquals(rows, out.size());
@@ -74,7 +80,9 @@ class BatchInferenceTest {
     assertEquals(1, ExecutorPools.count());
     RunnerPool pool = ExecutorPools.get(new FakeRunner.Factory("a", features, 2), 3);
     assertTrue(pool.created() <= 2, "created " + pool.created());
-    assertTrue(FakeRunner.maxInFlight.get() <= 2, "at most pool-size runs at once; saw " + FakeRunner.maxInFlight.get());
+    assertTrue(
+        FakeRunner.maxInFlight.get() <= 2,
+        "at most pool-size runs at once; saw " + FakeRunner.maxInFlight.get());
     assertEquals(64, FakeRunner.maxBatch.get());
     // 8 partitions of 625 rows: 9 full-or-partial batches of 64 each.
     assertEquals(8 * 10, FakeRunner.calls.get());
@@ -82,7 +90,9 @@ class BatchInferenceTest {
 
   @Test
   void aSecondJobReusesThePool() {
-    BatchInference job = new BatchInference(new FakeRunner.Factory("b", 4, 1), "features", "prediction", "x", "y", 100, 0);
+    BatchInference job =
+        new BatchInference(
+            new FakeRunner.Factory("b", 4, 1), "features", "prediction", "x", "y", 100, 0);
     assertEquals(1000, job.transform(SparkInference.synthetic(spark, 1000, 4, 4)).count());
     assertEquals(1000, job.transform(SparkInference.synthetic(spark, 1000, 4, 4)).count());
     assertEquals(1, FakeRunner.Factory.opens.get());
@@ -91,19 +101,36 @@ class BatchInferenceTest {
 
   @Test
   void badRowsFailTheJobWithTheReason() {
-    BatchInference job = new BatchInference(new FakeRunner.Factory("c", 4, 1), "features", "prediction", "x", "y", 10, 0);
-    Dataset<Row> ragged = spark.range(0, 20, 1, 1).selectExpr("id",
-        "case when id = 5 then array(cast(1 as float)) else array_repeat(cast(id as float), 4) end as features");
+    BatchInference job =
+        new BatchInference(
+            new FakeRunner.Factory("c", 4, 1), "features", "prediction", "x", "y", 10, 0);
+    Dataset<Row> ragged =
+        spark
+            .range(0, 20, 1, 1)
+            .selectExpr(
+                "id",
+                "case when id = 5 then array(cast(1 as float)) else array_repeat(cast(id as float), 4) end as features");
     Exception e = assertThrows(Exception.class, () -> job.transform(ragged).collectAsList());
-    assertTrue(chain(e).contains("Column 'features' has 1 values in row 5 of the batch; the batch's first row has 4"), chain(e));
-    BatchInference wrongInput = new BatchInference(new FakeRunner.Factory("d", 4, 1), "features", "prediction", "x", "nope", 10, 0);
-    e = assertThrows(Exception.class, () -> wrongInput.transform(SparkInference.synthetic(spark, 10, 4, 1)).collectAsList());
+    assertTrue(
+        chain(e)
+            .contains(
+                "Column 'features' has 1 values in row 5 of the batch; the batch's first row has 4"),
+        chain(e));
+    BatchInference wrongInput =
+        new BatchInference(
+            new FakeRunner.Factory("d", 4, 1), "features", "prediction", "x", "nope", 10, 0);
+    e =
+        assertThrows(
+            Exception.class,
+            () -> wrongInput.transform(SparkInference.synthetic(spark, 10, 4, 1)).collectAsList());
     assertTrue(chain(e).contains("The model has no output 'nope'"), chain(e));
   }
 
   @Test
   void theMeasurementMainReportsSparkAndPoolPasses() throws Exception {
-    BatchInference job = new BatchInference(new FakeRunner.Factory("m", 4, 2), "features", "prediction", "x", "y", 50, 0);
+    BatchInference job =
+        new BatchInference(
+            new FakeRunner.Factory("m", 4, 2), "features", "prediction", "x", "y", 50, 0);
     List<String> lines = new java.util.ArrayList<>();
     double checksum = SparkInference.measure(spark, job, 2000, 4, 4, 1, 2, lines::add);
     double want = 0;
@@ -127,8 +154,9 @@ class BatchInferenceTest {
   void gpuAddressesAreCudaOrdinals() {
     assertEquals(2, TaskGpu.parse(new String[] {"2", "3"}, 0));
     assertEquals(5, TaskGpu.parse(new String[0], 5));
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> TaskGpu.parse(new String[] {"GPU-8f0c"}, 0));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> TaskGpu.parse(new String[] {"GPU-8f0c"}, 0));
     assertTrue(e.getMessage().contains("'GPU-8f0c' is not a CUDA device ordinal"), e.getMessage());
     assertEquals(4, TaskGpu.current(4), "outside a task: the fallback");
   }

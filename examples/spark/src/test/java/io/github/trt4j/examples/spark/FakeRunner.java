@@ -37,9 +37,12 @@ final class FakeRunner implements Runner {
 
   FakeRunner(int features) {
     this.features = features;
-    this.model = new FakeModel("fake", List.of(
-        TensorSpec.of(0, "x", Direction.INPUT, DataType.FLOAT, Shape.of(-1, features)),
-        TensorSpec.of(1, "y", Direction.OUTPUT, DataType.FLOAT, Shape.of(-1, 2))));
+    this.model =
+        new FakeModel(
+            "fake",
+            List.of(
+                TensorSpec.of(0, "x", Direction.INPUT, DataType.FLOAT, Shape.of(-1, features)),
+                TensorSpec.of(1, "y", Direction.OUTPUT, DataType.FLOAT, Shape.of(-1, 2))));
   }
 
   @Override
@@ -57,7 +60,11 @@ final class FakeRunner implements Runner {
       calls.incrementAndGet();
       Tensor x = inputs.get("x");
       if (x == null || !x.shape().matches(Shape.of(-1, features))) {
-        throw new IllegalArgumentException("Input 'x' needs shape [-1, " + features + "]; got " + (x == null ? "none" : x.shape()));
+        throw new IllegalArgumentException(
+            "Input 'x' needs shape [-1, "
+                + features
+                + "]; got "
+                + (x == null ? "none" : x.shape()));
       }
       int b = (int) x.shape().dim(0);
       maxBatch.accumulateAndGet(b, Math::max);
@@ -73,7 +80,7 @@ final class FakeRunner implements Runner {
         y[r * 2] = sum;
         y[r * 2 + 1] = max;
       }
-      Thread.yield();  // widen the window in which concurrent borrowers would overlap
+      Thread.yield(); // widen the window in which concurrent borrowers would overlap
       return Map.of("y", Tensor.ofFloats(Shape.of(b, 2), y));
     } finally {
       inFlight.decrementAndGet();
@@ -100,7 +107,7 @@ final class FakeRunner implements Runner {
       opens.incrementAndGet();
       lastGpu = gpu;
       FakeRunner first = new FakeRunner(features);
-      return new BlockingRunnerPool(first.model(), size, () -> new FakeRunner(features), () -> { });
+      return new BlockingRunnerPool(first.model(), size, () -> new FakeRunner(features), () -> {});
     }
   }
 }

@@ -14,13 +14,25 @@ public final class SparkPlumbingBenchmark {
     long rows = args.length > 1 ? Long.parseLong(args[1]) : 200_000;
     int features = args.length > 2 ? Integer.parseInt(args[2]) : 16;
     int batch = args.length > 3 ? Integer.parseInt(args[3]) : 64;
-    SparkSession spark = SparkSession.builder().master("local[" + tasks + "]").appName("plumbing")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[" + tasks + "]")
+            .appName("plumbing")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     try {
-      BatchInference job = new BatchInference(new FakeRunner.Factory("bench", features, tasks),
-          "features", "prediction", "x", "y", batch, 0);
-      System.out.printf("# fake runner, local[%d], %d tasks, %d rows x %d features, batch %d, pool of %d%n",
+      BatchInference job =
+          new BatchInference(
+              new FakeRunner.Factory("bench", features, tasks),
+              "features",
+              "prediction",
+              "x",
+              "y",
+              batch,
+              0);
+      System.out.printf(
+          "# fake runner, local[%d], %d tasks, %d rows x %d features, batch %d, pool of %d%n",
           tasks, tasks, rows, features, batch, tasks);
       SparkInference.measure(spark, job, rows, features, tasks, 3, tasks, System.out::println);
     } finally {
