@@ -77,10 +77,10 @@ public final class Tensor {
 
   /** Refuses finite values that would round to infinity in {@code type} (HALF or BF16). */
   static void requireInRange(DataType type, float[] data) {
-    int i = io.github.trt4j.internal.HostCodec.firstOverflow(type, data);
+    int i = io.github.trt4j.internal.format.HalfRange.firstOverflow(type, data);
     if (i >= 0) {
       throw new IllegalArgumentException(
-          io.github.trt4j.internal.HostCodec.overflowMessage(type, data, i));
+          io.github.trt4j.internal.format.HalfRange.overflowMessage(type, data, i));
     }
   }
 

@@ -4,6 +4,7 @@ import io.github.trt4j.DataType;
 import io.github.trt4j.Shape;
 import io.github.trt4j.Tensor;
 import io.github.trt4j.internal.format.Fp16;
+import io.github.trt4j.internal.format.HalfRange;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -37,7 +38,7 @@ public final class HostCodec {
           h[i] = half ? Fp16.toHalf(f[i]) : Fp16.toBf16(f[i]);
           // The array may have changed since the tensor was made: check again on the way out.
           if ((h[i] & 0x7fff) == (half ? 0x7c00 : 0x7f80) && Float.isFinite(f[i])) {
-            throw new IllegalArgumentException(overflowMessage(t.dataType(), f, i));
+            throw new IllegalArgumentException(HalfRange.overflowMessage(t.dataType(), f, i));
           }
         }
         MemorySegment.copy(h, 0, dst, I16, 0, n);
@@ -59,27 +60,6 @@ public final class HostCodec {
   }
 
   /** The index of the first finite value that would round to infinity in HALF or BF16, or -1. */
-  public static int firstOverflow(DataType type, float[] f) {
-    for (int i = 0; i < f.length; i++) {
-      if (type == DataType.HALF ? Fp16.overflowsHalf(f[i]) : Fp16.overflowsBf16(f[i])) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  public static String overflowMessage(DataType type, float[] f, int i) {
-    return "Value "
-        + f[i]
-        + " at element "
-        + i
-        + " is beyond the "
-        + type.displayName()
-        + " range (largest finite "
-        + (type == DataType.HALF ? "65504" : "3.3895314e38")
-        + "); it would become infinity";
-  }
-
   /** Reads a tensor of {@code type} and concrete {@code shape} from the start of {@code src}. */
   public static Tensor decode(DataType type, Shape shape, MemorySegment src) {
     long count = shape.elementCount();
