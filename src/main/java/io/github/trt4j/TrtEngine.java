@@ -186,34 +186,6 @@ public final class TrtEngine implements Model, AutoCloseable {
     return tensors;
   }
 
-  /** The input tensors, in TensorRT's order. */
-  @Override
-  public List<TensorSpec> inputs() {
-    return tensors.stream().filter(TensorSpec::isInput).toList();
-  }
-
-  /** The output tensors, in TensorRT's order. */
-  @Override
-  public List<TensorSpec> outputs() {
-    return tensors.stream().filter(TensorSpec::isOutput).toList();
-  }
-
-  /**
-   * The tensor called {@code name}.
-   *
-   * @throws IllegalArgumentException listing the tensor names when there is none
-   */
-  @Override
-  public TensorSpec tensor(String name) {
-    for (TensorSpec t : tensors) {
-      if (t.name().equals(name)) {
-        return t;
-      }
-    }
-    throw new IllegalArgumentException(
-        "No tensor '" + name + "'; tensors are " + tensors.stream().map(TensorSpec::name).toList());
-  }
-
   /**
    * {@return a table of the I/O tensors: index, name, dims joined by {@code x}, direction, data
    * type}
