@@ -273,69 +273,64 @@ public final class GrpcRunner implements Runner {
       long limit,
       java.util.function.Supplier<String> limitText,
       Function<GRPCInferenceServiceBlockingStub, T> f) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return f.apply(
-            stub.withDeadlineAfter(options.timeout().toNanos(), TimeUnit.NANOSECONDS)
-                .withMaxInboundMessageSize((int) limit));
-      } catch (StatusRuntimeException e) {
-        String where = rpc + " for model '" + modelName + "' on " + target;
-        // A server's status text can be any length: cut as the REST runner cuts error bodies.
-        String desc = Requests.clip(e.getStatus().getDescription());
-        if (e.getCause() != null) {
-          // gRPC says "io exception"; say which.
-          desc =
-              (desc == null ? "" : desc + " ")
-                  + "("
-                  + Requests.clip(e.getCause().getMessage())
-                  + ")";
-        }
-        if (e.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
-            && desc != null
-            && desc.contains("exceeds maximum size")) {
-          // grpc-java's own words for a message over the inbound cap: "... maximum size L: N".
-          throw new KServeException(
-              KServeException.Reason.BAD_RESPONSE,
-              where
-                  + ": the answer is"
-                  + " larger than the "
-                  + limit
-                  + " bytes it may have ("
-                  + limitText.get()
-                  + "); gRPC: "
-                  + desc
-                  + "; refused unread",
-              e);
-        }
-        switch (e.getStatus().getCode()) {
-          case UNAVAILABLE -> {
-            if (attempt >= options.maxAttempts()) {
+    String where = rpc + " for model '" + modelName + "' on " + target;
+    return Backoff.retrying(
+        options,
+        where,
+        () -> {
+          try {
+            return f.apply(
+                stub.withDeadlineAfter(options.timeout().toNanos(), TimeUnit.NANOSECONDS)
+                    .withMaxInboundMessageSize((int) limit));
+          } catch (StatusRuntimeException e) {
+            // A server's status text can be any length: cut as the REST runner cuts error bodies.
+            String desc = Requests.clip(e.getStatus().getDescription());
+            if (e.getCause() != null) {
+              // gRPC says "io exception"; say which.
+              desc =
+                  (desc == null ? "" : desc + " ")
+                      + "("
+                      + Requests.clip(e.getCause().getMessage())
+                      + ")";
+            }
+            if (e.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
+                && desc != null
+                && desc.contains("exceeds maximum size")) {
+              // grpc-java's own words for a message over the inbound cap: "... maximum size L: N".
               throw new KServeException(
-                  KServeException.Reason.UNAVAILABLE,
-                  where + ": server unavailable after " + attempt + " attempt(s): " + desc,
+                  KServeException.Reason.BAD_RESPONSE,
+                  where
+                      + ": the answer is"
+                      + " larger than the "
+                      + limit
+                      + " bytes it may have ("
+                      + limitText.get()
+                      + "); gRPC: "
+                      + desc
+                      + "; refused unread",
                   e);
             }
-            Backoff.sleep(options.backoff(attempt), where, e);
+            switch (e.getStatus().getCode()) {
+              case UNAVAILABLE -> throw new Backoff.Unavailable(desc, e);
+              case DEADLINE_EXCEEDED ->
+                  throw new KServeException(
+                      KServeException.Reason.TIMEOUT,
+                      where + ": no answer within " + options.timeout().toMillis() + " ms",
+                      e);
+              case INVALID_ARGUMENT ->
+                  throw new IllegalArgumentException(
+                      where + ": the server refused the request: " + desc, e);
+              case NOT_FOUND ->
+                  throw new KServeException(
+                      KServeException.Reason.MODEL_NOT_READY, where + ": " + desc, e);
+              default ->
+                  throw new KServeException(
+                      KServeException.Reason.SERVER_ERROR,
+                      where + ": " + e.getStatus().getCode() + ": " + desc,
+                      e);
+            }
           }
-          case DEADLINE_EXCEEDED ->
-              throw new KServeException(
-                  KServeException.Reason.TIMEOUT,
-                  where + ": no answer within " + options.timeout().toMillis() + " ms",
-                  e);
-          case INVALID_ARGUMENT ->
-              throw new IllegalArgumentException(
-                  where + ": the server refused the request: " + desc, e);
-          case NOT_FOUND ->
-              throw new KServeException(
-                  KServeException.Reason.MODEL_NOT_READY, where + ": " + desc, e);
-          default ->
-              throw new KServeException(
-                  KServeException.Reason.SERVER_ERROR,
-                  where + ": " + e.getStatus().getCode() + ": " + desc,
-                  e);
-        }
-      }
-    }
+        });
   }
 
   @Override

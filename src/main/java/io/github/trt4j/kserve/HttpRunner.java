@@ -298,69 +298,67 @@ public final class HttpRunner implements Runner {
       java.util.function.Supplier<String> limitText) {
     HttpRequest req = b.timeout(options.timeout()).build();
     String where = what + " for model '" + modelLabel() + "' at " + req.uri();
-    for (int attempt = 1; ; attempt++) {
-      Exception failure;
-      java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
-          http.sendAsync(
-              req,
-              info ->
-                  new CappedBody(
-                      info.statusCode() == 200 ? limit : ERROR_BODY_KEPT,
-                      info.statusCode() != 200,
-                      info.headers().firstValueAsLong("Content-Length").orElse(-1)));
-      try {
-        HttpResponse<byte[]> r =
-            call.get(options.timeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        if (r.statusCode() != 503) {
-          return r;
-        }
-        failure = new IOException("HTTP 503" + errorText(r));
-      } catch (java.util.concurrent.TimeoutException e) {
-        call.cancel(true);
-        throw new KServeException(
-            KServeException.Reason.TIMEOUT,
-            where + ": no complete answer within " + options.timeout().toMillis() + " ms",
-            e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        Throwable c = e.getCause();
-        for (Throwable t = c; t != null; t = t.getCause()) {
-          if (t instanceof TooLarge big) {
+    return Backoff.retrying(
+        options,
+        where,
+        () -> {
+          java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
+              http.sendAsync(
+                  req,
+                  info ->
+                      new CappedBody(
+                          info.statusCode() == 200 ? limit : ERROR_BODY_KEPT,
+                          info.statusCode() != 200,
+                          info.headers().firstValueAsLong("Content-Length").orElse(-1)));
+          try {
+            HttpResponse<byte[]> r =
+                call.get(options.timeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (r.statusCode() != 503) {
+              return r;
+            }
+            IOException failure = new IOException("HTTP 503" + errorText(r));
+            throw new Backoff.Unavailable(failure.toString(), failure);
+          } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(true);
             throw new KServeException(
-                KServeException.Reason.BAD_RESPONSE,
-                where
-                    + ": the answer has "
-                    + big.sizeText()
-                    + ", more than the "
-                    + limit
-                    + " bytes it may have ("
-                    + limitText.get()
-                    + "); refused unread",
-                big);
+                KServeException.Reason.TIMEOUT,
+                where + ": no complete answer within " + options.timeout().toMillis() + " ms",
+                e);
+          } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            for (Throwable t = c; t != null; t = t.getCause()) {
+              if (t instanceof TooLarge big) {
+                throw new KServeException(
+                    KServeException.Reason.BAD_RESPONSE,
+                    where
+                        + ": the answer has "
+                        + big.sizeText()
+                        + ", more than the "
+                        + limit
+                        + " bytes it may have ("
+                        + limitText.get()
+                        + "); refused unread",
+                    big);
+              }
+            }
+            if (c instanceof HttpTimeoutException) {
+              throw new KServeException(
+                  KServeException.Reason.TIMEOUT,
+                  where + ": no answer within " + options.timeout().toMillis() + " ms",
+                  c);
+            }
+            if (!(c instanceof IOException)) {
+              throw new KServeException(KServeException.Reason.UNAVAILABLE, where + ": " + c, c);
+            }
+            // refused, reset or closed mid-answer: unavailable for now
+            throw new Backoff.Unavailable(c.toString(), c);
+          } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new KServeException(
+                KServeException.Reason.UNAVAILABLE, where + ": interrupted", e);
           }
-        }
-        if (c instanceof HttpTimeoutException) {
-          throw new KServeException(
-              KServeException.Reason.TIMEOUT,
-              where + ": no answer within " + options.timeout().toMillis() + " ms",
-              c);
-        }
-        if (!(c instanceof IOException)) {
-          throw new KServeException(KServeException.Reason.UNAVAILABLE, where + ": " + c, c);
-        }
-        failure = (IOException) c; // refused, reset or closed mid-answer: unavailable for now
-      } catch (InterruptedException e) {
-        call.cancel(true);
-        Thread.currentThread().interrupt();
-        throw new KServeException(KServeException.Reason.UNAVAILABLE, where + ": interrupted", e);
-      }
-      if (attempt >= options.maxAttempts()) {
-        throw new KServeException(
-            KServeException.Reason.UNAVAILABLE,
-            where + ": server unavailable after " + attempt + " attempt(s): " + failure,
-            failure);
-      }
-      Backoff.sleep(options.backoff(attempt), where, failure);
-    }
+        });
   }
 
   /** A body longer than its cap: how long it said it was, or how much had come when it was cut. */
