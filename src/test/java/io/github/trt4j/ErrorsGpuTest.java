@@ -141,13 +141,12 @@ class ErrorsGpuTest {
 
   @Test
   void buildOptionsAreChecked(@TempDir Path dir) throws IOException {
+    // No profile for a dynamic input: built at 1 with a warning, as trtexec does.
+    try (TrtEngine one =
+        TrtEngine.load(EngineBuilder.fromOnnx(TestModels.onnx("dynamic")).build())) {
+      assertEquals(ShapeRange.parse("1x16/1x16/1x16"), one.tensor("x").profile(0));
+    }
     var err =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> EngineBuilder.fromOnnx(TestModels.onnx("dynamic")).build());
-    assertTrue(
-        err.getMessage().contains("'x'") || err.getMessage().contains("[x]"), err.getMessage());
-    err =
         assertThrows(
             IllegalArgumentException.class,
             () ->
