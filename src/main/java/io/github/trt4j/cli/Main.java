@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "trt4j",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Inspect, build and run NVIDIA TensorRT 10 engines from Java.",
+    description = "Inspect, build and run NVIDIA TensorRT engines from Java.",
     subcommands = {
       InspectCommand.class,
       BuildCommand.class,
@@ -22,8 +22,29 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The logger TensorRT's own messages go to ({@code internal.trt.TrtLog}). */
+  static final String TENSORRT_LOGGER = "org.slf4j.simpleLogger.log.io.github.trt4j.TensorRT";
+
+  @CommandLine.Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Print TensorRT's INFO lines too (by default only its warnings and errors).")
+  boolean verbose;
+
   public static void main(String[] args) {
+    quietTensorRt(args);
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * TensorRT's INFO lines (dozens per engine build) only with {@code --verbose}, unless the user
+   * set the level themselves; must run before the first logger is made.
+   */
+  static void quietTensorRt(String[] args) {
+    if (System.getProperty(TENSORRT_LOGGER) == null
+        && !java.util.List.of(args).contains("--verbose")) {
+      System.setProperty(TENSORRT_LOGGER, "warn");
+    }
   }
 
   /** The configured command line (also used by tests). */

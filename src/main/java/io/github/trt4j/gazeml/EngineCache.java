@@ -52,8 +52,10 @@ public final class EngineCache {
         && intact(cached)) {
       return cached;
     }
-    log.println("building " + cached + " from " + onnx + " (once)");
+    log.println(
+        "building " + cached + " from " + onnx + " (once; --verbose shows TensorRT's progress)");
     log.flush();
+    long t0 = System.nanoTime();
     EngineBuilder b = EngineBuilder.fromOnnx(onnx).fp16(fp16).device(device);
     if (batchInput != null) {
       b.profile(
@@ -71,6 +73,8 @@ public final class EngineCache {
       throw new IllegalArgumentException(
           "Cannot build an engine from " + onnx + ": " + e.getMessage(), e);
     }
+    log.printf("built %s in %.1f s%n", cached.getFileName(), (System.nanoTime() - t0) / 1e9);
+    log.flush();
     return cached;
   }
 

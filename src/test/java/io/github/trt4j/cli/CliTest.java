@@ -91,6 +91,29 @@ class CliTest {
   }
 
   @Test
+  void tensorRtsInfoLinesOnlyWithVerbose() {
+    String key = Main.TENSORRT_LOGGER;
+    String was = System.getProperty(key);
+    try {
+      System.clearProperty(key);
+      Main.quietTensorRt(new String[] {"build", "m.onnx", "--verbose"});
+      assertEquals(null, System.getProperty(key));
+      Main.quietTensorRt(new String[] {"build", "m.onnx"});
+      assertEquals("warn", System.getProperty(key));
+      System.setProperty(key, "debug");
+      Main.quietTensorRt(new String[] {"build", "m.onnx"});
+      assertEquals("debug", System.getProperty(key), "a level the user set is kept");
+    } finally {
+      if (was == null) {
+        System.clearProperty(key);
+      } else {
+        System.setProperty(key, was);
+      }
+    }
+    assertTrue(run("build", "--help").out.contains("--verbose"));
+  }
+
+  @Test
   void gazemlNeedsSomethingToDo() {
     Result r = run("gazeml");
     assertEquals(2, r.code);
