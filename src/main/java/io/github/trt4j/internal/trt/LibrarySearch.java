@@ -162,7 +162,7 @@ public final class LibrarySearch {
         + HOME_ENV
         + " to its directory), or add the Maven dependency "
         + redistCoordinates
-        + ".";
+        + " (the ./trt4j launcher adds it unless TRT4J_SYSTEM_LIBS=1).";
   }
 
   /**

@@ -68,7 +68,8 @@ class LibrarySearchTest {
         m.startsWith("TensorRT 10 not found: no libnvinfer.so.10 in TRT4J_TENSORRT_HOME"), m);
     assertTrue(
         m.endsWith(
-            "add the Maven dependency org.bytedeco:tensorrt:10.6-1.5.11:linux-x86_64-redist."),
+            "add the Maven dependency org.bytedeco:tensorrt:10.6-1.5.11:linux-x86_64-redist"
+                + " (the ./trt4j launcher adds it unless TRT4J_SYSTEM_LIBS=1)."),
         m);
     m =
         LibrarySearch.homeWithoutLibrary(
