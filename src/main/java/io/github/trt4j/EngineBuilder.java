@@ -47,6 +47,52 @@ public final class EngineBuilder {
     this.model = Objects.requireNonNull(model, "model");
   }
 
+  /** The ONNX model (for {@link EngineCache}). */
+  Path model() {
+    return model;
+  }
+
+  /** The CUDA device the engine is built for (for {@link EngineCache}). */
+  int deviceIndex() {
+    return device;
+  }
+
+  /** Whether a timing cache file was given (for {@link EngineCache}). */
+  boolean hasTimingCache() {
+    return timingCache != null;
+  }
+
+  /**
+   * Every setting that changes the plan, as one string ({@link EngineCache}'s key): precision,
+   * workspace, profiles (in order, inputs sorted), optimization level, compatibility, plugins.
+   */
+  String settings() {
+    StringBuilder b = new StringBuilder();
+    b.append("fp16=")
+        .append(fp16)
+        .append("|tf32=")
+        .append(tf32)
+        .append("|workspace=")
+        .append(workspaceBytes)
+        .append("|level=")
+        .append(optimizationLevel)
+        .append("|hw=")
+        .append(hardware.flag())
+        .append("|vc=")
+        .append(versionCompatible)
+        .append("|lean=")
+        .append(!excludeLeanRuntime)
+        .append("|std=")
+        .append(standardPlugins)
+        .append("|plugins=")
+        .append(pluginLibraries);
+    for (Map<String, ShapeRange> p : profiles) {
+      b.append("|profile");
+      new java.util.TreeMap<>(p).forEach((k, v) -> b.append(':').append(k).append('=').append(v));
+    }
+    return b.toString();
+  }
+
   /**
    * A builder for the ONNX model at {@code model} (external weights next to it are found).
    *

@@ -1,19 +1,16 @@
 package io.github.trt4j.cli;
 
 import io.github.trt4j.EngineBuilder;
+import io.github.trt4j.EngineCache;
 import io.github.trt4j.EngineLoadException;
 import io.github.trt4j.LoadOptions;
 import io.github.trt4j.Shape;
 import io.github.trt4j.ShapeRange;
 import io.github.trt4j.TrtEngine;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -30,47 +27,6 @@ final class EngineSource {
 
   static boolean isOnnx(Path p) {
     return p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
-  }
-
-  /**
-   * The cache folder: {@code $TRT4J_CACHE}, else {@code $XDG_CACHE_HOME/trt4j}, else
-   * ~/.cache/trt4j.
-   */
-  static Path cacheDir() {
-    String own = System.getenv("TRT4J_CACHE");
-    if (own != null && !own.isBlank()) {
-      return Path.of(own);
-    }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base =
-        xdg != null && !xdg.isBlank()
-            ? Path.of(xdg)
-            : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("trt4j");
-  }
-
-  /** Where the engine for these build settings is cached. */
-  static Path cachedEngine(Path onnx, Map<String, Shape> shapes, boolean fp16, String trtVersion)
-      throws IOException {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    try (InputStream in = Files.newInputStream(onnx)) {
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        sha.update(buf, 0, n);
-      }
-    }
-    StringBuilder key = new StringBuilder("|fp16=" + fp16 + "|trt=" + trtVersion);
-    new java.util.TreeMap<>(shapes)
-        .forEach((k, v) -> key.append('|').append(k).append('=').append(v.joined()));
-    sha.update(key.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    String stem = onnx.getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
-    return cacheDir()
-        .resolve(stem + "-" + HexFormat.of().formatHex(sha.digest(), 0, 8) + ".engine");
   }
 
   /**
@@ -96,32 +52,28 @@ final class EngineSource {
       return TrtEngine.load(model, plugins.apply(LoadOptions.defaults().device(device)));
     }
     io.github.trt4j.internal.format.InputFiles.requireReadable(model, "ONNX model");
-    Path plan = cachedEngine(model, shapes, fp16, TrtEngine.tensorRtVersion());
-    if (Files.exists(plan)) {
-      try {
-        return TrtEngine.load(plan, plugins.apply(LoadOptions.defaults().device(device)));
-      } catch (EngineLoadException e) {
-        log.printf("cached engine %s does not load (%s); rebuilding%n", plan, e.getMessage());
-      }
-    }
-    Files.createDirectories(plan.getParent());
     Map<String, ShapeRange> profile = new LinkedHashMap<>();
     shapes.forEach((k, v) -> profile.put(k, ShapeRange.fixed(v)));
     EngineBuilder b = plugins.apply(EngineBuilder.fromOnnx(model).fp16(fp16).device(device));
     if (!profile.isEmpty()) {
       b.profile(profile);
     }
-    long t0 = System.nanoTime();
-    long bytes = b.buildTo(plan);
-    log.printf(
-        "built %s from %s in %.1f s (%d bytes)%s%n",
-        plan,
-        model,
-        (System.nanoTime() - t0) / 1e9,
-        bytes,
-        profile.isEmpty() ? "" : ", profile " + profile);
+    LoadOptions options = plugins.apply(LoadOptions.defaults().device(device));
+    EngineCache cache = EngineCache.inDefaultDirectory();
+    Path plan = cache.engine(b, line -> say(log, line));
+    try {
+      return TrtEngine.load(plan, options);
+    } catch (EngineLoadException e) {
+      // A plan the cache's key could not tell apart (say, a driver change): build it again once.
+      say(log, "cached engine " + plan + " does not load (" + e.getMessage() + "); rebuilding");
+      Files.deleteIfExists(plan);
+      return TrtEngine.load(cache.engine(b, line -> say(log, line)), options);
+    }
+  }
+
+  private static void say(PrintWriter log, String line) {
+    log.println(line);
     log.flush();
-    return TrtEngine.load(plan, plugins.apply(LoadOptions.defaults().device(device)));
   }
 
   /** Parses trtexec's {@code --shapes NAME:DIMS} entries (e.g. {@code x:7x16}). */

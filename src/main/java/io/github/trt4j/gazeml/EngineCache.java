@@ -1,7 +1,6 @@
 package io.github.trt4j.gazeml;
 
 import io.github.trt4j.EngineBuilder;
-import io.github.trt4j.PlanHeader;
 import io.github.trt4j.Shape;
 import io.github.trt4j.ShapeRange;
 import io.github.trt4j.TrtEngine;
@@ -13,10 +12,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Engines built once from ONNX and cached next to it: {@code model.onnx} becomes {@code
- * model.engine} (or {@code model.fp16.engine}, and {@code .bN} for a batch profile up to N),
- * written atomically with its SHA-256 digest, and rebuilt when the ONNX file is newer, the plan
- * comes from another TensorRT version, or its digest is missing or does not match.
+ * The pipeline's engines, built once from ONNX through trt4j's {@link io.github.trt4j.EngineCache}
+ * (in {@code $TRT4J_CACHE}, else {@code ~/.cache/trt4j}, keyed by the model's bytes, the build
+ * settings, the TensorRT version and the GPU): a batch profile up to N for the face networks,
+ * static shapes for ELG.
  */
 public final class EngineCache {
 
@@ -42,20 +41,6 @@ public final class EngineCache {
     if (!Files.isRegularFile(onnx)) {
       throw new NoSuchFileException(onnx.toString(), null, "ONNX model not found");
     }
-    String name = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
-    Path cached =
-        onnx.resolveSibling(
-            name + (fp16 ? ".fp16" : "") + (batchInput != null ? ".b" + maxBatch : "") + ".engine");
-    if (Files.isRegularFile(cached)
-        && Files.getLastModifiedTime(cached).compareTo(Files.getLastModifiedTime(onnx)) >= 0
-        && PlanHeader.read(cached).version().equals(TrtEngine.tensorRtVersion())
-        && intact(cached)) {
-      return cached;
-    }
-    log.println(
-        "building " + cached + " from " + onnx + " (once; --verbose shows TensorRT's progress)");
-    log.flush();
-    long t0 = System.nanoTime();
     EngineBuilder b = EngineBuilder.fromOnnx(onnx).fp16(fp16).device(device);
     if (batchInput != null) {
       b.profile(
@@ -67,21 +52,18 @@ public final class EngineCache {
                   withBatch(inputDims, maxBatch))));
     }
     try {
-      b.buildTo(cached);
+      return io.github.trt4j.EngineCache.inDefaultDirectory()
+          .engine(
+              b,
+              line -> {
+                log.println(line);
+                log.flush();
+              });
     } catch (IllegalArgumentException e) {
       // e.g. a profile for an input this model does not have: the wrong ONNX file for the role
       throw new IllegalArgumentException(
           "Cannot build an engine from " + onnx + ": " + e.getMessage(), e);
     }
-    log.printf("built %s in %.1f s%n", cached.getFileName(), (System.nanoTime() - t0) / 1e9);
-    log.flush();
-    return cached;
-  }
-
-  /** A cached engine is reused only when the digest written with it still matches. */
-  private static boolean intact(Path cached) throws IOException {
-    return io.github.trt4j.PlanDigest.check(cached).state()
-        == io.github.trt4j.PlanDigest.State.MATCH;
   }
 
   /** Loads {@link #engine}'s result on this cache's device. */

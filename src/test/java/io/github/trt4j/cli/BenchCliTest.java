@@ -1,19 +1,16 @@
 package io.github.trt4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.trt4j.Shape;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** bench's argument parsing, its summary and the ONNX engine cache key, without a GPU. */
@@ -110,18 +107,9 @@ class BenchCliTest {
   }
 
   @Test
-  void onnxCacheKeyFollowsModelShapesAndFlags(@TempDir Path dir) throws Exception {
-    Path m = dir.resolve("net.onnx");
-    Files.write(m, new byte[] {1, 2, 3});
-    Path a = EngineSource.cachedEngine(m, Map.of("x", Shape.of(1, 16)), false, "10.6.0");
-    assertEquals(a, EngineSource.cachedEngine(m, Map.of("x", Shape.of(1, 16)), false, "10.6.0"));
-    assertTrue(a.getFileName().toString().matches("net-[0-9a-f]{16}\\.engine"), a.toString());
-    assertNotEquals(a, EngineSource.cachedEngine(m, Map.of("x", Shape.of(7, 16)), false, "10.6.0"));
-    assertNotEquals(a, EngineSource.cachedEngine(m, Map.of("x", Shape.of(1, 16)), true, "10.6.0"));
-    assertNotEquals(a, EngineSource.cachedEngine(m, Map.of("x", Shape.of(1, 16)), false, "10.7.0"));
-    Files.write(m, new byte[] {1, 2, 4});
-    assertNotEquals(a, EngineSource.cachedEngine(m, Map.of("x", Shape.of(1, 16)), false, "10.6.0"));
+  void onnxModelsAreRecognizedByTheirSuffix() {
     assertTrue(EngineSource.isOnnx(Path.of("A.ONNX")));
+    assertTrue(!EngineSource.isOnnx(Path.of("a.engine")));
   }
 
   @Test
