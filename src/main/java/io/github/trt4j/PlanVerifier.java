@@ -98,11 +98,37 @@ public final class PlanVerifier {
    * @throws IOException if the child JVM cannot be started
    */
   public static Result verify(Path plan, Duration timeout, int device) throws IOException {
+    return verify(plan, timeout, LoadOptions.defaults().device(device));
+  }
+
+  /**
+   * Verifies {@code plan} loaded with {@code options} (device, plugins, host code) in the child;
+   * never throws for what the plan does.
+   *
+   * @param plan the plan file
+   * @param timeout how long the child JVM may take
+   * @param options how the child loads the plan (the digest requirement included)
+   * @return the child JVM's verdict
+   * @throws IOException if the child JVM cannot be started
+   */
+  public static Result verify(Path plan, Duration timeout, LoadOptions options) throws IOException {
     PlanDigest.requireRegularFile(plan, "engine");
-    return run(
-        VerifyMain.class.getName(),
-        List.of(plan.toAbsolutePath().toString(), Integer.toString(device)),
-        timeout);
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(plan.toAbsolutePath().toString(), Integer.toString(options.device())));
+    if (options.requireDigest()) {
+      args.add("--require-digest");
+    }
+    if (options.standardPlugins()) {
+      args.add("--standard-plugins");
+    }
+    if (options.allowHostCode()) {
+      args.add("--allow-host-code");
+    }
+    for (Path p : options.pluginLibraries()) {
+      args.add("--plugin=" + p.toAbsolutePath());
+    }
+    return run(VerifyMain.class.getName(), args, timeout);
   }
 
   /** Runs any verdict-printing main class in a child JVM and reads its verdict (tests use it). */

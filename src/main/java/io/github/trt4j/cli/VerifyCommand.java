@@ -43,6 +43,8 @@ final class VerifyCommand implements Callable<Integer> {
       description = "CUDA device index (default: ${DEFAULT-VALUE}).")
   int device;
 
+  @CommandLine.Mixin PluginOption plugins = new PluginOption();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -55,7 +57,10 @@ final class VerifyCommand implements Callable<Integer> {
     // Hash before and after: the digest must describe the bytes the child actually ran.
     String before = writeDigest ? PlanDigest.sha256(engine) : null;
     PlanVerifier.Result r =
-        PlanVerifier.verify(engine, Duration.ofMillis((long) (timeoutSeconds * 1000)), device);
+        PlanVerifier.verify(
+            engine,
+            Duration.ofMillis((long) (timeoutSeconds * 1000)),
+            plugins.apply(io.github.trt4j.LoadOptions.defaults().device(device)));
     out.printf("%s: %s (%.1f s)%n", engine, r, r.elapsed().toMillis() / 1000.0);
     if (r.status() == PlanVerifier.Status.OK && writeDigest) {
       String after = PlanDigest.sha256(engine);

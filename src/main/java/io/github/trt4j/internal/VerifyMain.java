@@ -31,7 +31,7 @@ public final class VerifyMain {
     int code;
     String line;
     try {
-      verify(Path.of(args[0]), Integer.parseInt(args[1]));
+      verify(Path.of(args[0]), options(args));
       line = "OK";
       code = 0;
     } catch (CudaUnavailableException e) {
@@ -52,8 +52,29 @@ public final class VerifyMain {
     Runtime.getRuntime().halt(code);
   }
 
-  static void verify(Path plan, int device) throws Exception {
-    try (TrtEngine engine = TrtEngine.load(plan, LoadOptions.defaults().device(device));
+  /** The load options from the arguments after the plan: device, then flags (PlanVerifier's). */
+  static LoadOptions options(String[] args) {
+    LoadOptions o = LoadOptions.defaults().device(Integer.parseInt(args[1]));
+    java.util.List<Path> plugins = new java.util.ArrayList<>();
+    for (int i = 2; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--require-digest")) {
+        o = o.requireDigest(true);
+      } else if (a.equals("--standard-plugins")) {
+        o = o.standardPlugins(true);
+      } else if (a.equals("--allow-host-code")) {
+        o = o.allowHostCode(true);
+      } else if (a.startsWith("--plugin=")) {
+        plugins.add(Path.of(a.substring("--plugin=".length())));
+      } else {
+        throw new IllegalArgumentException("unknown verify argument " + a);
+      }
+    }
+    return o.pluginLibraries(plugins.toArray(Path[]::new));
+  }
+
+  static void verify(Path plan, LoadOptions options) throws Exception {
+    try (TrtEngine engine = TrtEngine.load(plan, options);
         Inferer inferer = engine.createInferer()) {
       Map<String, Tensor> zeros = new LinkedHashMap<>();
       for (TensorSpec s : engine.inputs()) {
