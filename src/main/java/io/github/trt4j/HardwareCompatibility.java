@@ -1,7 +1,5 @@
 package io.github.trt4j;
 
-import java.util.Locale;
-
 /**
  * Which GPUs a plan may run on besides the one that built it ({@link
  * EngineBuilder#hardwareCompatibility}), as TensorRT's {@code HardwareCompatibilityLevel} and
@@ -71,6 +69,6 @@ public enum HardwareCompatibility {
 
   @Override
   public String toString() {
-    return flag.toLowerCase(Locale.ROOT);
+    return flag;
   }
 }

@@ -370,7 +370,7 @@ public final class TrtEngine implements Model, AutoCloseable {
         l.path(),
         l.source().label(),
         Natives.lineMajor(),
-        d < 0 ? null : (d / 1000) + "." + (d % 1000) / 10);
+        d < 0 ? null : io.github.trt4j.internal.Cuda.versionString(d));
   }
 
   /** {@return whether {@link #close()} has been called} */

@@ -3,18 +3,12 @@ package io.github.trt4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.classfile.ClassFile;
-import java.lang.classfile.ClassModel;
-import java.lang.classfile.constantpool.ClassEntry;
-import java.lang.classfile.constantpool.PoolEntry;
-import java.lang.classfile.constantpool.Utf8Entry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -32,29 +26,9 @@ class LayeringTest {
 
   /** Packages (dotted) each class of {@code pkg} refers to. */
   static TreeSet<String> references(String pkg) throws Exception {
-    Path classes =
-        Path.of(TrtEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path dir = classes.resolve(pkg.replace('.', '/'));
-    TreeSet<String> out = new TreeSet<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.filter(f -> f.toString().endsWith(".class")).toList()) {
-        ClassModel m = ClassFile.of().parse(p);
-        for (PoolEntry e : m.constantPool()) {
-          String text =
-              e instanceof ClassEntry c
-                  ? c.asInternalName()
-                  : e instanceof Utf8Entry u ? u.stringValue() : null;
-          if (text == null) {
-            continue;
-          }
-          Matcher x = TYPE.matcher(text);
-          while (x.find()) {
-            out.add(x.group(1).replace('/', '.'));
-          }
-        }
-      }
+    try (Stream<Path> s = Files.list(ClassRefs.mainClasses().resolve(pkg.replace('.', '/')))) {
+      return ClassRefs.matches(s, TYPE, x -> x.group(1).replace('/', '.'));
     }
-    return out;
   }
 
   static void only(String pkg, Predicate<String> allowed) throws Exception {

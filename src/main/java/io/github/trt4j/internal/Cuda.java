@@ -191,7 +191,7 @@ public final class Cuda {
   }
 
   /** 12060 -> "12.6". */
-  static String versionString(int cudaVersion) {
+  public static String versionString(int cudaVersion) {
     return (cudaVersion / 1000) + "." + (cudaVersion % 1000) / 10;
   }
 

@@ -1,5 +1,6 @@
 package io.github.trt4j.internal.trt;
 
+import io.github.trt4j.PlanHeader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,14 +108,9 @@ public final class LibrarySearch {
         + "), or unset it to use the system's TensorRT or the redist jar.";
   }
 
-  /** TensorRT versions as {@code major*10000 + minor*100 + patch}. */
-  public static String versionString(int v) {
-    return (v / 10000) + "." + (v / 100) % 100 + "." + v % 100;
-  }
-
   public static String wrongMajor(Path library, int found, int lineMajor, String artifact) {
     return "Found TensorRT "
-        + versionString(found)
+        + PlanHeader.versionString(found)
         + " at "
         + library
         + ", but this trt4j is"
@@ -134,13 +130,13 @@ public final class LibrarySearch {
 
   public static String tooOld(Path library, int found, int minimum) {
     return "Found TensorRT "
-        + versionString(found)
+        + PlanHeader.versionString(found)
         + " at "
         + library
         + ", older than "
-        + versionString(minimum)
+        + PlanHeader.versionString(minimum)
         + ", the oldest this trt4j's JNI glue can drive. Install TensorRT "
-        + versionString(minimum)
+        + PlanHeader.versionString(minimum)
         + " or newer of the same major, or point "
         + HOME_ENV
         + " at one.";

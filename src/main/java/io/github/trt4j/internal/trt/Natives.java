@@ -46,7 +46,7 @@ public final class Natives {
   /** The loaded TensorRT: where it is, where it came from, its version. */
   public record Library(Path path, Source source, int version) {
     public String versionString() {
-      return LibrarySearch.versionString(version);
+      return io.github.trt4j.PlanHeader.versionString(version);
     }
 
     /** E.g. {@code /opt/tensorrt/lib/libnvinfer.so.10 (TRT4J_TENSORRT_HOME)}. */

@@ -51,32 +51,7 @@ public final class OnnxBuild {
       int optimizationLevel,
       int hardwareCompatibility,
       boolean versionCompatible,
-      boolean excludeLeanRuntime) {
-
-    /** The options before compatible plans (none of them asked for). */
-    public Options(
-        Path model,
-        boolean fp16,
-        boolean tf32,
-        long workspaceBytes,
-        List<Map<String, ShapeRange>> profiles,
-        Path timingCache,
-        int device,
-        int optimizationLevel) {
-      this(
-          model,
-          fp16,
-          tf32,
-          workspaceBytes,
-          profiles,
-          timingCache,
-          device,
-          optimizationLevel,
-          0,
-          false,
-          false);
-    }
-  }
+      boolean excludeLeanRuntime) {}
 
   private OnnxBuild() {}
 

@@ -8,16 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
-import java.lang.classfile.constantpool.ClassEntry;
-import java.lang.classfile.constantpool.PoolEntry;
-import java.lang.classfile.constantpool.Utf8Entry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.Loader;
@@ -35,25 +30,9 @@ class GlueClassesTest {
 
   @Test
   void everyLoadingClassTrt4jUsesIsInitializedUpFront() throws Exception {
-    Set<String> referenced = new TreeSet<>();
-    Path classes =
-        Path.of(Natives.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    try (Stream<Path> s = Files.walk(classes)) {
-      for (Path p : s.filter(f -> f.toString().endsWith(".class")).toList()) {
-        ClassModel m = ClassFile.of().parse(p);
-        for (PoolEntry e : m.constantPool()) {
-          String text =
-              e instanceof ClassEntry c
-                  ? c.asInternalName()
-                  : e instanceof Utf8Entry u ? u.stringValue() : null;
-          if (text != null) {
-            Matcher x = REF.matcher(text);
-            while (x.find()) {
-              referenced.add(x.group().replace('/', '.'));
-            }
-          }
-        }
-      }
+    Set<String> referenced;
+    try (Stream<Path> s = Files.walk(io.github.trt4j.ClassRefs.mainClasses())) {
+      referenced = io.github.trt4j.ClassRefs.matches(s, REF, x -> x.group().replace('/', '.'));
     }
     assertFalse(referenced.isEmpty(), "trt4j refers to TensorRT classes");
     List<String> initialized = new ArrayList<>();

@@ -87,8 +87,8 @@ class LibrarySearchTest {
             + " (TRT4J_TENSORRT_HOME or -Dtrt4j.tensorrt.home), or rebuild the engine with TensorRT"
             + " 10.6.0 (trt4j build, or trtexec of that version).",
         m);
-    assertEquals("10.16.1", LibrarySearch.versionString(101601));
-    assertEquals("11.2.1", LibrarySearch.versionString(110201));
+    assertEquals("10.16.1", io.github.trt4j.PlanHeader.versionString(101601));
+    assertEquals("11.2.1", io.github.trt4j.PlanHeader.versionString(110201));
   }
 
   @Test

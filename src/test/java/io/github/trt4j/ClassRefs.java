@@ -1,0 +1,50 @@
+package io.github.trt4j;
+
+import java.io.IOException;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.constantpool.ClassEntry;
+import java.lang.classfile.constantpool.PoolEntry;
+import java.lang.classfile.constantpool.Utf8Entry;
+import java.nio.file.Path;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** What compiled classes refer to, read from their constant pools (class and UTF-8 entries). */
+public final class ClassRefs {
+
+  private ClassRefs() {}
+
+  /** trt4j's compiled main classes. */
+  public static Path mainClasses() throws Exception {
+    return Path.of(TrtEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+
+  /**
+   * Every match of {@code pattern} in the constant pools of the {@code .class} files in {@code
+   * files}, mapped by {@code value}.
+   */
+  public static TreeSet<String> matches(
+      Stream<Path> files, Pattern pattern, Function<Matcher, String> value) throws IOException {
+    TreeSet<String> out = new TreeSet<>();
+    for (Path p : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+      ClassModel m = ClassFile.of().parse(p);
+      for (PoolEntry e : m.constantPool()) {
+        String text =
+            e instanceof ClassEntry c
+                ? c.asInternalName()
+                : e instanceof Utf8Entry u ? u.stringValue() : null;
+        if (text != null) {
+          Matcher x = pattern.matcher(text);
+          while (x.find()) {
+            out.add(value.apply(x));
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
