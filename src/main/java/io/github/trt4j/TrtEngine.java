@@ -95,6 +95,8 @@ public final class TrtEngine implements Model, AutoCloseable {
    */
   public static TrtEngine load(Path file, LoadOptions options) throws IOException {
     String source = file.toString();
+    // The driver and TensorRT start on threads of their own while the plan is read and hashed.
+    Natives.Startup natives = Natives.begin(options.device());
     PlanDigest.requireRegularFile(file, "engine");
     java.util.Optional<String> recorded = PlanDigest.read(file);
     if (recorded.isEmpty() && options.requireDigest()) {
@@ -117,6 +119,8 @@ public final class TrtEngine implements Model, AutoCloseable {
             recorded.get(),
             size == 0 ? PlanDigest.sha256(new byte[0]) : PlanDigest.sha256(plan));
       }
+      PlanHeader.parse(source, plan, size);
+      natives.join();
       io.github.trt4j.internal.trt.Plugins.ensure(
           options.standardPlugins(), options.pluginLibraries());
       return deserialize(source, plan, size, options.device(), options.allowHostCode());

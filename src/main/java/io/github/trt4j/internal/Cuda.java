@@ -73,6 +73,11 @@ public final class Cuda {
     }
   }
 
+  /** Whether the driver's start has been tried (it succeeded or failed): nothing is left to do. */
+  public static boolean started() {
+    return primary != null || initFailure != null;
+  }
+
   private static long[] primaryContexts() {
     long[] p = primary;
     if (p != null) {
@@ -111,6 +116,8 @@ public final class Cuda {
 
   private static long[] initialize() {
     long t0 = System.nanoTime();
+    // Memory, streams, events and graphs are bound on another thread while cuInit runs.
+    Driver.prepare();
     String missing = Driver.unavailable();
     bindNanos = System.nanoTime() - t0;
     try {
@@ -160,6 +167,10 @@ public final class Cuda {
                 + ")");
       }
       ctx[d] = out[0];
+    }
+    String more = Driver.unavailableAfterStart();
+    if (more != null) {
+      throw new CudaUnavailableException(more + ". Update the NVIDIA driver.");
     }
     return ctx;
   }

@@ -54,6 +54,22 @@ public final class Driver {
     return Api.FAILURE;
   }
 
+  /**
+   * Starts binding the functions the driver's start does not need (memory, copies, streams, events,
+   * graphs) on a daemon thread, so that it overlaps cuInit; their first use waits for it.
+   */
+  public static void prepare() {
+    Thread.ofPlatform().daemon().name("trt4j-driver-bind").start(() -> unavailableAfterStart());
+  }
+
+  /**
+   * Why a function beyond the start's could not be bound (a driver too old for trt4j), or null;
+   * waits for {@link #prepare()}'s binding if it is under way.
+   */
+  public static String unavailableAfterStart() {
+    return Api.FAILURE != null ? Api.FAILURE : More.FAILURE;
+  }
+
   // ---- initialization and devices -----------------------------------------------------------
 
   public static int init() {
@@ -103,7 +119,7 @@ public final class Driver {
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment name = a.allocate(256);
-      int st = (int) Api.cuDeviceGetName.invokeExact(name, 256, device);
+      int st = (int) More.cuDeviceGetName.invokeExact(name, 256, device);
       out[0] = st == SUCCESS ? name.getString(0) : null;
       return st;
     } catch (Throwable t) {
@@ -117,7 +133,7 @@ public final class Driver {
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
-      int st = (int) Api.cuDeviceGetAttribute.invokeExact(v, attribute, device);
+      int st = (int) More.cuDeviceGetAttribute.invokeExact(v, attribute, device);
       out[0] = v.get(ValueLayout.JAVA_INT, 0);
       return st;
     } catch (Throwable t) {
@@ -172,7 +188,7 @@ public final class Driver {
   public static int memAlloc(long bytes, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.JAVA_LONG);
-      int st = (int) Api.cuMemAlloc.invokeExact(v, bytes);
+      int st = (int) More.cuMemAlloc.invokeExact(v, bytes);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -182,7 +198,7 @@ public final class Driver {
 
   public static int memFree(long address) {
     try {
-      return (int) Api.cuMemFree.invokeExact(address);
+      return (int) More.cuMemFree.invokeExact(address);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -192,7 +208,7 @@ public final class Driver {
   public static int memHostAlloc(long bytes, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.ADDRESS);
-      int st = (int) Api.cuMemHostAlloc.invokeExact(v, bytes, MEMHOSTALLOC_PORTABLE);
+      int st = (int) More.cuMemHostAlloc.invokeExact(v, bytes, MEMHOSTALLOC_PORTABLE);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -202,7 +218,7 @@ public final class Driver {
 
   public static int memFreeHost(long address) {
     try {
-      return (int) Api.cuMemFreeHost.invokeExact(address);
+      return (int) More.cuMemFreeHost.invokeExact(address);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -213,7 +229,7 @@ public final class Driver {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment f = a.allocate(ValueLayout.JAVA_LONG);
       MemorySegment t = a.allocate(ValueLayout.JAVA_LONG);
-      int st = (int) Api.cuMemGetInfo.invokeExact(f, t);
+      int st = (int) More.cuMemGetInfo.invokeExact(f, t);
       out[0] = f.get(ValueLayout.JAVA_LONG, 0);
       out[1] = t.get(ValueLayout.JAVA_LONG, 0);
       return st;
@@ -224,7 +240,7 @@ public final class Driver {
 
   public static int copyHtoDAsync(long dst, long src, long bytes, long stream) {
     try {
-      return (int) Api.cuMemcpyHtoDAsync.invokeExact(dst, (src), bytes, (stream));
+      return (int) More.cuMemcpyHtoDAsync.invokeExact(dst, (src), bytes, (stream));
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -232,7 +248,7 @@ public final class Driver {
 
   public static int copyDtoHAsync(long dst, long src, long bytes, long stream) {
     try {
-      return (int) Api.cuMemcpyDtoHAsync.invokeExact((dst), src, bytes, (stream));
+      return (int) More.cuMemcpyDtoHAsync.invokeExact((dst), src, bytes, (stream));
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -241,7 +257,7 @@ public final class Driver {
   /** A synchronous copy in whichever direction unified addressing tells. */
   public static int copy(long dst, long src, long bytes) {
     try {
-      return (int) Api.cuMemcpy.invokeExact(dst, src, bytes);
+      return (int) More.cuMemcpy.invokeExact(dst, src, bytes);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -250,7 +266,7 @@ public final class Driver {
   /** Sets {@code bytes} of device memory to {@code value}. */
   public static int memset(long address, int value, long bytes) {
     try {
-      return (int) Api.cuMemsetD8.invokeExact(address, (byte) value, bytes);
+      return (int) More.cuMemsetD8.invokeExact(address, (byte) value, bytes);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -261,7 +277,7 @@ public final class Driver {
   public static int streamCreate(int flags, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.ADDRESS);
-      int st = (int) Api.cuStreamCreate.invokeExact(v, flags);
+      int st = (int) More.cuStreamCreate.invokeExact(v, flags);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -271,7 +287,7 @@ public final class Driver {
 
   public static int streamDestroy(long stream) {
     try {
-      return (int) Api.cuStreamDestroy.invokeExact(stream);
+      return (int) More.cuStreamDestroy.invokeExact(stream);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -279,7 +295,7 @@ public final class Driver {
 
   public static int streamSynchronize(long stream) {
     try {
-      return (int) Api.cuStreamSynchronize.invokeExact(stream);
+      return (int) More.cuStreamSynchronize.invokeExact(stream);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -288,7 +304,7 @@ public final class Driver {
   public static int eventCreate(int flags, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.ADDRESS);
-      int st = (int) Api.cuEventCreate.invokeExact(v, flags);
+      int st = (int) More.cuEventCreate.invokeExact(v, flags);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -298,7 +314,7 @@ public final class Driver {
 
   public static int eventDestroy(long event) {
     try {
-      return (int) Api.cuEventDestroy.invokeExact(event);
+      return (int) More.cuEventDestroy.invokeExact(event);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -306,7 +322,7 @@ public final class Driver {
 
   public static int eventRecord(long event, long stream) {
     try {
-      return (int) Api.cuEventRecord.invokeExact((event), (stream));
+      return (int) More.cuEventRecord.invokeExact((event), (stream));
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -314,7 +330,7 @@ public final class Driver {
 
   public static int eventSynchronize(long event) {
     try {
-      return (int) Api.cuEventSynchronize.invokeExact(event);
+      return (int) More.cuEventSynchronize.invokeExact(event);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -323,7 +339,7 @@ public final class Driver {
   /** {@link #SUCCESS} when the event completed, {@link #ERROR_NOT_READY} while it has not. */
   public static int eventQuery(long event) {
     try {
-      return (int) Api.cuEventQuery.invokeExact(event);
+      return (int) More.cuEventQuery.invokeExact(event);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -332,7 +348,7 @@ public final class Driver {
   /** Milliseconds between two completed timing events into {@code scratch} (4 bytes). */
   public static int eventElapsed(long from, long to, MemorySegment scratch, float[] out) {
     try {
-      int st = (int) Api.cuEventElapsedTime.invokeExact(scratch, (from), (to));
+      int st = (int) More.cuEventElapsedTime.invokeExact(scratch, (from), (to));
       out[0] = scratch.get(ValueLayout.JAVA_FLOAT, 0);
       return st;
     } catch (Throwable t) {
@@ -344,7 +360,7 @@ public final class Driver {
 
   public static int beginCapture(long stream, int mode) {
     try {
-      return (int) Api.cuStreamBeginCapture.invokeExact((stream), mode);
+      return (int) More.cuStreamBeginCapture.invokeExact((stream), mode);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -354,7 +370,7 @@ public final class Driver {
   public static int endCapture(long stream, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.ADDRESS);
-      int st = (int) Api.cuStreamEndCapture.invokeExact((stream), v);
+      int st = (int) More.cuStreamEndCapture.invokeExact((stream), v);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -365,7 +381,7 @@ public final class Driver {
   public static int graphInstantiate(long graph, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.ADDRESS);
-      int st = (int) Api.cuGraphInstantiate.invokeExact(v, (graph), 0L);
+      int st = (int) More.cuGraphInstantiate.invokeExact(v, (graph), 0L);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -375,7 +391,7 @@ public final class Driver {
 
   public static int graphDestroy(long graph) {
     try {
-      return (int) Api.cuGraphDestroy.invokeExact(graph);
+      return (int) More.cuGraphDestroy.invokeExact(graph);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -383,7 +399,7 @@ public final class Driver {
 
   public static int graphExecDestroy(long exec) {
     try {
-      return (int) Api.cuGraphExecDestroy.invokeExact(exec);
+      return (int) More.cuGraphExecDestroy.invokeExact(exec);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -391,7 +407,7 @@ public final class Driver {
 
   public static int graphLaunch(long exec, long stream) {
     try {
-      return (int) Api.cuGraphLaunch.invokeExact((exec), (stream));
+      return (int) More.cuGraphLaunch.invokeExact((exec), (stream));
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -441,17 +457,71 @@ public final class Driver {
     return new IllegalStateException(t);
   }
 
-  /** The downcall handles, made when the class is first used. */
+  /**
+   * The handles the driver's start needs (cuInit, versions, devices, primary contexts, current
+   * context, error names), made when first used. The others are in {@link More}, which {@link
+   * #prepare()} binds on a thread of its own while cuInit runs.
+   */
   private static final class Api {
     static final String FAILURE;
+    static final SymbolLookup LOOKUP;
     static final MethodHandle cuInit;
     static final MethodHandle cuDriverGetVersion;
     static final MethodHandle cuDeviceGetCount;
-    static final MethodHandle cuDeviceGetName;
-    static final MethodHandle cuDeviceGetAttribute;
     static final MethodHandle cuDevicePrimaryCtxRetain;
     static final MethodHandle cuCtxGetCurrent;
     static final MethodHandle cuCtxSetCurrent;
+    static final MethodHandle cuGetErrorName;
+    static final MethodHandle cuGetErrorString;
+
+    static {
+      String failure = null;
+      Binder b = null;
+      try {
+        b =
+            new Binder(
+                SymbolLookup.libraryLookup(
+                    System.getProperty("trt4j.cuda.driver", LIBRARY), Arena.global()));
+      } catch (RuntimeException e) {
+        failure =
+            LIBRARY
+                + " (the NVIDIA driver's CUDA library) was not found by the dynamic"
+                + " loader: "
+                + e.getMessage();
+      }
+      var I = ValueLayout.JAVA_INT;
+      var J = ValueLayout.JAVA_LONG;
+      var P = ValueLayout.ADDRESS;
+      if (b != null) {
+        try {
+          b.bind("cuInit", FunctionDescriptor.of(I, I));
+        } catch (RuntimeException e) {
+          failure = LIBRARY + " has no cuInit: " + e.getMessage();
+          b = null;
+        }
+      }
+      Binder x = b == null ? Binder.NONE : b;
+      LOOKUP = b == null ? null : b.lookup;
+      cuInit = x.bind("cuInit", FunctionDescriptor.of(I, I));
+      cuDriverGetVersion = x.bind("cuDriverGetVersion", FunctionDescriptor.of(I, P));
+      cuDeviceGetCount = x.bind("cuDeviceGetCount", FunctionDescriptor.of(I, P));
+      cuDevicePrimaryCtxRetain = x.bind("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(I, P, I));
+      cuCtxGetCurrent = x.bind("cuCtxGetCurrent", FunctionDescriptor.of(I, P));
+      cuCtxSetCurrent = x.bind("cuCtxSetCurrent", FunctionDescriptor.of(I, J));
+      cuGetErrorName = x.bind("cuGetErrorName", FunctionDescriptor.of(I, I, P));
+      cuGetErrorString = x.bind("cuGetErrorString", FunctionDescriptor.of(I, I, P));
+      if (failure == null && x.missing != null) {
+        failure = LIBRARY + " lacks " + x.missing + ": the NVIDIA driver is too old for trt4j";
+      }
+      FAILURE = failure;
+    }
+  }
+
+  /** The handles for memory, copies, streams, events and graphs: bound apart from {@link Api}. */
+  private static final class More {
+    static final String FAILURE;
+    static final MethodHandle cuDeviceGetName;
+    static final MethodHandle cuDeviceGetAttribute;
     static final MethodHandle cuMemAlloc;
     static final MethodHandle cuMemFree;
     static final MethodHandle cuMemHostAlloc;
@@ -476,46 +546,15 @@ public final class Driver {
     static final MethodHandle cuGraphDestroy;
     static final MethodHandle cuGraphExecDestroy;
     static final MethodHandle cuGraphLaunch;
-    static final MethodHandle cuGetErrorName;
-    static final MethodHandle cuGetErrorString;
 
     static {
-      String failure = null;
-      Binder b = null;
-      try {
-        b =
-            new Binder(
-                SymbolLookup.libraryLookup(
-                    System.getProperty("trt4j.cuda.driver", LIBRARY), Arena.global()));
-      } catch (RuntimeException e) {
-        failure =
-            LIBRARY
-                + " (the NVIDIA driver's CUDA library) was not found by the dynamic"
-                + " loader: "
-                + e.getMessage();
-      }
       var I = ValueLayout.JAVA_INT;
       var J = ValueLayout.JAVA_LONG;
       var P = ValueLayout.ADDRESS;
       var B = ValueLayout.JAVA_BYTE;
-      var F = ValueLayout.JAVA_FLOAT;
-      if (b != null) {
-        try {
-          b.bind("cuInit", FunctionDescriptor.of(I, I));
-        } catch (RuntimeException e) {
-          failure = LIBRARY + " has no cuInit: " + e.getMessage();
-          b = null;
-        }
-      }
-      Binder x = b == null ? Binder.NONE : b;
-      cuInit = x.bind("cuInit", FunctionDescriptor.of(I, I));
-      cuDriverGetVersion = x.bind("cuDriverGetVersion", FunctionDescriptor.of(I, P));
-      cuDeviceGetCount = x.bind("cuDeviceGetCount", FunctionDescriptor.of(I, P));
+      Binder x = Api.LOOKUP == null ? Binder.NONE : new Binder(Api.LOOKUP);
       cuDeviceGetName = x.bind("cuDeviceGetName", FunctionDescriptor.of(I, P, I, I));
       cuDeviceGetAttribute = x.bind("cuDeviceGetAttribute", FunctionDescriptor.of(I, P, I, I));
-      cuDevicePrimaryCtxRetain = x.bind("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(I, P, I));
-      cuCtxGetCurrent = x.bind("cuCtxGetCurrent", FunctionDescriptor.of(I, P));
-      cuCtxSetCurrent = x.bind("cuCtxSetCurrent", FunctionDescriptor.of(I, J));
       cuMemAlloc = x.bind("cuMemAlloc_v2", FunctionDescriptor.of(I, P, J));
       cuMemFree = x.bind("cuMemFree_v2", FunctionDescriptor.of(I, J));
       cuMemHostAlloc = x.bind("cuMemHostAlloc", FunctionDescriptor.of(I, P, J, I));
@@ -542,12 +581,10 @@ public final class Driver {
       cuGraphDestroy = x.bind("cuGraphDestroy", FunctionDescriptor.of(I, J));
       cuGraphExecDestroy = x.bind("cuGraphExecDestroy", FunctionDescriptor.of(I, J));
       cuGraphLaunch = x.bind("cuGraphLaunch", FunctionDescriptor.of(I, J, J));
-      cuGetErrorName = x.bind("cuGetErrorName", FunctionDescriptor.of(I, I, P));
-      cuGetErrorString = x.bind("cuGetErrorString", FunctionDescriptor.of(I, I, P));
-      if (failure == null && x.missing != null) {
-        failure = LIBRARY + " lacks " + x.missing + ": the NVIDIA driver is too old for trt4j";
-      }
-      FAILURE = failure;
+      FAILURE =
+          Api.LOOKUP != null && x.missing != null
+              ? LIBRARY + " lacks " + x.missing + ": the NVIDIA driver is too old for trt4j"
+              : null;
     }
   }
 

@@ -106,39 +106,78 @@ public final class Natives {
     }
   }
 
-  /**
-   * Checks the driver and device and loads TensorRT. The first time, the driver starts (binding its
-   * functions, cuInit, the primary contexts) on a thread of its own while libnvinfer and the JNI
-   * glue load on this one: the two are independent and each takes a few hundred milliseconds. A
-   * driver problem is reported first, being the more common.
-   */
+  /** Checks the driver and device and loads TensorRT: {@link #begin} then {@link Startup#join}. */
   public static void requireDevice(int device) {
-    if (library != null || loadFailure != null) {
-      Cuda.requireDevice(device);
-      load();
-      return;
+    begin(device).join();
+  }
+
+  /**
+   * Starts what is not started yet, each on a daemon thread of its own: the driver (binding its
+   * functions, cuInit, the primary contexts) and TensorRT (libnvinfer, the JNI glue and its
+   * classes). The two are independent and each takes a few hundred milliseconds the first time, so
+   * they overlap each other and whatever the caller does until {@link Startup#join()} (reading and
+   * hashing a plan).
+   *
+   * @param device the device {@link Startup#join()} checks
+   * @return the start under way; join it before using CUDA or TensorRT
+   */
+  public static Startup begin(int device) {
+    CompletableFuture<Void> driver =
+        Cuda.started() ? null : async("trt4j-driver-start", () -> Cuda.requireDevice(device));
+    CompletableFuture<Void> trt =
+        library != null || loadFailure != null ? null : async("trt4j-tensorrt-load", Natives::load);
+    return new Startup(device, driver, trt);
+  }
+
+  /** A start {@link #begin} set off. */
+  public static final class Startup {
+    private final int device;
+    private final CompletableFuture<Void> driver;
+    private final CompletableFuture<Void> trt;
+
+    private Startup(int device, CompletableFuture<Void> driver, CompletableFuture<Void> trt) {
+      this.device = device;
+      this.driver = driver;
+      this.trt = trt;
     }
-    CompletableFuture<Void> driver = new CompletableFuture<>();
+
+    /**
+     * Waits for both; a driver problem is reported first, being the more common.
+     *
+     * @throws CudaUnavailableException naming what is missing
+     */
+    public void join() {
+      await(driver);
+      Cuda.requireDevice(device);
+      await(trt);
+      load();
+    }
+  }
+
+  private static CompletableFuture<Void> async(String name, Runnable work) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
     Thread.ofPlatform()
         .daemon()
-        .name("trt4j-driver-start")
+        .name(name)
         .start(
             () -> {
               try {
-                Cuda.requireDevice(device);
-                driver.complete(null);
+                work.run();
+                f.complete(null);
               } catch (Throwable t) {
-                driver.completeExceptionally(t);
+                f.completeExceptionally(t);
               }
             });
-    RuntimeException trt = null;
-    try {
-      load();
-    } catch (RuntimeException e) {
-      trt = e;
+    return f;
+  }
+
+  /** Waits for {@code f}; its failure is rethrown as it was thrown. */
+  private static void await(CompletableFuture<Void> f) {
+    if (f == null) {
+      return;
     }
     try {
-      driver.join();
+      f.join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -147,9 +186,6 @@ public final class Natives {
         throw r;
       }
       throw e;
-    }
-    if (trt != null) {
-      throw trt;
     }
   }
 
