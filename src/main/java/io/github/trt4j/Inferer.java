@@ -81,7 +81,8 @@ public final class Inferer implements Runner {
             o.profile(),
             o.cudaGraphs(),
             a,
-            o.sharedMemory() == null ? null : o.sharedMemory().shared());
+            o.sharedMemory() == null ? null : o.sharedMemory().shared(),
+            o.maxOutputBytes());
     this.execution = e;
     this.registration =
         Leaks.register(this, "Inferer for " + engine.source(), new Release(e, openSlots));
@@ -116,6 +117,14 @@ public final class Inferer implements Runner {
     List<Shape> max = new java.util.ArrayList<>();
     for (TensorSpec s : specs) {
       Shape m = execution.maxShape(s.index());
+      if (s.dataDependent()) {
+        // As much as TensorRT says the output can take at the profile's largest inputs.
+        long unit = Math.max(1, s.dataType().bytesFor(1));
+        long upper = Math.max(0, execution.maxOutputBytes(s.index()));
+        max.add(Shape.of((upper + unit - 1) / unit));
+        start.add(m);
+        continue;
+      }
       max.add(m);
       ShapeRange r = s.profile(execution.profile());
       start.add(s.isInput() && s.shape().isDynamic() && r != null ? r.opt() : m);

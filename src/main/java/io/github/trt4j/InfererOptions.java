@@ -12,9 +12,31 @@ package io.github.trt4j;
  * @param sharedMemory for {@link Activation#SHARED}: the block the context uses, shared with other
  *     Inferers; runs of Inferers that share it take turns (each holds it until its stream is
  *     synchronized), so their enqueues are synchronous
+ * @param maxOutputBytes the most device memory TensorRT may ask for one data-dependent output
+ *     (whose size only a run gives); a run asking for more fails naming the output (default 1 GiB)
  */
 public record InfererOptions(
-    int profile, boolean cudaGraphs, Activation activation, ActivationMemory sharedMemory) {
+    int profile,
+    boolean cudaGraphs,
+    Activation activation,
+    ActivationMemory sharedMemory,
+    long maxOutputBytes) {
+
+  /** The default {@link #maxOutputBytes()}: 1 GiB. */
+  public static final long DEFAULT_MAX_OUTPUT_BYTES = 1L << 30;
+
+  /**
+   * Options with the default limit for data-dependent outputs.
+   *
+   * @param profile the optimization profile its context uses
+   * @param cudaGraphs whether to capture and replay CUDA graphs
+   * @param activation how the context gets its activation memory
+   * @param sharedMemory for {@link Activation#SHARED}: the shared block
+   */
+  public InfererOptions(
+      int profile, boolean cudaGraphs, Activation activation, ActivationMemory sharedMemory) {
+    this(profile, cudaGraphs, activation, sharedMemory, DEFAULT_MAX_OUTPUT_BYTES);
+  }
 
   /** TensorRT's execution-context allocation strategies. */
   public enum Activation {
@@ -38,6 +60,9 @@ public record InfererOptions(
     }
     if (activation == null) {
       throw new IllegalArgumentException("activation is null");
+    }
+    if (maxOutputBytes <= 0) {
+      throw new IllegalArgumentException("maxOutputBytes must be > 0; got " + maxOutputBytes);
     }
     if ((activation == Activation.SHARED) != (sharedMemory != null)) {
       throw new IllegalArgumentException(
@@ -63,7 +88,7 @@ public record InfererOptions(
    * @return a copy with that profile
    */
   public InfererOptions withProfile(int p) {
-    return new InfererOptions(p, cudaGraphs, activation, sharedMemory);
+    return new InfererOptions(p, cudaGraphs, activation, sharedMemory, maxOutputBytes);
   }
 
   /**
@@ -73,7 +98,7 @@ public record InfererOptions(
    * @return a copy with that setting
    */
   public InfererOptions withCudaGraphs(boolean on) {
-    return new InfererOptions(profile, on, activation, sharedMemory);
+    return new InfererOptions(profile, on, activation, sharedMemory, maxOutputBytes);
   }
 
   /**
@@ -85,7 +110,8 @@ public record InfererOptions(
    * @return a copy with that setting
    */
   public InfererOptions withActivation(Activation a) {
-    return new InfererOptions(profile, cudaGraphs, a, a == Activation.SHARED ? sharedMemory : null);
+    return new InfererOptions(
+        profile, cudaGraphs, a, a == Activation.SHARED ? sharedMemory : null, maxOutputBytes);
   }
 
   /**
@@ -95,6 +121,16 @@ public record InfererOptions(
    * @return a copy with that setting
    */
   public InfererOptions withSharedMemory(ActivationMemory memory) {
-    return new InfererOptions(profile, cudaGraphs, Activation.SHARED, memory);
+    return new InfererOptions(profile, cudaGraphs, Activation.SHARED, memory, maxOutputBytes);
+  }
+
+  /**
+   * Sets the most device memory TensorRT may ask for one data-dependent output.
+   *
+   * @param bytes the limit, above 0
+   * @return a copy with that limit
+   */
+  public InfererOptions withMaxOutputBytes(long bytes) {
+    return new InfererOptions(profile, cudaGraphs, activation, sharedMemory, bytes);
   }
 }

@@ -67,10 +67,14 @@ public final class IoBinding implements AutoCloseable {
     // The safety net frees the staging buffers, graph and event; the host tensors have their own.
     this.registration =
         Leaks.register(this, "IoBinding of " + inferer.engine().source(), slots::free);
+    slots.hostGrowth(this::growHost);
     try {
       for (TensorSpec s : specs) {
         if (s.isInput()) {
           slots.shape(s.index(), startShape(s));
+        } else if (s.dataDependent()) {
+          // Empty until a run reports its shape.
+          slots.shape(s.index(), execution.maxShape(s.index()));
         }
         bindHostMemory(s.index());
       }
@@ -118,6 +122,25 @@ public final class IoBinding implements AutoCloseable {
     hostTensors[i] = h;
     deviceTensors[i] = null;
     slots.bindHost(i, h.block(), staging);
+  }
+
+  /**
+   * Gives data-dependent output {@code i} host memory for at least {@code bytes}, twice its old
+   * capacity or more, replacing (and closing) its old host tensor. Called inside a run, after
+   * TensorRT reported the output's shape and before the copy back.
+   */
+  private NativeBlock growHost(int i, long bytes) {
+    TensorSpec s = specs.get(i);
+    HostTensor old = hostTensors[i];
+    long unit = Math.max(1, s.dataType().bytesFor(1));
+    long elements =
+        Math.max((bytes + unit - 1) / unit, old == null ? 0 : 2 * old.capacity() / unit);
+    HostTensor h = new HostTensor(s.dataType(), Shape.of(elements), Shape.of(0), true);
+    if (old != null) {
+      old.release();
+    }
+    hostTensors[i] = h;
+    return h.block();
   }
 
   /** {@return the Inferer this binding runs on} */

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param format TensorRT's description of the memory layout (empty when unknown)
  * @param vectorized whether the layout packs several elements per vector (e.g. CHW32), which the
  *     host copy path does not support
+ * @param dataDependent for an output, whether its {@code -1} dimensions stay unknown until a run
+ *     (TensorRT reports {@code -1} even with every input shape set: NonZero, NonMaxSuppression);
+ *     each run reports the shape it produced
  */
 public record TensorSpec(
     int index,
@@ -25,7 +28,8 @@ public record TensorSpec(
     Shape shape,
     List<ShapeRange> profiles,
     String format,
-    boolean vectorized) {
+    boolean vectorized,
+    boolean dataDependent) {
 
   /** Whether a tensor is read or written by the engine. */
   public enum Direction {
@@ -48,6 +52,37 @@ public record TensorSpec(
     Objects.requireNonNull(shape, "shape");
     profiles = List.copyOf(profiles);
     format = format == null ? "" : format;
+    if (dataDependent && (direction != Direction.OUTPUT || !shape.isDynamic())) {
+      throw new IllegalArgumentException(
+          "Only an output with a -1 dimension can be data-dependent; got "
+              + direction
+              + " "
+              + shape);
+    }
+  }
+
+  /**
+   * A spec whose shape is known once the input shapes are (no data-dependent dimension).
+   *
+   * @param index position in the engine's I/O tensor order
+   * @param name the tensor name
+   * @param direction input or output
+   * @param dataType the element type
+   * @param shape the engine's shape
+   * @param profiles for an input, the accepted shapes in each optimization profile
+   * @param format TensorRT's description of the memory layout
+   * @param vectorized whether the layout packs several elements per vector
+   */
+  public TensorSpec(
+      int index,
+      String name,
+      Direction direction,
+      DataType dataType,
+      Shape shape,
+      List<ShapeRange> profiles,
+      String format,
+      boolean vectorized) {
+    this(index, name, direction, dataType, shape, profiles, format, vectorized, false);
   }
 
   /**
@@ -62,7 +97,7 @@ public record TensorSpec(
    */
   public static TensorSpec of(
       int index, String name, Direction direction, DataType dataType, Shape shape) {
-    return new TensorSpec(index, name, direction, dataType, shape, List.of(), "", false);
+    return new TensorSpec(index, name, direction, dataType, shape, List.of(), "", false, false);
   }
 
   /** {@return whether the engine reads this tensor} */
@@ -90,6 +125,13 @@ public record TensorSpec(
 
   @Override
   public String toString() {
-    return direction.label() + " '" + name + "' " + dataType.displayName() + " " + shape;
+    return direction.label()
+        + " '"
+        + name
+        + "' "
+        + dataType.displayName()
+        + " "
+        + shape
+        + (dataDependent ? " (data-dependent)" : "");
   }
 }

@@ -211,10 +211,12 @@ public final class TrtEngine implements Model, AutoCloseable {
       nameWidth = Math.max(nameWidth, t.name().length());
       shapeWidth = Math.max(shapeWidth, t.shape().joined().length());
     }
-    String row = "%-5s  %-" + nameWidth + "s  %-" + shapeWidth + "s  %-6s  %s%n";
+    String row = "%-5s  %-" + nameWidth + "s  %-" + shapeWidth + "s  %-6s  %s%s%n";
     StringBuilder b = new StringBuilder();
-    b.append(String.format(row, "index", "name", "shape", "io", "dtype"));
+    b.append(String.format(row, "index", "name", "shape", "io", "dtype", ""));
+    boolean anyDataDependent = false;
     for (TensorSpec t : tensors) {
+      anyDataDependent |= t.dataDependent();
       b.append(
           String.format(
               row,
@@ -222,7 +224,13 @@ public final class TrtEngine implements Model, AutoCloseable {
               t.name(),
               t.shape().joined(),
               t.direction().label(),
-              t.dataType().displayName()));
+              t.dataType().displayName(),
+              t.dataDependent() ? "  data-dependent shape" : ""));
+    }
+    if (anyDataDependent) {
+      b.append(
+          "(-1 in a data-dependent shape: known only after a run, which reports it; see"
+              + " IoBinding.shape)\n");
     }
     return b.toString();
   }

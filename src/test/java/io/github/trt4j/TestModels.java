@@ -45,6 +45,9 @@ final class TestModels {
       if (name.equals("dynamic")) {
         b.profile(Map.of("x", ShapeRange.parse("1x16/8x16/16x16")));
       }
+      if (name.equals("nonzero")) {
+        b.profile(Map.of("x", ShapeRange.parse("1/64/4096")));
+      }
       b.buildTo(e);
       ENGINES.put(name, e);
     }

@@ -24,6 +24,21 @@ public final class BindingSlots {
   final boolean[] input;
   final DataType[] types;
 
+  /** Outputs whose shape and size only a run gives (TensorRT's output allocator). */
+  final boolean[] dataDependent;
+
+  /** Gives a host-bound data-dependent output more page-locked memory; set by the binding. */
+  public interface HostGrowth {
+    /**
+     * Replaces output {@code i}'s host memory with at least {@code bytes}.
+     *
+     * @return the new block
+     */
+    NativeBlock grow(int i, long bytes);
+  }
+
+  private HostGrowth hostGrowth;
+
   /** Page-locked host memory of a host-bound tensor; null for a device-bound one. */
   final NativeBlock[] host;
 
@@ -65,11 +80,38 @@ public final class BindingSlots {
     ownsDevice = new boolean[count];
     shapes = new Shape[count];
     bytes = new long[count];
+    dataDependent = new boolean[count];
     for (TensorSpec s : specs) {
       names[s.index()] = s.name();
       input[s.index()] = s.isInput();
       types[s.index()] = s.dataType();
+      dataDependent[s.index()] = s.dataDependent();
     }
+  }
+
+  /** How host-bound data-dependent outputs grow. */
+  public void hostGrowth(HostGrowth g) {
+    hostGrowth = g;
+  }
+
+  /** Makes sure host-bound output {@code i} has room for {@link #bytes}{@code [i]}. */
+  void ensureHostRoom(int i) {
+    if (host[i] != null && host[i].bytes() < bytes[i]) {
+      if (hostGrowth == null) {
+        throw new IllegalStateException("Output '" + names[i] + "' has no room on the host");
+      }
+      host[i] = hostGrowth.grow(i, bytes[i]);
+    }
+  }
+
+  /**
+   * Puts output {@code i} on {@code block}, which this binding now owns, freeing the block it owned
+   * (an output allocator grew it; the stream was synchronized).
+   */
+  void replaceDevice(int i, NativeBlock block) {
+    releaseDevice(i);
+    device[i] = block;
+    ownsDevice[i] = true;
   }
 
   /** Makes tensor {@code i} host-bound with the given host memory and device staging memory. */

@@ -165,7 +165,65 @@ public final class EngineHandle {
               format,
               vectorized));
     }
-    return specs;
+    return markDataDependent(specs);
+  }
+
+  /**
+   * Marks the outputs whose {@code -1} dimensions stay unknown once every input shape is set (at
+   * profile 0's opt shapes), asking a context that allocates nothing. Engines whose outputs are all
+   * static (most) need no context.
+   */
+  private List<TensorSpec> markDataDependent(List<TensorSpec> specs) {
+    boolean candidates = false;
+    for (TensorSpec s : specs) {
+      if (s.isOutput() && s.shape().isDynamic()) {
+        candidates = true;
+      }
+      if (s.isInput() && isHostTensor(s.name())) {
+        return specs; // shape tensors: trt4j cannot run such an engine; nothing to mark
+      }
+    }
+    if (!candidates) {
+      return specs;
+    }
+    try (Cuda.DeviceScope _ = Cuda.onDevice(device)) {
+      IExecutionContext c = createContext(2);
+      try {
+        for (TensorSpec s : specs) {
+          if (s.isInput() && s.shape().isDynamic()) {
+            ShapeRange r = s.profile(0);
+            if (r == null) {
+              return specs;
+            }
+            try (Dims64 d = toDims(r.opt())) {
+              if (!c.setInputShape(s.name(), d)) {
+                return specs;
+              }
+            }
+          }
+        }
+        List<TensorSpec> marked = new ArrayList<>(specs.size());
+        for (TensorSpec s : specs) {
+          Shape resolved = s.isOutput() ? toShapeOrNull(c.getTensorShape(s.name())) : null;
+          marked.add(
+              resolved != null && resolved.isDynamic()
+                  ? new TensorSpec(
+                      s.index(),
+                      s.name(),
+                      s.direction(),
+                      s.dataType(),
+                      s.shape(),
+                      s.profiles(),
+                      s.format(),
+                      s.vectorized(),
+                      true)
+                  : s);
+        }
+        return marked;
+      } finally {
+        NativeDelete.delete(c, NativeDelete.NO_COPY_SLOT);
+      }
+    }
   }
 
   public boolean isHostTensor(String name) {

@@ -26,7 +26,7 @@ import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
  * serializes calls. {@link #release()} synchronizes the stream, then deletes the context, destroys
  * the stream and drops the engine reference.
  */
-public final class Execution {
+public final class Execution implements OutputAllocator.Target {
 
   /** How the context gets its activation memory. */
   public enum Activation {
@@ -62,6 +62,17 @@ public final class Execution {
   private int appliedVersion = -1;
   private boolean released;
 
+  /** Outputs whose shape only a run gives, and the allocator TensorRT asks for their memory. */
+  private final boolean[] dataDependent;
+
+  private final OutputAllocator[] allocators;
+  private final long maxOutputBytes;
+
+  /** The binding being run (the allocators' memory is its), and why an allocator refused. */
+  private BindingSlots running;
+
+  private String allocationFailure;
+
   /**
    * @param shared the activation block for {@link Activation#USER_MANAGED}; null otherwise
    */
@@ -72,6 +83,24 @@ public final class Execution {
       boolean cudaGraph,
       Activation activation,
       SharedActivation shared) {
+    this(engine, specs, profile, cudaGraph, activation, shared, DEFAULT_MAX_OUTPUT_BYTES);
+  }
+
+  /** The default of {@code maxOutputBytes}: 1 GiB. */
+  public static final long DEFAULT_MAX_OUTPUT_BYTES = 1L << 30;
+
+  /**
+   * @param shared the activation block for {@link Activation#USER_MANAGED}; null otherwise
+   * @param maxOutputBytes the most device memory one data-dependent output may ask for
+   */
+  public Execution(
+      EngineHandle engine,
+      List<TensorSpec> specs,
+      int profile,
+      boolean cudaGraph,
+      Activation activation,
+      SharedActivation shared,
+      long maxOutputBytes) {
     engine.retain();
     IExecutionContext c = null;
     long s = 0;
@@ -130,9 +159,133 @@ public final class Execution {
       dims[t.index()] = new Dims64();
     }
     firstOutput = findFirstOutput(specs);
+    this.maxOutputBytes = maxOutputBytes;
+    dataDependent = new boolean[n];
+    allocators = new OutputAllocator[n];
+    String dataDependentName = null;
+    for (TensorSpec t : specs) {
+      if (t.dataDependent()) {
+        dataDependent[t.index()] = true;
+        dataDependentName = dataDependentName == null ? t.name() : dataDependentName;
+      }
+    }
     maxShapes = computeMaxShapes();
     launch = new Launch(context, stream, cudaGraph);
     LiveNatives.contextCreated();
+    for (TensorSpec t : specs) {
+      if (t.dataDependent()) {
+        OutputAllocator a = new OutputAllocator(this, t.index());
+        allocators[t.index()] = a;
+        if (!context.setOutputAllocator(names[t.index()], a.view())) {
+          release();
+          throw new TrtException("setOutputAllocator failed for output '" + t.name() + "'");
+        }
+      }
+    }
+    if (cudaGraph && dataDependentName != null) {
+      launch.disable(
+          "output '"
+              + dataDependentName
+              + "' is data-dependent: TensorRT learns its shape inside enqueueV3, which waits for"
+              + " the GPU and so cannot be captured",
+          engine);
+    }
+  }
+
+  /** Whether output {@code index}'s shape is known only after a run. */
+  public boolean dataDependent(int index) {
+    return dataDependent[index];
+  }
+
+  /**
+   * TensorRT's upper bound, in bytes, of output {@code index} at the profile's largest input shapes
+   * ({@code getMaxOutputSize}); for a data-dependent output, what device memory bound to it must
+   * hold to never be refused.
+   */
+  public long maxOutputBytes(int index) {
+    for (TensorSpec s : specs) {
+      if (s.isInput()) {
+        setShape(s.index(), maxShapes[s.index()]);
+      }
+    }
+    applied = null;
+    appliedVersion = -1;
+    return context.getMaxOutputSize(names[index]);
+  }
+
+  // ---- OutputAllocator.Target: called from inside enqueueV3, on the thread running -----------
+
+  @Override
+  public long reallocate(int i, long bytes) {
+    BindingSlots b = running;
+    String name = specs.get(i).name();
+    if (b == null) {
+      allocationFailure = "TensorRT asked for memory for output '" + name + "' outside a run";
+      return 0;
+    }
+    if (bytes < 0 || bytes > maxOutputBytes) {
+      allocationFailure =
+          "Output '"
+              + name
+              + "' asks for "
+              + bytes
+              + " bytes of device memory, more than the limit of "
+              + maxOutputBytes
+              + " (InfererOptions.withMaxOutputBytes)";
+      return 0;
+    }
+    NativeBlock cur = b.device[i];
+    if (cur != null && cur.bytes() >= bytes) {
+      return cur.address();
+    }
+    if (!b.ownsDevice[i]) {
+      allocationFailure =
+          "Output '"
+              + name
+              + "' needs "
+              + bytes
+              + " bytes this run; the device tensor bound to it holds "
+              + (cur == null ? 0 : cur.bytes())
+              + " (bind one of TensorRT's upper bound, Inferer.createDeviceBuffers does)";
+      return 0;
+    }
+    // Grow to twice the old size (within the limit), so that a growing output settles soon.
+    long size = Math.min(maxOutputBytes, Math.max(bytes, cur == null ? 0 : 2 * cur.bytes()));
+    // Work already queued may still use the old block.
+    Cuda.synchronize(stream, "growing output '" + name + "'");
+    NativeBlock grown = NativeBlock.device(device, size, "output '" + name + "'");
+    b.replaceDevice(i, grown);
+    // TensorRT uses the returned memory now; the next run sets it as the address explicitly.
+    contextAddresses[i] = 0;
+    return grown.address();
+  }
+
+  @Override
+  public void shape(int i, int rank, long dims) {
+    BindingSlots b = running;
+    if (b == null) {
+      return;
+    }
+    Shape now = b.shapes[i];
+    boolean same = now != null && now.rank() == rank;
+    for (int k = 0; same && k < rank; k++) {
+      same = now.dim(k) == OutputAllocator.dim(dims, k);
+    }
+    if (!same) {
+      long[] d = new long[rank];
+      for (int k = 0; k < rank; k++) {
+        d[k] = OutputAllocator.dim(dims, k);
+      }
+      Shape s = new Shape(d);
+      b.shapes[i] = s;
+      b.bytes[i] = b.types[i].bytesFor(s.elementCount());
+    }
+  }
+
+  @Override
+  public void failed(int i, Throwable t) {
+    allocationFailure =
+        "Output '" + specs.get(i).name() + "': " + t.getClass().getSimpleName() + ": " + t;
   }
 
   private static void checkSupported(EngineHandle engine, TensorSpec s) {
@@ -192,7 +345,7 @@ public final class Execution {
     if (!dynamic) {
       for (TensorSpec s : specs) {
         if (s.isOutput()) {
-          max[s.index()] = s.shape();
+          max[s.index()] = s.dataDependent() ? empty(s.shape()) : s.shape();
         }
       }
       return max;
@@ -205,10 +358,19 @@ public final class Execution {
     Shape[] out = resolveOutputs();
     for (TensorSpec s : specs) {
       if (s.isOutput()) {
-        max[s.index()] = out[s.index()];
+        max[s.index()] = s.dataDependent() ? empty(out[s.index()]) : out[s.index()];
       }
     }
     return max;
+  }
+
+  /** {@code shape} with its unknown dimensions 0: where a data-dependent output starts. */
+  static Shape empty(Shape shape) {
+    long[] d = shape.dims();
+    for (int k = 0; k < d.length; k++) {
+      d[k] = Math.max(0, d[k]);
+    }
+    return new Shape(d);
   }
 
   /**
@@ -229,8 +391,20 @@ public final class Execution {
       shared.lock().lock();
     }
     try {
+      running = b;
+      allocationFailure = null;
       apply(b);
-      launch.execute(b, timer, this);
+      try {
+        launch.execute(b, timer, this);
+      } catch (TrtException e) {
+        if (allocationFailure != null) {
+          throw new TrtException(allocationFailure, e);
+        }
+        throw e;
+      }
+      if (allocationFailure != null) {
+        throw new TrtException(allocationFailure);
+      }
       if (sync || shared != null) {
         Cuda.synchronize(stream, "inference");
       } else {
@@ -242,6 +416,7 @@ public final class Execution {
         b.inFlight = true;
       }
     } finally {
+      running = null;
       if (shared != null) {
         shared.lock().unlock();
       }
@@ -307,7 +482,7 @@ public final class Execution {
       }
     }
     for (int i = 0; i < b.count; i++) {
-      if (!b.input[i] && !contextShapes[i].equals(b.shapes[i])) {
+      if (!b.input[i] && !dataDependent[i] && !contextShapes[i].equals(b.shapes[i])) {
         b.shapes[i] = contextShapes[i];
         b.bytes[i] = b.types[i].bytesFor(contextShapes[i].elementCount());
         b.version++;
@@ -316,7 +491,7 @@ public final class Execution {
       if (mem == null) {
         throw new IllegalStateException("Tensor '" + b.names[i] + "' is not bound");
       }
-      if (mem.bytes() < b.bytes[i]) {
+      if (mem.bytes() < b.bytes[i] && !dataDependent[i]) {
         throw new IllegalArgumentException(
             (b.input[i] ? "Input '" : "Output '")
                 + b.names[i]
@@ -399,7 +574,7 @@ public final class Execution {
                   + "): are all input shapes set?");
         }
         Shape shape = EngineHandle.toShape(d);
-        if (shape.isDynamic()) {
+        if (shape.isDynamic() && !s.dataDependent()) {
           throw new UnsupportedOperationException(
               "Output '"
                   + s.name()
@@ -439,6 +614,11 @@ public final class Execution {
     try {
       NativeDelete.delete(context, NativeDelete.NO_COPY_SLOT);
       LiveNatives.contextDeleted();
+      for (OutputAllocator a : allocators) {
+        if (a != null) {
+          a.close();
+        }
+      }
       for (BytePointer p : names) {
         p.close();
       }

@@ -115,6 +115,10 @@ public final class Launch {
     int[] out = b.hostOutputs;
     for (int k = 0; k < out.length; k++) {
       int i = out[k];
+      if (b.dataDependent[i]) {
+        // Its size is known now: TensorRT reported the shape inside enqueueV3.
+        b.ensureHostRoom(i);
+      }
       if (b.bytes[i] > 0) {
         int st =
             Driver.copyDtoHAsync(b.host[i].address(), b.device[i].address(), b.bytes[i], stream);
@@ -177,6 +181,24 @@ public final class Launch {
     captures++;
     return true;
   }
+
+  /**
+   * Turns CUDA graphs off for this launch before any capture, for {@code why}; logged once per
+   * engine ({@code owner}).
+   */
+  void disable(String why, Object owner) {
+    graphFailed = true;
+    graphFailure = why;
+    synchronized (WARNED) {
+      if (WARNED.add(owner)) {
+        LoggerFactory.getLogger(Launch.class)
+            .warn("CUDA graphs are off for this engine: {}; plain enqueueV3 instead", why);
+      }
+    }
+  }
+
+  private static final java.util.Set<Object> WARNED =
+      java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
   /** For tests: the next capture fails as a non-capturable engine's would. */
   public static void failNextCaptureForTest() {
