@@ -120,7 +120,13 @@ public final class Inferer implements Runner {
       if (s.dataDependent()) {
         // As much as TensorRT says the output can take at the profile's largest inputs.
         long unit = Math.max(1, s.dataType().bytesFor(1));
-        long upper = Math.max(0, execution.maxOutputBytes(s.index()));
+        long upper;
+        lock.lock();
+        try {
+          upper = Math.max(0, execution.maxOutputBytes(s.index()));
+        } finally {
+          lock.unlock();
+        }
         max.add(Shape.of((upper + unit - 1) / unit));
         start.add(m);
         continue;
