@@ -36,18 +36,21 @@ import detector  # noqa: E402
 OPSET = 17
 
 # ---------------------------------------------------------------- tolerances and why
-# ResNet-50, FP32 engine vs ONNX Runtime FP32. TensorRT uses TF32 for FP32 convolutions and matrix
-# multiplies by default (10-bit mantissa, unit roundoff 2^-11 ~ 4.9e-4 per operand), so every conv
-# output carries a relative error of ~1e-3 of its magnitude, which 53 conv layers do not shrink.
-# Element-wise rtol alone is meaningless for logits that cross zero, so the absolute part scales
-# with the logits' range (atol_rel * max|ref|): 1% of the range, plus a cosine similarity of the
-# whole logit vector (direction: what argmax and softmax depend on) above 0.9999. The BatchNorm
-# statistics are calibrated on random data first (see resnet()), so activations keep unit scale as
-# in a trained network instead of growing through 16 residual blocks of an untrained one.
-RESNET_FP32 = {"atol": 0.0, "atol_rel": 1e-2, "rtol": 1e-2, "cos_min": 0.9999}
-# FP16 engine (activations stored in FP16, the same mantissa as TF32 but rounded at every layer
-# boundary too): three times looser, cosine above 0.999.
-RESNET_FP16 = {"atol": 0.0, "atol_rel": 3e-2, "rtol": 3e-2, "cos_min": 0.999}
+# ResNet-50, FP32 engine vs ONNX Runtime FP32. The FP32 entry is built strict FP32 (tf32 false,
+# trtexec's --noTF32): then only the order of summation differs from ONNX Runtime (~1e-6 relative
+# per op), so 1e-3 of the logits' range and a cosine above 0.99999 leave a wide margin. (With
+# TensorRT's default TF32 the first H200 run measured 2.4-2.7% of the range and cosine 0.99976:
+# TF32 multiplies with a 10-bit mantissa.) Element-wise rtol alone is meaningless for logits that
+# cross zero, so the absolute part scales with the logits' range (atol_rel * max|ref|). The
+# BatchNorm statistics are calibrated on random data first (see resnet()), so activations keep unit
+# scale as in a trained network instead of growing through 16 residual blocks of an untrained one.
+RESNET_FP32 = {"atol": 0.0, "atol_rel": 1e-3, "rtol": 1e-3, "cos_min": 0.99999}
+# FP16 engine (10-bit mantissa in the multiplies and activations rounded to FP16 at every layer
+# boundary). First H200 run (2026-12-04): 4.8-4.9% of the range, cosine 0.9992 for these untrained
+# logits (std 0.58, range ~2), against an unmeasured guess of 3% before; now 8% of the range, and
+# the cosine (what argmax and softmax depend on) above 0.999, unchanged: a wrong layout, batch order
+# or precision bug gives a cosine far below it.
+RESNET_FP16 = {"atol": 0.0, "atol_rel": 8e-2, "rtol": 8e-2, "cos_min": 0.999}
 # BERT FP16: outputs of the final LayerNorm are ~N(0,1) per feature, |x| up to ~5. FP16 attention
 # and LayerNorm give absolute errors of ~1e-2 typically and a few 1e-2 at worst over 2 * 512 * 256
 # values; atol 6e-2 + rtol 2e-2, and per-case cosine above 0.999. pooler_output = tanh(...) lies
@@ -166,12 +169,13 @@ def resnet(d, log):
     inputs = [inp("input", "float32", [-1, 3, 224, 224], [1, 3, 224, 224], [8, 3, 224, 224],
                   [32, 3, 224, 224])]
     outputs = [out("logits", "float32", [-1, 1000])]
-    note32 = ("FP32 engine with TensorRT's default TF32; tolerance: atol_rel of the logits' range "
+    note32 = ("strict FP32 engine (no TF32); tolerance: atol_rel of the logits' range "
               "plus cosine, see make_corpus.py RESNET_FP32")
     note16 = "FP16 engine; see make_corpus.py RESNET_FP16"
     return [
         entry("resnet50_fp32", "resnet50.onnx", inputs, outputs,
-              [dict(kind="allclose", output="logits", **RESNET_FP32)], cases, note=note32),
+              [dict(kind="allclose", output="logits", **RESNET_FP32)], cases, tf32=False,
+              note=note32),
         entry("resnet50_fp16", "resnet50.onnx", inputs, outputs,
               [dict(kind="allclose", output="logits", **RESNET_FP16)], cases, fp16=True, note=note16),
     ]

@@ -1,5 +1,6 @@
 package io.github.trt4j;
 
+import io.github.trt4j.internal.Cuda;
 import io.github.trt4j.internal.InputChecks;
 import io.github.trt4j.internal.Leaks;
 import io.github.trt4j.internal.trt.BindingSlots;
@@ -215,7 +216,9 @@ public final class Inferer implements Runner {
       throw new IllegalArgumentException("phasesMs needs 5 elements");
     }
     lock.lock();
-    try {
+    // The events are the engine device's: this thread may have no current context (the driver
+    // API, unlike the runtime API, makes none implicitly), or another device's.
+    try (Cuda.DeviceScope _ = Cuda.onDevice(execution.device())) {
       ensureOpen();
       if (timer == null) {
         timer = new PhaseTimer();
@@ -389,7 +392,9 @@ public final class Inferer implements Runner {
       bindings.clear();
       convenience = null;
       if (timer != null) {
-        timer.close();
+        try (Cuda.DeviceScope _ = Cuda.onDevice(execution.device())) {
+          timer.close();
+        }
         timer = null;
       }
       registration.close();
