@@ -51,7 +51,7 @@ final class EngineSource {
     if (!isOnnx(model)) {
       return TrtEngine.load(model, plugins.apply(LoadOptions.defaults().device(device)));
     }
-    io.github.trt4j.internal.format.InputFiles.requireReadable(model, "ONNX model");
+    InputPaths.requireReadable(model, "ONNX model");
     Map<String, ShapeRange> profile = new LinkedHashMap<>();
     shapes.forEach((k, v) -> profile.put(k, ShapeRange.fixed(v)));
     EngineBuilder b = plugins.apply(EngineBuilder.fromOnnx(model).fp16(fp16).device(device));

@@ -155,15 +155,14 @@ final class RunCommand implements Callable<Integer> {
    */
   static void prepareOutputDir(Path dir) throws java.io.IOException {
     String prefix = "Cannot write outputs to --output-dir " + dir + ": ";
-    if (io.github.trt4j.internal.format.InputFiles.present(dir, "output")) {
+    if (InputPaths.present(dir, "output")) {
       java.nio.file.attribute.BasicFileAttributes a;
       try {
         a = Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class);
       } catch (java.nio.file.NoSuchFileException e) {
         throw new java.io.IOException(prefix + "it is a dangling symbolic link", e);
       } catch (java.io.IOException e) {
-        throw new java.io.IOException(
-            prefix + io.github.trt4j.internal.format.InputFiles.reason(e), e);
+        throw new java.io.IOException(prefix + InputPaths.reason(e), e);
       }
       if (!a.isDirectory()) {
         throw new java.io.IOException(prefix + "it exists and is not a directory");
@@ -175,9 +174,7 @@ final class RunCommand implements Callable<Integer> {
         throw new java.io.IOException(
             prefix + "cannot create it: " + e.getFile() + " exists and is not a directory", e);
       } catch (java.io.IOException e) {
-        throw new java.io.IOException(
-            prefix + "cannot create it: " + io.github.trt4j.internal.format.InputFiles.reason(e),
-            e);
+        throw new java.io.IOException(prefix + "cannot create it: " + InputPaths.reason(e), e);
       }
     }
     if (!Files.isWritable(dir)) {

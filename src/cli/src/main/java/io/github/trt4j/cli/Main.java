@@ -1,9 +1,13 @@
 package io.github.trt4j.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code trt4j} command line: inspect, build and run TensorRT engines. */
+/**
+ * The {@code trt4j} command line: inspect, build and run TensorRT engines. Other artifacts add
+ * commands through {@link CommandProvider} (the GazeML sample's {@code gazeml}).
+ */
 @Command(
     name = "trt4j",
     mixinStandardHelpOptions = true,
@@ -15,8 +19,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       BenchCommand.class,
       VerifyCommand.class,
-      TritonExportCommand.class,
-      io.github.trt4j.gazeml.GazeMlRunner.class
+      TritonExportCommand.class
     })
 public final class Main implements Runnable {
 
@@ -50,6 +53,9 @@ public final class Main implements Runnable {
   /** The configured command line (also used by tests). */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    for (CommandProvider p : ServiceLoader.load(CommandProvider.class)) {
+      cl.addSubcommand(p.command());
+    }
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           // Some JDK exceptions carry no message; never print "trt4j: null".
@@ -99,8 +105,12 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
+    java.util.List<String> names = java.util.List.copyOf(spec.subcommands().keySet());
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "Missing command: inspect, build, run, bench, verify, triton-export or gazeml");
+        "Missing command: "
+            + String.join(", ", names.subList(0, names.size() - 1))
+            + " or "
+            + names.getLast());
   }
 }

@@ -37,7 +37,7 @@ class CliTest {
   void helpListsTheCommands() {
     Result r = run("--help");
     assertEquals(0, r.code);
-    for (String c : List.of("inspect", "build", "run", "gazeml")) {
+    for (String c : List.of("inspect", "build", "run", "bench", "verify", "triton-export")) {
       assertTrue(r.out.contains(c), r.out);
     }
     Result b = run("build", "--help");
@@ -114,16 +114,13 @@ class CliTest {
   }
 
   @Test
-  void gazemlNeedsSomethingToDo() {
-    Result r = run("gazeml");
+  void noCommandNamesTheCommands() {
+    Result r = run();
     assertEquals(2, r.code);
-    assertTrue(r.err.contains("Nothing to do"), r.err);
-    Result h = run("gazeml", "--help");
     assertTrue(
-        h.out.contains("--eye-patches")
-            && h.out.contains("--evaluate")
-            && h.out.contains("--video"),
-        h.out);
+        r.err.contains("Missing command: inspect, build, run, bench, verify")
+            && r.err.contains(" or "),
+        r.err);
   }
 
   @Test

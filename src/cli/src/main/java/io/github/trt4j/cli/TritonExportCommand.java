@@ -75,7 +75,7 @@ final class TritonExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try {
-      io.github.trt4j.internal.format.InputFiles.requireReadable(engine, "engine");
+      InputPaths.requireReadable(engine, "engine");
     } catch (java.nio.file.NoSuchFileException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "No engine file " + engine);
     }
