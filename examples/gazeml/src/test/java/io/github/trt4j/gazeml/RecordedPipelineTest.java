@@ -166,7 +166,7 @@ class RecordedPipelineTest {
         GazeMlOutput out = new GazeMlOutput(dir)) {
       new VideoRun(p, out, false)
           .run(
-              VideoSource.open(Path.of("src", "test", "resources", "face", "astronaut_pan.mp4")),
+              VideoSource.open(TestResources.path("face", "astronaut_pan.mp4")),
               "clip",
               7,
               new PrintWriter(log, true));

@@ -22,10 +22,8 @@ class NoGtkTest {
     Path maps = Path.of("/proc/self/maps");
     assumeTrue(Files.isReadable(maps), "no /proc/self/maps (not Linux)");
     try (Mat img = GazeMlOutput.readBgr(Path.of("models", "face", "samples", "astronaut.png"));
-        VideoSource ff =
-            VideoSource.open(Path.of("src", "test", "resources", "face", "astronaut_pan.mp4"));
-        VideoSource cv =
-            OpenCvVideo.file(Path.of("src", "test", "resources", "face", "astronaut_pan.avi"));
+        VideoSource ff = VideoSource.open(TestResources.path("face", "astronaut_pan.mp4"));
+        VideoSource cv = OpenCvVideo.file(TestResources.path("face", "astronaut_pan.avi"));
         Mat frame = new Mat()) {
       assertTrue(ff.read(frame) && cv.read(frame));
       Annotator.draw(img, new Face(0.9, 10, 10, 100, 100, null));

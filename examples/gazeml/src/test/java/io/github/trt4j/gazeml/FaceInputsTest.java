@@ -27,7 +27,7 @@ class FaceInputsTest {
 
   @BeforeAll
   static void load() throws Exception {
-    ref = Npy.readNpz(Path.of("src", "test", "resources", "face", "inputs_reference.npz"));
+    ref = Npy.readNpz(TestResources.path("face", "inputs_reference.npz"));
   }
 
   static Mat bgr(String name) {

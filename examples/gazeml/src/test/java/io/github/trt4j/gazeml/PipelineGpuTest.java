@@ -156,7 +156,12 @@ class PipelineGpuTest {
   @Test
   @SuppressWarnings("unchecked")
   void theCommittedClipRunsThroughFfmpeg(@TempDir Path out) throws Exception {
-    Run r = runner("--video", "src/test/resources/face/astronaut_pan.mp4", "-o", out.toString());
+    Run r =
+        runner(
+            "--video",
+            TestResources.path("face", "astronaut_pan.mp4").toString(),
+            "-o",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     List<Map<String, Object>> lines = lines(out);
     assertEquals(10, lines.size());

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VideoSourceTest {
 
-  static final Path DIR = Path.of("src", "test", "resources", "face");
+  static final Path DIR = TestResources.path("face");
 
   static List<double[]> expected(String clip) throws IOException {
     String json = Files.readString(DIR.resolve("clips.json"));

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The Java preprocessing against OpenCV's Python binding (scripts/gazeml/make_samples.py). */
 class PreprocessTest {
 
-  static final Path RES = Path.of("src", "test", "resources", "gazeml");
+  static final Path RES = TestResources.path("gazeml");
 
   @Test
   void affineMatchesTheIndependentPythonMaps() throws Exception {
