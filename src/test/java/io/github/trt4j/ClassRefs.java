@@ -47,4 +47,30 @@ public final class ClassRefs {
     }
     return out;
   }
+
+  private static final Pattern PACKAGE =
+      Pattern.compile("L?([a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)+)/[A-Z][A-Za-z0-9_$]*");
+
+  /**
+   * The packages (dotted) that the classes under {@code classes} (a directory or a jar of another
+   * trt4j artifact) refer to and that are trt4j's internals or bytedeco's without {@code
+   * allowedBytedeco} allowing them: empty when that artifact uses only trt4j's exported API.
+   */
+  public static TreeSet<String> nonApiReferences(
+      Path classes, java.util.function.Predicate<String> allowedBytedeco) throws IOException {
+    TreeSet<String> bad = new TreeSet<>();
+    try (java.nio.file.FileSystem fs =
+            classes.toString().endsWith(".jar")
+                ? java.nio.file.FileSystems.newFileSystem(classes)
+                : null;
+        Stream<Path> s = java.nio.file.Files.walk(fs == null ? classes : fs.getPath("/"))) {
+      for (String p : matches(s, PACKAGE, x -> x.group(1).replace('/', '.'))) {
+        if (p.startsWith("io.github.trt4j.internal")
+            || (p.startsWith("org.bytedeco") && !allowedBytedeco.test(p))) {
+          bad.add(p);
+        }
+      }
+    }
+    return bad;
+  }
 }

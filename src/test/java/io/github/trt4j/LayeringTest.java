@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * The layout, read from the compiled classes: the CUDA driver layer ({@code internal.cuda}) imports
  * only the JDK; the file formats ({@code internal.format}) only the JDK and the API's value types;
  * the shared runtime ({@code internal}) never the TensorRT glue; and only the TensorRT glue ({@code
- * internal.trt}) touches bytedeco (the GazeML sample uses OpenCV/FFmpeg through it too).
+ * internal.trt}) touches bytedeco. The other artifacts (trt4j-cli, trt4j-kserve, trt4j-gazeml,
+ * trt4j-bench) check that they use only the exported package ({@code PublicApiOnlyTest}).
  */
 class LayeringTest {
 
@@ -46,6 +47,15 @@ class LayeringTest {
   }
 
   @Test
+  void theCoreHoldsOnlyTheApiAndItsInternals() throws Exception {
+    try (Stream<Path> s = Files.list(ClassRefs.mainClasses().resolve("io/github/trt4j"))) {
+      List<String> packages =
+          s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+      assertEquals(List.of("internal"), packages, "sub-packages of io.github.trt4j in the core");
+    }
+  }
+
+  @Test
   void theDriverLayerImportsOnlyTheJdk() throws Exception {
     only("io.github.trt4j.internal.cuda", p -> jdk(p) || p.equals("io.github.trt4j.internal.cuda"));
   }
@@ -71,10 +81,7 @@ class LayeringTest {
             "io.github.trt4j",
             "io.github.trt4j.internal",
             "io.github.trt4j.internal.cuda",
-            "io.github.trt4j.internal.format",
-            "io.github.trt4j.cli",
-            "io.github.trt4j.kserve",
-            "io.github.trt4j.triton")) {
+            "io.github.trt4j.internal.format")) {
       TreeSet<String> r = references(pkg);
       assertTrue(r.stream().noneMatch(p -> p.startsWith("org.bytedeco")), pkg + " refers to " + r);
     }
