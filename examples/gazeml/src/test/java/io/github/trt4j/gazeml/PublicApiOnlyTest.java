@@ -23,6 +23,7 @@ class PublicApiOnlyTest {
         List.copyOf(
             ClassRefs.nonApiReferences(
                 classes,
+                List.of("io.github.trt4j.gazeml"),
                 p ->
                     p.startsWith("org.bytedeco.opencv")
                         || p.startsWith("org.bytedeco.ffmpeg")
