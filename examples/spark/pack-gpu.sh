@@ -18,7 +18,7 @@ ROOT="$(pwd)"
   echo "run from the repository root after the project's pack.sh (.gpu/bin is missing)" >&2; exit 2; }
 MVN="mvn -B -q"
 [ -d target/gpu-lib ] || { echo "target/gpu-lib is missing: run scripts/gpu/pack.sh first" >&2; exit 2; }
-$MVN -Djavacpp.platform=linux-x86_64 -DskipTests install
+$MVN -f src/build/pom.xml -Djavacpp.platform=linux-x86_64 -DskipTests install
 $MVN -f examples/spark/pom.xml -DskipTests package
 STAGE="$(mktemp -d)"
 mkdir -p "$STAGE/spark/lib"
