@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Packs this example for the GPU host, next to the project's own parts (../../../shared/gpu/pack.sh
-# must have run first: this adds to its .gpu/). Run from the repository root:
+# Packs this example for the GPU host, next to the project's own parts (scripts/gpu/pack.sh, which
+# runs the team's shared/gpu/pack.sh over every project, must have run first: this adds to its
+# .gpu/ and reads its target/gpu-lib). Run from the repository root:
 #
 #   bash examples/spark/pack-gpu.sh
 #
@@ -16,8 +17,8 @@ ROOT="$(pwd)"
 [ -f "$ROOT/examples/spark/pom.xml" ] && [ -d "$ROOT/.gpu/bin" ] || {
   echo "run from the repository root after the project's pack.sh (.gpu/bin is missing)" >&2; exit 2; }
 MVN="mvn -B -q"
-[ -d target/gpu-lib ] || { echo "target/gpu-lib is missing: run the project's pack.sh first" >&2; exit 2; }
-$MVN -Djavacpp.platform=linux-x86_64 -DskipTests install
+[ -d target/gpu-lib ] || { echo "target/gpu-lib is missing: run scripts/gpu/pack.sh first" >&2; exit 2; }
+$MVN -f src/build/pom.xml -Djavacpp.platform=linux-x86_64 -DskipTests install
 $MVN -f examples/spark/pom.xml -DskipTests package
 STAGE="$(mktemp -d)"
 mkdir -p "$STAGE/spark/lib"

@@ -1,12 +1,12 @@
 """Writes the CPU tests' reference data (run from the repository root; needs numpy and the ffmpeg
 command-line tool):
 
-  src/test/resources/face/inputs_reference.npz
+  examples/gazeml/src/test/resources/face/inputs_reference.npz
       detector/landmark-net inputs of small random images, computed with pipeline.py's face-api
       conventions (TF legacy bilinear resize, zero padding), landmark mapping and crop boxes
-  src/test/resources/face/astronaut_pan.mp4 / .avi
+  examples/gazeml/src/test/resources/face/astronaut_pan.mp4 / .avi
       a 10-frame 128x128 pan over models/face/samples/astronaut.png (H.264, and Motion-JPEG)
-  src/test/resources/face/clips.json
+  examples/gazeml/src/test/resources/face/clips.json
       frame counts and per-frame mean B, G, R of both clips as the ffmpeg tool decodes them
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pipeline  # noqa: E402
 
-OUT = 'src/test/resources/face'
+OUT = 'examples/gazeml/src/test/resources/face'
 
 
 def smooth_image(rng, h, w):

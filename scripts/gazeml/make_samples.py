@@ -8,7 +8,7 @@ Writes
                                          bundled sample: no face, so the runner finds the eyes
                                          with the eye cascade)
   models/gazeml/samples/eye_patch_*.png  four held-out-style eye patches (for --eye-patches)
-  src/test/resources/gazeml/preprocess_reference.npz
+  examples/gazeml/src/test/resources/gazeml/preprocess_reference.npz
       specs  [2,5]   cx, cy, eye width, roll (radians), flip (1 for the image-left eye), float32
       affine [2,2,3] image-to-patch maps, computed here (in float64, stored as float32)
                      independently of the Java code
@@ -93,7 +93,7 @@ def main():
     specs = np.array(specs, np.float32)
     affines = np.stack([patch_affine(*(float(v) for v in s[:4]), bool(s[4])) for s in specs])
     inputs = np.stack([preprocess(gray, m) for m in affines])[..., None]
-    res = os.path.join(ROOT, "src", "test", "resources", "gazeml")
+    res = os.path.join(ROOT, "examples", "gazeml", "src", "test", "resources", "gazeml")
     os.makedirs(res, exist_ok=True)
     np.savez(os.path.join(res, "preprocess_reference.npz"), specs=specs,
              affine=affines.astype(np.float32), input=inputs)

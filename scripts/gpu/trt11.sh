@@ -3,8 +3,9 @@
 # plan can be built from that redist: it has only the PTX builder resource). Needs the TensorRT
 # 10 pack staged (its JRE, and seed.engine from scripts/gpu/native.sh) and, sent in .gpu/t11/:
 #   nv11-NN + nv11.sha256   libnvinfer.so.11, zstd-compressed and split
-#   app11.tar.zst           classes/ built with -Ptrt11 and jars/ (TensorRT 11.2 glue, JavaCPP
-#                           1.5.14, slf4j, picocli, OpenCV/FFmpeg classes for the CLI's commands)
+#   app11.tar.zst           classes/: the core built with -Ptrt11 (target-trt11/classes) merged with
+#                           trt4j-cli's and trt4j-kserve's target/classes (line-independent), and
+#                           jars/ (TensorRT 11.2 glue, JavaCPP 1.5.14, slf4j, picocli, gRPC/protobuf)
 #   bash scripts/gpu/trt11.sh keep      keep the nv11 parts sent with this call
 #   bash scripts/gpu/trt11.sh probe     --version and inspect of a 10.6 plan: with TRT4J_TENSORRT_HOME
 #                                       at TensorRT 11.2, and with only TensorRT 10 on the path

@@ -6,9 +6,12 @@ import java.lang.classfile.ClassModel;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.classfile.constantpool.PoolEntry;
 import java.lang.classfile.constantpool.Utf8Entry;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -46,5 +49,31 @@ public final class ClassRefs {
       }
     }
     return out;
+  }
+
+  private static final Pattern PACKAGE =
+      Pattern.compile("L?([a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)+)/[A-Z][A-Za-z0-9_$]*");
+
+  /**
+   * The packages (dotted) that the classes of {@code packages} (and their sub-packages) under
+   * {@code classes}, another trt4j artifact's classes directory, refer to and that are trt4j's
+   * internals or bytedeco's without {@code allowedBytedeco} allowing them: empty when those
+   * packages use only trt4j's exported API. (Named packages, not the whole directory: a GPU pack
+   * merges every project's classes into one.)
+   */
+  public static TreeSet<String> nonApiReferences(
+      Path classes, List<String> packages, Predicate<String> allowedBytedeco) throws IOException {
+    TreeSet<String> bad = new TreeSet<>();
+    for (String pkg : packages) {
+      try (Stream<Path> s = Files.walk(classes.resolve(pkg.replace('.', '/')))) {
+        for (String p : matches(s, PACKAGE, x -> x.group(1).replace('/', '.'))) {
+          if (p.startsWith("io.github.trt4j.internal")
+              || (p.startsWith("org.bytedeco") && !allowedBytedeco.test(p))) {
+            bad.add(p);
+          }
+        }
+      }
+    }
+    return bad;
   }
 }

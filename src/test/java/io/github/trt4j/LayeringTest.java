@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * The layout, read from the compiled classes: the CUDA driver layer ({@code internal.cuda}) imports
  * only the JDK; the file formats ({@code internal.format}) only the JDK and the API's value types;
  * the shared runtime ({@code internal}) never the TensorRT glue; and only the TensorRT glue ({@code
- * internal.trt}) touches bytedeco (the GazeML sample uses OpenCV/FFmpeg through it too).
+ * internal.trt}) touches bytedeco. The other artifacts (trt4j-cli, trt4j-kserve, trt4j-gazeml,
+ * trt4j-bench) check that they use only the exported package ({@code PublicApiOnlyTest}).
  */
 class LayeringTest {
 
@@ -43,6 +44,36 @@ class LayeringTest {
 
   static boolean jdk(String p) {
     return p.startsWith("java.") || p.startsWith("jdk.internal.") || p.startsWith("javax.");
+  }
+
+  /**
+   * The module exports the API only and needs nothing optional: the command line, the KServe client
+   * and the GazeML sample are other artifacts. (Read from module-info.class rather than from the
+   * classes directory, which a GPU pack shares with every other project's classes.)
+   */
+  @Test
+  void theModuleExportsOnlyTheApiAndRequiresNothingOptional() throws Exception {
+    java.lang.module.ModuleDescriptor d;
+    try (var in = Files.newInputStream(ClassRefs.mainClasses().resolve("module-info.class"))) {
+      d = java.lang.module.ModuleDescriptor.read(in);
+    }
+    assertEquals(
+        List.of("io.github.trt4j"),
+        d.exports().stream().map(e -> e.source()).sorted().toList(),
+        "exported packages");
+    assertEquals(List.of(), List.copyOf(d.opens()), "opened packages");
+    assertEquals(
+        List.of(
+            "java.base",
+            "org.bytedeco.cuda",
+            "org.bytedeco.javacpp",
+            "org.bytedeco.tensorrt",
+            "org.slf4j"),
+        d.requires().stream()
+            .map(java.lang.module.ModuleDescriptor.Requires::name)
+            .sorted()
+            .toList(),
+        "required modules (none static)");
   }
 
   @Test
@@ -71,10 +102,7 @@ class LayeringTest {
             "io.github.trt4j",
             "io.github.trt4j.internal",
             "io.github.trt4j.internal.cuda",
-            "io.github.trt4j.internal.format",
-            "io.github.trt4j.cli",
-            "io.github.trt4j.kserve",
-            "io.github.trt4j.triton")) {
+            "io.github.trt4j.internal.format")) {
       TreeSet<String> r = references(pkg);
       assertTrue(r.stream().noneMatch(p -> p.startsWith("org.bytedeco")), pkg + " refers to " + r);
     }

@@ -31,14 +31,10 @@ class PlanIntegrityGpuTest {
   }
 
   @Test
-  void verifyRunsAGoodPlanInAChildAndWritesItsDigest(@TempDir Path dir) throws Exception {
+  void verifyRunsAGoodPlanInAChild(@TempDir Path dir) throws Exception {
     Path copy = Files.copy(TestModels.engine("dynamic"), dir.resolve("dynamic.engine"));
     PlanVerifier.Result r = PlanVerifier.verify(copy, Duration.ofSeconds(120));
     assertEquals(PlanVerifier.Status.OK, r.status(), r + "\n" + r.output());
-    var cli = io.github.trt4j.cli.Main.commandLine();
-    java.io.StringWriter out = new java.io.StringWriter();
-    cli.setOut(new java.io.PrintWriter(out));
-    assertEquals(0, cli.execute("verify", copy.toString(), "--write-digest"), out.toString());
-    assertEquals(PlanDigest.sha256(copy), PlanDigest.read(copy).orElseThrow());
+    // trt4j verify --write-digest on the same plan: VerifyCommandGpuTest (trt4j-cli).
   }
 }

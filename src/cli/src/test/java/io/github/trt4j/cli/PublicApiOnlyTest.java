@@ -1,0 +1,25 @@
+package io.github.trt4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.trt4j.ClassRefs;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * This artifact's classes use only trt4j's exported API: no {@code io.github.trt4j.internal}
+ * package and no TensorRT or CUDA glue.
+ */
+class PublicApiOnlyTest {
+
+  @Test
+  void noInternalsAndNoTensorRtGlue() throws Exception {
+    Path classes = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    assertEquals(
+        List.of(),
+        List.copyOf(
+            ClassRefs.nonApiReferences(classes, List.of("io.github.trt4j.cli"), p -> false)),
+        "packages referred to from " + classes);
+  }
+}
