@@ -79,7 +79,8 @@ class CorpusGpuTest {
   static synchronized Map<String, Object> corpus() throws IOException {
     if (corpus == null) {
       corpus =
-          (Map<String, Object>) Json.parse(Files.readString(corpusDir().resolve("corpus.json")));
+          (Map<String, Object>)
+              TestJson.parse(Files.readString(corpusDir().resolve("corpus.json")));
     }
     return corpus;
   }
@@ -622,145 +623,6 @@ class CorpusGpuTest {
         case int[] a -> assertArrayEquals(a, g.ints(), what + " " + k);
         case long[] a -> assertArrayEquals(a, g.longs(), what + " " + k);
         default -> assertEquals(Arrays.toString(w.toFloats()), Arrays.toString(g.toFloats()));
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ JSON
-
-  /** A small reader for corpus.json: objects, arrays, numbers, strings, true/false/null. */
-  static final class Json {
-    private final String s;
-    private int i;
-
-    private Json(String s) {
-      this.s = s;
-    }
-
-    static Object parse(String text) {
-      Json p = new Json(text);
-      Object v = p.value();
-      p.ws();
-      if (p.i != text.length()) {
-        throw new IllegalArgumentException("corpus.json: trailing text at " + p.i);
-      }
-      return v;
-    }
-
-    private void ws() {
-      while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-        i++;
-      }
-    }
-
-    private Object value() {
-      ws();
-      char c = s.charAt(i);
-      switch (c) {
-        case '{' -> {
-          Map<String, Object> m = new LinkedHashMap<>();
-          i++;
-          ws();
-          if (s.charAt(i) == '}') {
-            i++;
-            return m;
-          }
-          while (true) {
-            ws();
-            String k = string();
-            ws();
-            expect(':');
-            m.put(k, value());
-            ws();
-            char d = s.charAt(i++);
-            if (d == '}') {
-              return m;
-            }
-            if (d != ',') {
-              throw new IllegalArgumentException("corpus.json: ',' or '}' expected at " + (i - 1));
-            }
-          }
-        }
-        case '[' -> {
-          List<Object> l = new ArrayList<>();
-          i++;
-          ws();
-          if (s.charAt(i) == ']') {
-            i++;
-            return l;
-          }
-          while (true) {
-            l.add(value());
-            ws();
-            char d = s.charAt(i++);
-            if (d == ']') {
-              return l;
-            }
-            if (d != ',') {
-              throw new IllegalArgumentException("corpus.json: ',' or ']' expected at " + (i - 1));
-            }
-          }
-        }
-        case '"' -> {
-          return string();
-        }
-        default -> {
-          if (s.startsWith("true", i)) {
-            i += 4;
-            return Boolean.TRUE;
-          }
-          if (s.startsWith("false", i)) {
-            i += 5;
-            return Boolean.FALSE;
-          }
-          if (s.startsWith("null", i)) {
-            i += 4;
-            return null;
-          }
-          int st = i;
-          while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-            i++;
-          }
-          if (st == i) {
-            throw new IllegalArgumentException("corpus.json: unexpected '" + c + "' at " + i);
-          }
-          return Double.parseDouble(s.substring(st, i));
-        }
-      }
-    }
-
-    private void expect(char c) {
-      if (s.charAt(i) != c) {
-        throw new IllegalArgumentException("corpus.json: '" + c + "' expected at " + i);
-      }
-      i++;
-    }
-
-    private String string() {
-      expect('"');
-      StringBuilder b = new StringBuilder();
-      while (true) {
-        char c = s.charAt(i++);
-        if (c == '"') {
-          return b.toString();
-        }
-        if (c == '\\') {
-          char e = s.charAt(i++);
-          switch (e) {
-            case 'n' -> b.append('\n');
-            case 't' -> b.append('\t');
-            case 'r' -> b.append('\r');
-            case 'b' -> b.append('\b');
-            case 'f' -> b.append('\f');
-            case 'u' -> {
-              b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-              i += 4;
-            }
-            default -> b.append(e);
-          }
-        } else {
-          b.append(c);
-        }
       }
     }
   }
