@@ -22,11 +22,25 @@ public final class EngineCache {
   private final boolean fp16;
   private final int device;
   private final PrintWriter log;
+  private final int optimizationLevel;
 
   public EngineCache(boolean fp16, int device, PrintWriter log) {
+    this(fp16, device, log, -1);
+  }
+
+  /**
+   * @param optimizationLevel TensorRT's builder optimization level 0..5, or -1 for its default (3):
+   *     lower levels build faster and may run slower; part of the cache key
+   */
+  public EngineCache(boolean fp16, int device, PrintWriter log, int optimizationLevel) {
+    if (optimizationLevel < -1 || optimizationLevel > 5) {
+      throw new IllegalArgumentException(
+          "builder optimization level must be 0..5; got " + optimizationLevel);
+    }
     this.fp16 = fp16;
     this.device = device;
     this.log = log;
+    this.optimizationLevel = optimizationLevel;
   }
 
   /**
@@ -42,6 +56,9 @@ public final class EngineCache {
       throw new NoSuchFileException(onnx.toString(), null, "ONNX model not found");
     }
     EngineBuilder b = EngineBuilder.fromOnnx(onnx).fp16(fp16).device(device);
+    if (optimizationLevel >= 0) {
+      b.optimizationLevel(optimizationLevel);
+    }
     if (batchInput != null) {
       b.profile(
           Map.of(

@@ -4,6 +4,11 @@ import io.github.trt4j.TrtEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The three engines of the pipeline, loaded (and built once from ONNX by {@link EngineCache}): the
@@ -45,12 +50,40 @@ public final class GazeMlEngines implements AutoCloseable {
       Path elgOnnx,
       int maxFaces)
       throws IOException {
+    return open(cache, detectorOnnx, landmarksOnnx, elgEngine, elgOnnx, maxFaces, false);
+  }
+
+  /**
+   * As {@link #open(EngineCache, Path, Path, Path, Path, int)}; with {@code parallelBuilds}, the
+   * engines that are not cached yet are built at the same time, each on a thread of its own
+   * (TensorRT builders are independent), before any is loaded.
+   */
+  public static GazeMlEngines open(
+      EngineCache cache,
+      Path detectorOnnx,
+      Path landmarksOnnx,
+      Path elgEngine,
+      Path elgOnnx,
+      int maxFaces,
+      boolean parallelBuilds)
+      throws IOException {
+    if (parallelBuilds) {
+      List<Callable<Path>> builds = new ArrayList<>();
+      if (detectorOnnx != null) {
+        builds.add(() -> cache.engine(detectorOnnx, "image", DETECTOR_INPUT, 4));
+        builds.add(() -> cache.engine(landmarksOnnx, "face", LANDMARKS_INPUT, maxFaces));
+      }
+      if (elgEngine == null) {
+        builds.add(() -> cache.engine(elgOnnx, null, null, 0));
+      }
+      buildAll(builds);
+    }
     TrtEngine d = null;
     TrtEngine l = null;
     try {
       if (detectorOnnx != null) {
-        d = cache.load(detectorOnnx, "image", new long[] {1, 3, 416, 416}, 4);
-        l = cache.load(landmarksOnnx, "face", new long[] {1, 3, 112, 112}, maxFaces);
+        d = cache.load(detectorOnnx, "image", DETECTOR_INPUT, 4);
+        l = cache.load(landmarksOnnx, "face", LANDMARKS_INPUT, maxFaces);
       }
       TrtEngine e =
           elgEngine != null
@@ -65,6 +98,58 @@ public final class GazeMlEngines implements AutoCloseable {
         d.close();
       }
       throw ex;
+    }
+  }
+
+  private static final long[] DETECTOR_INPUT = {1, 3, 416, 416};
+  private static final long[] LANDMARKS_INPUT = {1, 3, 112, 112};
+
+  /** Runs the builds on threads of their own and waits for all; the first failure is thrown. */
+  private static void buildAll(List<Callable<Path>> builds) throws IOException {
+    if (builds.size() < 2) {
+      for (Callable<Path> b : builds) {
+        call(b);
+      }
+      return;
+    }
+    List<FutureTask<Path>> tasks = new ArrayList<>();
+    for (int i = 0; i < builds.size(); i++) {
+      FutureTask<Path> t = new FutureTask<>(builds.get(i));
+      tasks.add(t);
+      Thread.ofPlatform().name("trt4j-gazeml-build-" + i).start(t);
+    }
+    Throwable first = null;
+    for (FutureTask<Path> t : tasks) {
+      try {
+        t.get();
+      } catch (ExecutionException e) {
+        first = first == null ? e.getCause() : first;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while building the engines");
+      }
+    }
+    if (first instanceof IOException io) {
+      throw io;
+    }
+    if (first instanceof RuntimeException r) {
+      throw r;
+    }
+    if (first instanceof Error err) {
+      throw err;
+    }
+    if (first != null) {
+      throw new IOException(first);
+    }
+  }
+
+  private static void call(Callable<Path> c) throws IOException {
+    try {
+      c.call();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
     }
   }
 

@@ -109,6 +109,20 @@ public final class GazeMlRunner implements Callable<Integer> {
   boolean fp16;
 
   @Option(
+      names = "--builder-optimization-level",
+      paramLabel = "N",
+      defaultValue = "-1",
+      description =
+          "TensorRT's builder optimization level for the engines not cached yet, 0..5 (default:"
+              + " TensorRT's, 3): lower builds faster, may run slower; a level is a cache key.")
+  int builderLevel;
+
+  @Option(
+      names = "--parallel-builds",
+      description = "Build the engines not cached yet at the same time instead of one by one.")
+  boolean parallelBuilds;
+
+  @Option(
       names = {"-o", "--output-dir"},
       paramLabel = "DIR",
       defaultValue = "gazeml-out",
@@ -145,7 +159,11 @@ public final class GazeMlRunner implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     boolean faces =
         !eyeRegion && !eyePatches && (!images.isEmpty() || video != null || camera != null);
-    EngineCache cache = new EngineCache(fp16, device, out);
+    if (builderLevel < -1 || builderLevel > 5) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--builder-optimization-level must be 0..5; got " + builderLevel);
+    }
+    EngineCache cache = new EngineCache(fp16, device, out, builderLevel);
     int failed = 0;
     try (GazeMlEngines engines =
             GazeMlEngines.open(
@@ -154,7 +172,8 @@ public final class GazeMlRunner implements Callable<Integer> {
                 faces ? or(faceLandmarks, GazeMlEngines.LANDMARKS) : null,
                 engine,
                 or(onnx, GazeMlEngines.ELG),
-                maxFaces);
+                maxFaces,
+                parallelBuilds);
         GazeMlPipeline pipeline = engines.pipeline();
         GazeMlOutput output = new GazeMlOutput(outputDir)) {
       engines.describe(out);

@@ -44,4 +44,15 @@ class GazeMlCommandTest {
             && h.out.contains("--video"),
         h.out);
   }
+
+  @Test
+  void builderOptionsAreListedAndCheckedBeforeAnythingLoads() {
+    Result h = run("gazeml", "--help");
+    assertTrue(
+        h.out.contains("--builder-optimization-level") && h.out.contains("--parallel-builds"),
+        h.out);
+    Result bad = run("gazeml", "--builder-optimization-level", "9", "x.png");
+    assertEquals(2, bad.code, bad.err);
+    assertTrue(bad.err.contains("--builder-optimization-level must be 0..5; got 9"), bad.err);
+  }
 }
