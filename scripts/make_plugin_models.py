@@ -7,6 +7,7 @@ boxes float[1,64,4] (x1,y1,x2,y2) and scores float[1,64,3] in; num_detections in
 detection_boxes float[1,20,4], detection_scores float[1,20], detection_classes int32[1,20] out.
 Per-class NMS at IoU 0.5 above score 0.25, the best 20 over all classes. The GPU test compares
 TensorRT's outputs with a NMS written in Java (PluginGpuTest), not with this script.
+models/test/nms_plugin_v9.onnx is the same node asking for plugin version 9, which TensorRT lacks.
 """
 import os
 import sys
@@ -18,11 +19,17 @@ N, C, K = 64, 3, 20
 
 
 def main(out_dir):
+    write(out_dir, "nms_plugin.onnx", "1")
+    # The same node asking for a plugin version TensorRT does not have: refused by name and version.
+    write(out_dir, "nms_plugin_v9.onnx", "9")
+
+
+def write(out_dir, file, version):
     node = helper.make_node(
         "EfficientNMS_TRT", ["boxes", "scores"],
         ["num_detections", "detection_boxes", "detection_scores", "detection_classes"],
         name="nms", background_class=-1, box_coding=0, iou_threshold=0.5, max_output_boxes=K,
-        plugin_version="1", score_activation=0, score_threshold=0.25)
+        plugin_version=version, score_activation=0, score_threshold=0.25)
     graph = helper.make_graph(
         [node], "nms_plugin",
         [helper.make_tensor_value_info("boxes", TensorProto.FLOAT, [1, N, 4]),
@@ -34,7 +41,7 @@ def main(out_dir):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
                               producer_name="trt4j make_plugin_models.py")
     model.ir_version = 8
-    path = os.path.join(out_dir, "nms_plugin.onnx")
+    path = os.path.join(out_dir, file)
     onnx.save(model, path)
     print("wrote", path, os.path.getsize(path), "bytes")
 

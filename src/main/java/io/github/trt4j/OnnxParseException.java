@@ -33,12 +33,26 @@ public class OnnxParseException extends TrtException {
    * @param errors the parser's errors, in its order
    */
   public OnnxParseException(String model, List<ParserError> errors) {
-    super(message(model, errors));
+    this(model, errors, null);
+  }
+
+  /**
+   * A parse failure with a first line that says what to do (e.g. the plugin the model needs).
+   *
+   * @param model the ONNX file
+   * @param errors the parser's errors, in its order
+   * @param cause what the failure means, or null
+   */
+  public OnnxParseException(String model, List<ParserError> errors, String cause) {
+    super(message(model, errors, cause));
     this.errors = List.copyOf(errors);
   }
 
-  private static String message(String model, List<ParserError> errors) {
+  private static String message(String model, List<ParserError> errors, String cause) {
     StringBuilder b = new StringBuilder("TensorRT's ONNX parser rejected ").append(model);
+    if (cause != null) {
+      b.append(": ").append(cause);
+    }
     if (errors.isEmpty()) {
       b.append(" (it reported no details)");
     }

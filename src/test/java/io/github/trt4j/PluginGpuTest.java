@@ -167,4 +167,20 @@ class PluginGpuTest {
         t.getMessage().startsWith("TensorRT could not load plugin library " + junk),
         t.getMessage());
   }
+
+  @Test
+  void aModelAskingForAPluginVersionTensorRtLacksIsRefusedByNameAndVersion() {
+    // scripts/make_plugin_models.py: the same EfficientNMS_TRT node with plugin_version "9".
+    OnnxParseException e =
+        assertThrows(
+            OnnxParseException.class,
+            () ->
+                EngineBuilder.fromOnnx(Path.of("models/test/nms_plugin_v9.onnx"))
+                    .standardPlugins(true)
+                    .build());
+    System.out.println(e.getMessage());
+    assertTrue(
+        e.getMessage().contains("needs TensorRT plugin EfficientNMS_TRT version 9"),
+        e.getMessage());
+  }
 }

@@ -93,7 +93,11 @@ public final class OnnxBuild {
       parser = nvonnxparser.createParser(network, TrtLogger.get());
       requireNonNull(parser, "createParser", capture);
       if (!parser.parse(model, onnx.length, o.model().toAbsolutePath().toString())) {
-        throw new OnnxParseException(o.model().toString(), parserErrors(parser));
+        // A plugin the registry lacks: TensorRT's log names it and its version, the parser not.
+        throw new OnnxParseException(
+            o.model().toString(),
+            parserErrors(parser),
+            Plugins.missingPlugin(String.join(" | ", capture.errors())));
       }
       config = builder.createBuilderConfig();
       requireNonNull(config, "createBuilderConfig", capture);

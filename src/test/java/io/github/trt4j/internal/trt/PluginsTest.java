@@ -50,4 +50,33 @@ class PluginsTest {
             "GPU");
     assertTrue(r.startsWith("needs TensorRT plugin EfficientNMS_TRT version 1"), r);
   }
+
+  @Test
+  void aParseFailureForAMissingPluginLeadsWithItsNameAndVersion() {
+    var errors =
+        List.of(
+            new io.github.trt4j.OnnxParseException.ParserError(
+                0,
+                "nms",
+                "EfficientNMS_TRT",
+                "UNSUPPORTED_NODE",
+                "Plugin not found, are the plugin name, version, and namespace correct?"));
+    String cause =
+        Plugins.missingPlugin(
+            "IPluginRegistry::getCreator: Error Code 4: API Usage Error (Cannot find plugin:"
+                + " EfficientNMS_TRT, version: 9, namespace:.)");
+    var e = new io.github.trt4j.OnnxParseException("m.onnx", errors, cause);
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "TensorRT's ONNX parser rejected m.onnx: needs TensorRT plugin EfficientNMS_TRT"
+                    + " version 9, which is not registered."),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("\n  node 0 'nms' (EfficientNMS_TRT)"), e.getMessage());
+    // Without a cause the message is as before.
+    assertTrue(
+        new io.github.trt4j.OnnxParseException("m.onnx", errors)
+            .getMessage()
+            .startsWith("TensorRT's ONNX parser rejected m.onnx\n"));
+  }
 }
