@@ -7,7 +7,8 @@ boxes float[1,64,4] (x1,y1,x2,y2) and scores float[1,64,3] in; num_detections in
 detection_boxes float[1,20,4], detection_scores float[1,20], detection_classes int32[1,20] out.
 Per-class NMS at IoU 0.5 above score 0.25, the best 20 over all classes. The GPU test compares
 TensorRT's outputs with a NMS written in Java (PluginGpuTest), not with this script.
-models/test/nms_plugin_v9.onnx is the same node asking for plugin version 9, which TensorRT lacks.
+models/test/nms_plugin_v9.onnx is the same node asking for plugin version 9, which TensorRT lacks;
+models/test/rotate_plugin.onnx is one node of a user plugin (scripts/plugins/rotate_plugin.cpp).
 """
 import os
 import sys
@@ -22,6 +23,23 @@ def main(out_dir):
     write(out_dir, "nms_plugin.onnx", "1")
     # The same node asking for a plugin version TensorRT does not have: refused by name and version.
     write(out_dir, "nms_plugin_v9.onnx", "9")
+    rotate(out_dir)
+
+
+def rotate(out_dir):
+    """rotate_plugin.onnx: x float[16] -> Trt4jRotate (scripts/plugins/rotate_plugin.cpp, a user
+    plugin library) -> y float[16], y[i] = x[(i + 1) % 16]."""
+    node = helper.make_node("Trt4jRotate", ["x"], ["y"], name="rotate", plugin_version="1")
+    graph = helper.make_graph(
+        [node], "rotate_plugin",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [16])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [16])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
+                              producer_name="trt4j make_plugin_models.py")
+    model.ir_version = 8
+    path = os.path.join(out_dir, "rotate_plugin.onnx")
+    onnx.save(model, path)
+    print("wrote", path, os.path.getsize(path), "bytes")
 
 
 def write(out_dir, file, version):

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * TensorRT's standard plugins: a model ending in an {@code EfficientNMS_TRT} node (as YOLO exports
  * do; {@code scripts/make_plugin_models.py}) builds with them, its plan is refused by name in a
  * fresh JVM without them and runs with them, and its detections equal a greedy per-class NMS
- * written here in Java. Plugin libraries that are missing or not plugin libraries are named.
+ * written here in Java. Plugin libraries that are missing or not plugin libraries are named; a
+ * model asking for a plugin version TensorRT lacks is refused by name and version; a user plugin
+ * library given by path ({@code scripts/plugins/rotate_plugin.cpp}, built by {@code
+ * scripts/gpu/plugin.sh}) builds and runs its plugin.
  */
 @GpuTest
 class PluginGpuTest {
@@ -182,5 +185,46 @@ class PluginGpuTest {
     assertTrue(
         e.getMessage().contains("needs TensorRT plugin EfficientNMS_TRT version 9"),
         e.getMessage());
+  }
+
+  @Test
+  void aUserPluginLibraryGivenByPathBuildsAndRunsItsPlugin() throws Exception {
+    String lib = System.getenv("TRT4J_TEST_PLUGIN");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        lib != null && !lib.isBlank(),
+        "TRT4J_TEST_PLUGIN names no plugin library (scripts/gpu/plugin.sh builds"
+            + " scripts/plugins/rotate_plugin.cpp and sets it)");
+    Path so = Path.of(lib);
+    Path rotatePlan = dir.resolve("rotate_plugin.engine");
+    EngineBuilder.fromOnnx(Path.of("models/test/rotate_plugin.onnx"))
+        .pluginLibraries(so)
+        .buildTo(rotatePlan);
+    float[] x = new float[16];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i * 1.5f - 4f;
+    }
+    try (TrtEngine e = TrtEngine.load(rotatePlan, LoadOptions.defaults().pluginLibraries(so));
+        Inferer inf = e.createInferer()) {
+      float[] y = inf.run(Map.of("x", Tensor.ofFloats(Shape.of(16), x))).get("y").floats();
+      float[] want = new float[16];
+      for (int i = 0; i < 16; i++) {
+        want[i] = x[(i + 1) % 16];
+      }
+      assertArrayEquals(want, y, "the plugin's rotation");
+    }
+    // A fresh JVM without the library is told which plugin is missing and how to provide it.
+    ChildJvm.Outcome without =
+        ChildJvm.run(
+            PluginProbe.class.getName(), List.of(rotatePlan.toString()), Duration.ofSeconds(120));
+    assertEquals(3, without.exitCode(), without.stdout() + without.stderr());
+    assertTrue(
+        without.stdout().contains("needs TensorRT plugin Trt4jRotate version 1"), without.stdout());
+    assertTrue(without.stdout().contains("--plugins PATH.so"), without.stdout());
+    ChildJvm.Outcome with =
+        ChildJvm.run(
+            PluginProbe.class.getName(),
+            List.of(rotatePlan.toString(), so.toString()),
+            Duration.ofSeconds(120));
+    assertEquals(0, with.exitCode(), with.stdout() + with.stderr());
   }
 }
