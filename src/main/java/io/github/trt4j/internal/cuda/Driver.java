@@ -13,9 +13,11 @@ import java.lang.invoke.MethodHandle;
  * only CUDA trt4j calls. Every function returns the {@code CUresult} status (0 on success) and
  * writes results into caller-given segments, so the hot-path calls (copies, enqueue-side events,
  * context switches) allocate nothing. Handles ({@code CUcontext}, {@code CUstream}, {@code
- * CUevent}, {@code CUgraph}, {@code CUgraphExec}) and device pointers are plain {@code long}s,
- * passed as 64-bit integers (the same registers as pointers on the LP64 platforms trt4j runs on),
- * so that no call makes a {@code MemorySegment}.
+ * CUevent}, {@code CUgraph}, {@code CUgraphExec}), device pointers and the addresses of results are
+ * plain {@code long}s, passed as 64-bit integers (the same registers as pointers on the LP64
+ * platforms trt4j runs on), so that no call makes a {@code MemorySegment} and the functions share
+ * few distinct signatures: FFM generates one stub per signature, a few milliseconds each when the
+ * driver starts (10 signatures for 34 functions).
  *
  * <p>This package imports only the JDK. Checking statuses and turning them into exceptions is the
  * caller's job ({@code io.github.trt4j.internal.Cuda}). The library is looked up on first use;
@@ -90,7 +92,7 @@ public final class Driver {
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
-      int st = (int) Api.cuDriverGetVersion.invokeExact(v);
+      int st = (int) Api.cuDriverGetVersion.invokeExact(v.address());
       out[0] = v.get(ValueLayout.JAVA_INT, 0);
       return st;
     } catch (Throwable t) {
@@ -104,7 +106,7 @@ public final class Driver {
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
-      int st = (int) Api.cuDeviceGetCount.invokeExact(v);
+      int st = (int) Api.cuDeviceGetCount.invokeExact(v.address());
       out[0] = v.get(ValueLayout.JAVA_INT, 0);
       return st;
     } catch (Throwable t) {
@@ -119,7 +121,7 @@ public final class Driver {
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment name = a.allocate(256);
-      int st = (int) More.cuDeviceGetName.invokeExact(name, 256, device);
+      int st = (int) More.cuDeviceGetName.invokeExact(name.address(), 256, device);
       out[0] = st == SUCCESS ? name.getString(0) : null;
       return st;
     } catch (Throwable t) {
@@ -133,7 +135,7 @@ public final class Driver {
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
-      int st = (int) More.cuDeviceGetAttribute.invokeExact(v, attribute, device);
+      int st = (int) More.cuDeviceGetAttribute.invokeExact(v.address(), attribute, device);
       out[0] = v.get(ValueLayout.JAVA_INT, 0);
       return st;
     } catch (Throwable t) {
@@ -152,7 +154,7 @@ public final class Driver {
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.JAVA_LONG);
-      int st = (int) Api.cuDevicePrimaryCtxRetain.invokeExact(v, device);
+      int st = (int) Api.cuDevicePrimaryCtxRetain.invokeExact(v.address(), device);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -166,7 +168,7 @@ public final class Driver {
    */
   public static int currentContext(MemorySegment scratch, long[] out) {
     try {
-      int st = (int) Api.cuCtxGetCurrent.invokeExact(scratch);
+      int st = (int) Api.cuCtxGetCurrent.invokeExact(scratch.address());
       out[0] = scratch.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -188,7 +190,7 @@ public final class Driver {
   public static int memAlloc(long bytes, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.JAVA_LONG);
-      int st = (int) More.cuMemAlloc.invokeExact(v, bytes);
+      int st = (int) More.cuMemAlloc.invokeExact(v.address(), bytes);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -208,7 +210,7 @@ public final class Driver {
   public static int memHostAlloc(long bytes, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.ADDRESS);
-      int st = (int) More.cuMemHostAlloc.invokeExact(v, bytes, MEMHOSTALLOC_PORTABLE);
+      int st = (int) More.cuMemHostAlloc.invokeExact(v.address(), bytes, MEMHOSTALLOC_PORTABLE);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -229,7 +231,7 @@ public final class Driver {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment f = a.allocate(ValueLayout.JAVA_LONG);
       MemorySegment t = a.allocate(ValueLayout.JAVA_LONG);
-      int st = (int) More.cuMemGetInfo.invokeExact(f, t);
+      int st = (int) More.cuMemGetInfo.invokeExact(f.address(), t.address());
       out[0] = f.get(ValueLayout.JAVA_LONG, 0);
       out[1] = t.get(ValueLayout.JAVA_LONG, 0);
       return st;
@@ -240,7 +242,7 @@ public final class Driver {
 
   public static int copyHtoDAsync(long dst, long src, long bytes, long stream) {
     try {
-      return (int) More.cuMemcpyHtoDAsync.invokeExact(dst, (src), bytes, (stream));
+      return (int) More.cuMemcpyHtoDAsync.invokeExact(dst, src, bytes, stream);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -248,7 +250,7 @@ public final class Driver {
 
   public static int copyDtoHAsync(long dst, long src, long bytes, long stream) {
     try {
-      return (int) More.cuMemcpyDtoHAsync.invokeExact((dst), src, bytes, (stream));
+      return (int) More.cuMemcpyDtoHAsync.invokeExact(dst, src, bytes, stream);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -277,7 +279,7 @@ public final class Driver {
   public static int streamCreate(int flags, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.ADDRESS);
-      int st = (int) More.cuStreamCreate.invokeExact(v, flags);
+      int st = (int) More.cuStreamCreate.invokeExact(v.address(), flags);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -304,7 +306,7 @@ public final class Driver {
   public static int eventCreate(int flags, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.ADDRESS);
-      int st = (int) More.cuEventCreate.invokeExact(v, flags);
+      int st = (int) More.cuEventCreate.invokeExact(v.address(), flags);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -322,7 +324,7 @@ public final class Driver {
 
   public static int eventRecord(long event, long stream) {
     try {
-      return (int) More.cuEventRecord.invokeExact((event), (stream));
+      return (int) More.cuEventRecord.invokeExact(event, stream);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -348,7 +350,7 @@ public final class Driver {
   /** Milliseconds between two completed timing events into {@code scratch} (4 bytes). */
   public static int eventElapsed(long from, long to, MemorySegment scratch, float[] out) {
     try {
-      int st = (int) More.cuEventElapsedTime.invokeExact(scratch, (from), (to));
+      int st = (int) More.cuEventElapsedTime.invokeExact(scratch.address(), from, to);
       out[0] = scratch.get(ValueLayout.JAVA_FLOAT, 0);
       return st;
     } catch (Throwable t) {
@@ -360,7 +362,7 @@ public final class Driver {
 
   public static int beginCapture(long stream, int mode) {
     try {
-      return (int) More.cuStreamBeginCapture.invokeExact((stream), mode);
+      return (int) More.cuStreamBeginCapture.invokeExact(stream, mode);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -370,7 +372,7 @@ public final class Driver {
   public static int endCapture(long stream, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.ADDRESS);
-      int st = (int) More.cuStreamEndCapture.invokeExact((stream), v);
+      int st = (int) More.cuStreamEndCapture.invokeExact(stream, v.address());
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -381,7 +383,7 @@ public final class Driver {
   public static int graphInstantiate(long graph, long[] out) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(ValueLayout.ADDRESS);
-      int st = (int) More.cuGraphInstantiate.invokeExact(v, (graph), 0L);
+      int st = (int) More.cuGraphInstantiate.invokeExact(v.address(), graph, 0L);
       out[0] = v.get(ValueLayout.JAVA_LONG, 0);
       return st;
     } catch (Throwable t) {
@@ -407,7 +409,7 @@ public final class Driver {
 
   public static int graphLaunch(long exec, long stream) {
     try {
-      return (int) More.cuGraphLaunch.invokeExact((exec), (stream));
+      return (int) More.cuGraphLaunch.invokeExact(exec, stream);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -435,8 +437,8 @@ public final class Driver {
       MemorySegment p = a.allocate(ValueLayout.ADDRESS);
       int st =
           name
-              ? (int) Api.cuGetErrorName.invokeExact(status, p)
-              : (int) Api.cuGetErrorString.invokeExact(status, p);
+              ? (int) Api.cuGetErrorName.invokeExact(status, p.address())
+              : (int) Api.cuGetErrorString.invokeExact(status, p.address());
       MemorySegment s = p.get(ValueLayout.ADDRESS, 0);
       if (st != SUCCESS || s.address() == 0) {
         return null;
@@ -491,7 +493,6 @@ public final class Driver {
       }
       var I = ValueLayout.JAVA_INT;
       var J = ValueLayout.JAVA_LONG;
-      var P = ValueLayout.ADDRESS;
       if (b != null) {
         try {
           b.bind("cuInit", FunctionDescriptor.of(I, I));
@@ -503,13 +504,13 @@ public final class Driver {
       Binder x = b == null ? Binder.NONE : b;
       LOOKUP = b == null ? null : b.lookup;
       cuInit = x.bind("cuInit", FunctionDescriptor.of(I, I));
-      cuDriverGetVersion = x.bind("cuDriverGetVersion", FunctionDescriptor.of(I, P));
-      cuDeviceGetCount = x.bind("cuDeviceGetCount", FunctionDescriptor.of(I, P));
-      cuDevicePrimaryCtxRetain = x.bind("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(I, P, I));
-      cuCtxGetCurrent = x.bind("cuCtxGetCurrent", FunctionDescriptor.of(I, P));
+      cuDriverGetVersion = x.bind("cuDriverGetVersion", FunctionDescriptor.of(I, J));
+      cuDeviceGetCount = x.bind("cuDeviceGetCount", FunctionDescriptor.of(I, J));
+      cuDevicePrimaryCtxRetain = x.bind("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(I, J, I));
+      cuCtxGetCurrent = x.bind("cuCtxGetCurrent", FunctionDescriptor.of(I, J));
       cuCtxSetCurrent = x.bind("cuCtxSetCurrent", FunctionDescriptor.of(I, J));
-      cuGetErrorName = x.bind("cuGetErrorName", FunctionDescriptor.of(I, I, P));
-      cuGetErrorString = x.bind("cuGetErrorString", FunctionDescriptor.of(I, I, P));
+      cuGetErrorName = x.bind("cuGetErrorName", FunctionDescriptor.of(I, I, J));
+      cuGetErrorString = x.bind("cuGetErrorString", FunctionDescriptor.of(I, I, J));
       if (failure == null && x.missing != null) {
         failure = LIBRARY + " lacks " + x.missing + ": the NVIDIA driver is too old for trt4j";
       }
@@ -550,34 +551,33 @@ public final class Driver {
     static {
       var I = ValueLayout.JAVA_INT;
       var J = ValueLayout.JAVA_LONG;
-      var P = ValueLayout.ADDRESS;
       var B = ValueLayout.JAVA_BYTE;
       Binder x = Api.LOOKUP == null ? Binder.NONE : new Binder(Api.LOOKUP);
-      cuDeviceGetName = x.bind("cuDeviceGetName", FunctionDescriptor.of(I, P, I, I));
-      cuDeviceGetAttribute = x.bind("cuDeviceGetAttribute", FunctionDescriptor.of(I, P, I, I));
-      cuMemAlloc = x.bind("cuMemAlloc_v2", FunctionDescriptor.of(I, P, J));
+      cuDeviceGetName = x.bind("cuDeviceGetName", FunctionDescriptor.of(I, J, I, I));
+      cuDeviceGetAttribute = x.bind("cuDeviceGetAttribute", FunctionDescriptor.of(I, J, I, I));
+      cuMemAlloc = x.bind("cuMemAlloc_v2", FunctionDescriptor.of(I, J, J));
       cuMemFree = x.bind("cuMemFree_v2", FunctionDescriptor.of(I, J));
-      cuMemHostAlloc = x.bind("cuMemHostAlloc", FunctionDescriptor.of(I, P, J, I));
+      cuMemHostAlloc = x.bind("cuMemHostAlloc", FunctionDescriptor.of(I, J, J, I));
       cuMemFreeHost = x.bind("cuMemFreeHost", FunctionDescriptor.of(I, J));
-      cuMemGetInfo = x.bind("cuMemGetInfo_v2", FunctionDescriptor.of(I, P, P));
+      cuMemGetInfo = x.bind("cuMemGetInfo_v2", FunctionDescriptor.of(I, J, J));
       cuMemcpyHtoDAsync = x.bind("cuMemcpyHtoDAsync_v2", FunctionDescriptor.of(I, J, J, J, J));
       cuMemcpyDtoHAsync = x.bind("cuMemcpyDtoHAsync_v2", FunctionDescriptor.of(I, J, J, J, J));
       cuMemcpy = x.bind("cuMemcpy", FunctionDescriptor.of(I, J, J, J));
       cuMemsetD8 = x.bind("cuMemsetD8_v2", FunctionDescriptor.of(I, J, B, J));
-      cuStreamCreate = x.bind("cuStreamCreate", FunctionDescriptor.of(I, P, I));
+      cuStreamCreate = x.bind("cuStreamCreate", FunctionDescriptor.of(I, J, I));
       cuStreamDestroy = x.bind("cuStreamDestroy_v2", FunctionDescriptor.of(I, J));
       cuStreamSynchronize = x.bind("cuStreamSynchronize", FunctionDescriptor.of(I, J));
-      cuEventCreate = x.bind("cuEventCreate", FunctionDescriptor.of(I, P, I));
+      cuEventCreate = x.bind("cuEventCreate", FunctionDescriptor.of(I, J, I));
       cuEventDestroy = x.bind("cuEventDestroy_v2", FunctionDescriptor.of(I, J));
       cuEventRecord = x.bind("cuEventRecord", FunctionDescriptor.of(I, J, J));
       cuEventSynchronize = x.bind("cuEventSynchronize", FunctionDescriptor.of(I, J));
       cuEventQuery = x.bind("cuEventQuery", FunctionDescriptor.of(I, J));
       cuEventElapsedTime =
           x.bindFirst(
-              FunctionDescriptor.of(I, P, J, J), "cuEventElapsedTime", "cuEventElapsedTime_v2");
+              FunctionDescriptor.of(I, J, J, J), "cuEventElapsedTime", "cuEventElapsedTime_v2");
       cuStreamBeginCapture = x.bind("cuStreamBeginCapture_v2", FunctionDescriptor.of(I, J, I));
-      cuStreamEndCapture = x.bind("cuStreamEndCapture", FunctionDescriptor.of(I, J, P));
-      cuGraphInstantiate = x.bind("cuGraphInstantiateWithFlags", FunctionDescriptor.of(I, P, J, J));
+      cuStreamEndCapture = x.bind("cuStreamEndCapture", FunctionDescriptor.of(I, J, J));
+      cuGraphInstantiate = x.bind("cuGraphInstantiateWithFlags", FunctionDescriptor.of(I, J, J, J));
       cuGraphDestroy = x.bind("cuGraphDestroy", FunctionDescriptor.of(I, J));
       cuGraphExecDestroy = x.bind("cuGraphExecDestroy", FunctionDescriptor.of(I, J));
       cuGraphLaunch = x.bind("cuGraphLaunch", FunctionDescriptor.of(I, J, J));
