@@ -59,9 +59,11 @@ public final class EngineHandle {
     Pointer data = Pointers.at(address, size);
     // The caller's current context is theirs: it is restored after the load on `device`.
     try (Cuda.DeviceScope _ = Cuda.onDevice(device)) {
-      IRuntime runtime = nvinfer.createInferRuntime(TrtLogger.get());
-      if (runtime == null || runtime.isNull()) {
-        throw new TrtException("createInferRuntime returned null (TensorRT could not start)");
+      IRuntime runtime;
+      try (TrtLog.Capture capture = TrtLog.capture()) {
+        runtime =
+            Created.check(
+                nvinfer.createInferRuntime(TrtLogger.get()), "createInferRuntime", capture);
       }
       if (allowHostCode) {
         runtime.setEngineHostCodeAllowed(true);
@@ -69,7 +71,9 @@ public final class EngineHandle {
       ICudaEngine engine;
       try (TrtLog.Capture capture = TrtLog.capture()) {
         engine = runtime.deserializeCudaEngine(data, size);
-        if (engine == null || engine.isNull()) {
+        if (engine == null
+            || engine.isNull()
+            || Long.compareUnsigned(engine.address(), Created.LOWEST_OBJECT) < 0) {
           NativeDelete.delete(runtime, NativeDelete.NO_COPY_SLOT);
           throw new EngineLoadException(source, refusal(capture.errors(), describeDevice(device)));
         }
@@ -292,7 +296,7 @@ public final class EngineHandle {
         throw new TrtException(
             "createExecutionContext failed: " + capture.summary("no device memory left?"));
       }
-      return c;
+      return Created.check(c, "createExecutionContext", capture);
     }
   }
 

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.global.nvonnxparser;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
@@ -86,12 +85,12 @@ public final class OnnxBuild {
     IHostMemory cacheOut = null;
     try (TrtLog.Capture capture = TrtLog.capture();
         BytePointer model = new BytePointer(onnx)) {
-      builder = nvinfer.createInferBuilder(TrtLogger.get());
-      requireNonNull(builder, "createInferBuilder", capture);
-      network = builder.createNetworkV2(0);
-      requireNonNull(network, "createNetworkV2", capture);
-      parser = nvonnxparser.createParser(network, TrtLogger.get());
-      requireNonNull(parser, "createParser", capture);
+      builder =
+          Created.check(nvinfer.createInferBuilder(TrtLogger.get()), "createInferBuilder", capture);
+      network = Created.check(builder.createNetworkV2(0), "createNetworkV2", capture);
+      parser =
+          Created.check(
+              nvonnxparser.createParser(network, TrtLogger.get()), "createParser", capture);
       if (!parser.parse(model, onnx.length, o.model().toAbsolutePath().toString())) {
         // A plugin the registry lacks: TensorRT's log names it and its version, the parser not.
         throw new OnnxParseException(
@@ -99,8 +98,7 @@ public final class OnnxBuild {
             parserErrors(parser),
             Plugins.missingPlugin(String.join(" | ", capture.errors())));
       }
-      config = builder.createBuilderConfig();
-      requireNonNull(config, "createBuilderConfig", capture);
+      config = Created.check(builder.createBuilderConfig(), "createBuilderConfig", capture);
       if (o.fp16()) {
         Line.allowFp16(config);
       }
@@ -185,12 +183,6 @@ public final class OnnxBuild {
           + " versionCompatible / --versionCompatible.";
     }
     return why;
-  }
-
-  private static void requireNonNull(Pointer p, String call, TrtLog.Capture capture) {
-    if (p == null || p.isNull()) {
-      throw new TrtException(call + " returned null: " + capture.summary("no reason given"));
-    }
   }
 
   private static List<OnnxParseException.ParserError> parserErrors(IParser parser) {
