@@ -118,9 +118,9 @@ public final class LibrarySearch {
         + lineMajor
         + " ("
         + artifact
-        + "). Use the trt4j artifact for"
-        + " TensorRT "
+        + "). Use trt4j built for TensorRT "
         + found / 10000
+        + (found / 10000 == 11 ? " (the Maven profile -Ptrt11)" : " (the default build)")
         + ", or point "
         + HOME_ENV
         + " at a TensorRT "

@@ -310,6 +310,14 @@ public final class Natives {
       List<Path> dirs = LibrarySearch.homeDirs(home.dir(), LibrarySearch.arch());
       Optional<Path> p = LibrarySearch.find(dirs, file);
       if (p.isEmpty()) {
+        // A TensorRT of the other major there is named as such, with its version.
+        Optional<Path> other =
+            LibrarySearch.find(dirs, LibrarySearch.soname("nvinfer", otherMajor()));
+        if (other.isPresent()) {
+          Path o = other.get().toAbsolutePath();
+          throw new CudaUnavailableException(
+              LibrarySearch.wrongMajor(o, version(o), Line.MAJOR, Line.GLUE));
+        }
         throw new CudaUnavailableException(LibrarySearch.homeWithoutLibrary(home, file, dirs));
       }
       return checked(p.get().toAbsolutePath(), home.source());
@@ -323,14 +331,17 @@ public final class Natives {
       return checked(redist, Source.REDIST);
     }
     // A libnvinfer of another major on the system's path is worth naming.
-    for (int other : new int[] {Line.MAJOR == 10 ? 11 : 10}) {
-      Path p = fromSystemLoader(LibrarySearch.soname("nvinfer", other));
-      if (p != null) {
-        throw new CudaUnavailableException(
-            LibrarySearch.wrongMajor(p, version(p), Line.MAJOR, Line.GLUE));
-      }
+    Path p = fromSystemLoader(LibrarySearch.soname("nvinfer", otherMajor()));
+    if (p != null) {
+      throw new CudaUnavailableException(
+          LibrarySearch.wrongMajor(p, version(p), Line.MAJOR, Line.GLUE));
     }
     throw new CudaUnavailableException(LibrarySearch.notFound(Line.MAJOR, Line.REDIST));
+  }
+
+  /** The TensorRT major this line does not drive (10 or 11). */
+  private static int otherMajor() {
+    return Line.MAJOR == 10 ? 11 : 10;
   }
 
   /** Opens libnvinfer, reads its version and checks it against the line. */

@@ -58,8 +58,9 @@ class LibrarySearchTest {
     String m = LibrarySearch.wrongMajor(p, 110400, 10, "org.bytedeco:tensorrt:10.6-1.5.11");
     assertEquals(
         "Found TensorRT 11.4.0 at /opt/trt/lib/libnvinfer.so.11, but this trt4j is built"
-            + " for TensorRT 10 (org.bytedeco:tensorrt:10.6-1.5.11). Use the trt4j artifact for"
-            + " TensorRT 11, or point TRT4J_TENSORRT_HOME at a TensorRT 10 installation.",
+            + " for TensorRT 10 (org.bytedeco:tensorrt:10.6-1.5.11). Use trt4j built for"
+            + " TensorRT 11 (the Maven profile -Ptrt11), or point TRT4J_TENSORRT_HOME at a"
+            + " TensorRT 10 installation.",
         m);
     m = LibrarySearch.tooOld(Path.of("/x/libnvinfer.so.10"), 100300, 100600);
     assertTrue(m.startsWith("Found TensorRT 10.3.0 at /x/libnvinfer.so.10, older than 10.6.0"), m);
