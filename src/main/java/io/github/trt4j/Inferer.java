@@ -120,7 +120,6 @@ public final class Inferer implements Runner {
       Shape m = execution.maxShape(s.index());
       if (s.dataDependent()) {
         // As much as TensorRT says the output can take at the profile's largest inputs.
-        long unit = Math.max(1, s.dataType().bytesFor(1));
         long upper;
         lock.lock();
         try {
@@ -128,7 +127,7 @@ public final class Inferer implements Runner {
         } finally {
           lock.unlock();
         }
-        max.add(Shape.of((upper + unit - 1) / unit));
+        max.add(Shape.of(s.dataType().elementsFor(upper)));
         start.add(m);
         continue;
       }

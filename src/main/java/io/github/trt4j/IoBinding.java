@@ -132,9 +132,8 @@ public final class IoBinding implements AutoCloseable {
   private NativeBlock growHost(int i, long bytes) {
     TensorSpec s = specs.get(i);
     HostTensor old = hostTensors[i];
-    long unit = Math.max(1, s.dataType().bytesFor(1));
-    long elements =
-        Math.max((bytes + unit - 1) / unit, old == null ? 0 : 2 * old.capacity() / unit);
+    long twiceOld = old == null ? 0 : 2 * old.capacity() / Math.max(1, s.dataType().bytesFor(1));
+    long elements = Math.max(s.dataType().elementsFor(bytes), twiceOld);
     HostTensor h = new HostTensor(s.dataType(), Shape.of(elements), Shape.of(0), true);
     if (old != null) {
       old.release();

@@ -63,16 +63,6 @@ public final class Cuda {
     return primaryContexts().length;
   }
 
-  /** Whether a CUDA device is usable, without throwing; the reason when not. */
-  public static String unavailableReason() {
-    try {
-      requireDevice(0);
-      return null;
-    } catch (CudaUnavailableException e) {
-      return e.getMessage();
-    }
-  }
-
   /** Whether the driver's start has been tried (it succeeded or failed): nothing is left to do. */
   public static boolean started() {
     return primary != null || initFailure != null;

@@ -141,13 +141,7 @@ final class OutputAllocator implements AutoCloseable {
       }
       return a.target.reallocate(a.output, size);
     } catch (Throwable t) {
-      if (a != null) {
-        try {
-          a.target.failed(a.output, t);
-        } catch (Throwable ignored) {
-          // nothing may escape an upcall
-        }
-      }
+      report(a, t);
       return 0;
     }
   }
@@ -161,19 +155,24 @@ final class OutputAllocator implements AutoCloseable {
       }
       int rank = ALL.get(ValueLayout.JAVA_INT, dims);
       if (rank < 0 || rank > MAX_RANK) {
-        a.target.failed(
-            a.output, new IllegalStateException("TensorRT reported rank " + rank + " for it"));
+        report(a, new IllegalStateException("TensorRT reported rank " + rank + " for it"));
         return;
       }
       a.target.shape(a.output, rank, dims + DIMS_OFFSET);
     } catch (Throwable t) {
-      if (a != null) {
-        try {
-          a.target.failed(a.output, t);
-        } catch (Throwable ignored) {
-          // nothing may escape an upcall
-        }
-      }
+      report(a, t);
+    }
+  }
+
+  /** Hands an upcall's failure to its target; nothing may escape an upcall. */
+  private static void report(OutputAllocator a, Throwable t) {
+    if (a == null) {
+      return;
+    }
+    try {
+      a.target.failed(a.output, t);
+    } catch (Throwable ignored) {
+      // nothing may escape an upcall
     }
   }
 

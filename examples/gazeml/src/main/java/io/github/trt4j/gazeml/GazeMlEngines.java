@@ -106,12 +106,6 @@ public final class GazeMlEngines implements AutoCloseable {
 
   /** Runs the builds on threads of their own and waits for all; the first failure is thrown. */
   private static void buildAll(List<Callable<Path>> builds) throws IOException {
-    if (builds.size() < 2) {
-      for (Callable<Path> b : builds) {
-        call(b);
-      }
-      return;
-    }
     List<FutureTask<Path>> tasks = new ArrayList<>();
     for (int i = 0; i < builds.size(); i++) {
       FutureTask<Path> t = new FutureTask<>(builds.get(i));
@@ -140,16 +134,6 @@ public final class GazeMlEngines implements AutoCloseable {
     }
     if (first != null) {
       throw new IOException(first);
-    }
-  }
-
-  private static void call(Callable<Path> c) throws IOException {
-    try {
-      c.call();
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e);
     }
   }
 
