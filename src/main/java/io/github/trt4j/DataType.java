@@ -67,12 +67,6 @@ public enum DataType {
    * @param elements the number of elements
    * @return the bytes they take
    */
-  /** Elements of this type that {@code bytes} hold at least (rounded up; for buffer sizing). */
-  long elementsFor(long bytes) {
-    long unit = Math.max(1, bytesFor(1));
-    return (Math.max(0, bytes) + unit - 1) / unit;
-  }
-
   public long bytesFor(long elements) {
     if (elements < 0) {
       throw new IllegalArgumentException("negative element count " + elements);
@@ -81,6 +75,12 @@ public enum DataType {
       return (elements + 1) / 2;
     }
     return Math.multiplyExact(elements, (long) byteSize);
+  }
+
+  /** Elements of this type that {@code bytes} hold at least (rounded up; for buffer sizing). */
+  long elementsFor(long bytes) {
+    long unit = Math.max(1, bytesFor(1));
+    return (Math.max(0, bytes) + unit - 1) / unit;
   }
 
   /** {@return a short lower-case name such as {@code float32}, as NumPy would say it} */
