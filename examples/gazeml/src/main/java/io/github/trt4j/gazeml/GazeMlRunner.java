@@ -111,15 +111,21 @@ public final class GazeMlRunner implements Callable<Integer> {
   @Option(
       names = "--builder-optimization-level",
       paramLabel = "N",
-      defaultValue = "-1",
+      defaultValue = "1",
       description =
           "TensorRT's builder optimization level for the engines not cached yet, 0..5 (default:"
-              + " TensorRT's, 3): lower builds faster, may run slower; a level is a cache key.")
+              + " ${DEFAULT-VALUE}; TensorRT's own default is 3): lower builds faster, may run"
+              + " slower; a level is a cache key.")
   int builderLevel;
 
   @Option(
       names = "--parallel-builds",
-      description = "Build the engines not cached yet at the same time instead of one by one.")
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Build the engines not cached yet at the same time (default) or, with"
+              + " --no-parallel-builds, one by one.")
   boolean parallelBuilds;
 
   @Option(
@@ -159,7 +165,7 @@ public final class GazeMlRunner implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     boolean faces =
         !eyeRegion && !eyePatches && (!images.isEmpty() || video != null || camera != null);
-    if (builderLevel < -1 || builderLevel > 5) {
+    if (builderLevel < 0 || builderLevel > 5) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--builder-optimization-level must be 0..5; got " + builderLevel);
     }

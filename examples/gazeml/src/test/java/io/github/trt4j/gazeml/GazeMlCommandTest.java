@@ -49,10 +49,26 @@ class GazeMlCommandTest {
   void builderOptionsAreListedAndCheckedBeforeAnythingLoads() {
     Result h = run("gazeml", "--help");
     assertTrue(
-        h.out.contains("--builder-optimization-level") && h.out.contains("--parallel-builds"),
+        h.out.contains("--builder-optimization-level") && h.out.contains("--[no-]parallel-builds"),
         h.out);
     Result bad = run("gazeml", "--builder-optimization-level", "9", "x.png");
     assertEquals(2, bad.code, bad.err);
     assertTrue(bad.err.contains("--builder-optimization-level must be 0..5; got 9"), bad.err);
+    Result neg = run("gazeml", "--builder-optimization-level", "-1", "x.png");
+    assertEquals(2, neg.code, neg.err);
+  }
+
+  @Test
+  void enginesAreBuiltTogetherAtLevelOneUnlessAsked() {
+    GazeMlRunner r = new GazeMlRunner();
+    new CommandLine(r).parseArgs("x.png");
+    assertEquals(1, r.builderLevel);
+    assertTrue(r.parallelBuilds);
+    new CommandLine(r = new GazeMlRunner())
+        .parseArgs("--no-parallel-builds", "--builder-optimization-level", "3", "x.png");
+    assertEquals(3, r.builderLevel);
+    assertTrue(!r.parallelBuilds);
+    new CommandLine(r = new GazeMlRunner()).parseArgs("--parallel-builds", "x.png");
+    assertTrue(r.parallelBuilds);
   }
 }
