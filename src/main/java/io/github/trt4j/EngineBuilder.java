@@ -155,7 +155,10 @@ public final class EngineBuilder {
   }
 
   /**
-   * Reads the timing cache from {@code file} if it exists and writes it back after the build.
+   * Reads the timing cache from {@code file} if it exists and writes it back after the build
+   * (atomically: a reader sees the old cache or the new one). Builds that share the file at the
+   * same time do not merge: each writes what it read plus its own timings, and the last one to
+   * finish is what stays.
    *
    * @param file the timing cache file, or null for none
    * @return this builder
