@@ -34,10 +34,7 @@ public final class InfererPool implements Runner {
   private volatile boolean closed;
 
   private InfererPool(List<TrtEngine> engines, int perEngine, InfererOptions options, boolean own) {
-    if (perEngine < 1) {
-      throw new IllegalArgumentException(
-          "A pool needs at least 1 Inferer per engine; got " + perEngine);
-    }
+    requirePerEngine(perEngine);
     this.ownedEngines = own ? engines : List.of();
     this.model = engines.get(0);
     this.idle = new ArrayBlockingQueue<>(engines.size() * perEngine);
@@ -99,22 +96,39 @@ public final class InfererPool implements Runner {
    * @param options the Inferers' settings
    * @return the pool, which the caller closes (closing the engines too)
    * @throws IOException if the plan file is missing or unreadable
+   * @throws IllegalArgumentException for no devices, a negative device index or {@code perDevice <
+   *     1}, before anything is loaded
    */
   public static InfererPool acrossDevices(
       Path plan, int[] devices, int perDevice, InfererOptions options) throws IOException {
-    if (devices.length == 0) {
+    if (devices == null || devices.length == 0) {
       throw new IllegalArgumentException("No CUDA devices given");
     }
+    for (int d : devices) {
+      if (d < 0) {
+        throw new IllegalArgumentException("CUDA device indexes are >= 0; got " + d);
+      }
+    }
+    requirePerEngine(perDevice);
+    java.util.Objects.requireNonNull(options, "options");
     List<TrtEngine> engines = new ArrayList<>();
     try {
       for (int d : devices) {
         engines.add(TrtEngine.load(plan, d));
       }
-    } catch (IOException | RuntimeException e) {
+      return new InfererPool(engines, perDevice, options, true);
+    } catch (IOException | RuntimeException | Error e) {
+      // The constructor closes what it made and the engines when it fails; close() is idempotent.
       engines.forEach(TrtEngine::close);
       throw e;
     }
-    return new InfererPool(engines, perDevice, options, true);
+  }
+
+  private static void requirePerEngine(int perEngine) {
+    if (perEngine < 1) {
+      throw new IllegalArgumentException(
+          "A pool needs at least 1 Inferer per engine; got " + perEngine);
+    }
   }
 
   /** {@return how many Inferers the pool holds} */

@@ -44,6 +44,34 @@ class CpuOnlyTest {
   }
 
   @Test
+  void aPoolAcrossDevicesChecksItsArgumentsBeforeLoadingAnything(@TempDir Path dir) {
+    Path missing = dir.resolve("missing.engine");
+    InfererOptions o = InfererOptions.defaults();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> InfererPool.acrossDevices(missing, new int[0], 1, o));
+    assertEquals("No CUDA devices given", e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> InfererPool.acrossDevices(missing, null, 1, o));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> InfererPool.acrossDevices(missing, new int[] {0, -1}, 1, o));
+    assertEquals("CUDA device indexes are >= 0; got -1", e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> InfererPool.acrossDevices(missing, new int[] {0, 1}, 0, o));
+    assertEquals("A pool needs at least 1 Inferer per engine; got 0", e.getMessage());
+    // Arguments right, the file missing: the file is named (before any GPU is needed).
+    IOException io =
+        assertThrows(
+            IOException.class, () -> InfererPool.acrossDevices(missing, new int[] {0, 1}, 2, o));
+    assertTrue(io.getMessage().contains(missing.toString()), io.getMessage());
+  }
+
+  @Test
   void describeTableHasTheArticlesColumns() {
     List<TensorSpec> seed =
         List.of(

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * Two GPUs: an engine built for, loaded on and run on device 1 from a thread whose current device
  * is 0 gives the results it gives on device 0, allocates nothing on device 0, frees its memory on
  * device 1 on close() and through the cleaner, and leaves the caller's current device as it was
- * after every call. Skipped, with the reason, on a machine with fewer than two devices.
+ * after every call; a pool across both devices under 16 threads gives what one thread gives.
+ * Skipped, with the reason, on a machine with fewer than two devices.
  */
 @GpuTest
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -84,10 +85,14 @@ class MultiGpuTest {
           try (DeviceTensor wrong =
               DeviceTensor.allocate(0, DataType.FLOAT, Shape.of(2, 36, 60, 1))) {
             stays(0, "DeviceTensor.allocate(0, …)");
-            assertThrows(
-                IllegalArgumentException.class,
-                () -> b.bind("__eye", wrong),
-                "a device-0 tensor bound to a device-1 binding");
+            IllegalArgumentException x =
+                assertThrows(
+                    IllegalArgumentException.class,
+                    () -> b.bind("__eye", wrong),
+                    "a device-0 tensor bound to a device-1 binding");
+            assertEquals(
+                "'__eye' runs on CUDA device 1; the device tensor is on device 0", x.getMessage());
+            stays(0, "the refused bind");
           }
         }
         stays(0, "IoBinding.close()");
@@ -107,6 +112,100 @@ class MultiGpuTest {
       stays(1, "closing a device-0 engine");
     } finally {
       Cuda.setDevice(0);
+    }
+  }
+
+  /**
+   * {@link InfererPool#acrossDevices}: two Inferers on each device, 16 threads (half of them with
+   * device 1 current, half with device 0), every result bit-identical to one thread on device 0,
+   * both devices used, and each caller's current device kept after every call. Prints the calls per
+   * second of the two-device pool against a pool of two Inferers on device 0 (not asserted).
+   */
+  @Test
+  void aPoolAcrossBothDevicesGivesOneThreadsResultsUnderSixteenThreads(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("seed.engine"), plan);
+    Map<String, Tensor> in = InferenceGpuTest.seedInputs();
+    Map<String, Tensor> want;
+    Cuda.setDevice(0);
+    try (TrtEngine e0 = TrtEngine.load(plan, 0);
+        Inferer one = e0.createInferer()) {
+      want = one.run(in);
+      try (InfererPool pool = InfererPool.create(e0, 2)) {
+        double rate =
+            hammer(pool, in, want, 16, 300, new java.util.concurrent.atomic.AtomicLongArray(2));
+        System.out.printf(Locale.ROOT, "pool of 2 on device 0, 16 threads: %.0f calls/s%n", rate);
+      }
+    }
+    try (InfererPool pool =
+        InfererPool.acrossDevices(file, new int[] {0, 1}, 2, InfererOptions.defaults())) {
+      stays(0, "InfererPool.acrossDevices");
+      assertEquals(
+          List.of(0, 0, 1, 1), pool.inferers().stream().map(i -> i.engine().device()).toList());
+      var perDevice = new java.util.concurrent.atomic.AtomicLongArray(2);
+      double rate = hammer(pool, in, want, 16, 300, perDevice);
+      System.out.printf(
+          Locale.ROOT,
+          "pool of 2 + 2 across devices 0 and 1, 16 threads: %.0f calls/s (%d on device 0, %d on"
+              + " device 1)%n",
+          rate,
+          perDevice.get(0),
+          perDevice.get(1));
+      assertTrue(perDevice.get(0) > 0 && perDevice.get(1) > 0, "both devices served: " + perDevice);
+    }
+    stays(0, "closing the pool and its engines");
+  }
+
+  /**
+   * {@code threads} threads each make {@code calls} calls through {@code pool}; thread k makes
+   * device k % 2 current first and must find it current after every call. Returns calls per second.
+   */
+  private static double hammer(
+      InfererPool pool,
+      Map<String, Tensor> in,
+      Map<String, Tensor> want,
+      int threads,
+      int calls,
+      java.util.concurrent.atomic.AtomicLongArray perDevice)
+      throws Exception {
+    var ex = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      var go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        done.add(
+            ex.submit(
+                () -> {
+                  int mine = id % 2;
+                  Cuda.setDevice(mine);
+                  go.await();
+                  for (int k = 0; k < calls; k++) {
+                    Map<String, Tensor> got =
+                        pool.withInferer(
+                            i -> {
+                              perDevice.incrementAndGet(i.engine().device());
+                              return i.run(in);
+                            });
+                    stays(mine, "pool call " + k + " on thread " + id);
+                    for (Map.Entry<String, Tensor> w : want.entrySet()) {
+                      FastPathGpuTest.assertSame(
+                          "thread " + id + " call " + k + " " + w.getKey(),
+                          w.getValue(),
+                          got.get(w.getKey()));
+                    }
+                  }
+                  return null;
+                }));
+      }
+      long t0 = System.nanoTime();
+      go.countDown();
+      for (var f : done) {
+        f.get();
+      }
+      return threads * (double) calls / ((System.nanoTime() - t0) / 1e9);
+    } finally {
+      ex.shutdownNow();
     }
   }
 
