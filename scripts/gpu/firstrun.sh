@@ -10,6 +10,7 @@
 # held-out accuracy of each configuration's ELG engine (--evaluate models/gazeml/heldout.npz) and
 # the largest difference of each configuration's results.jsonl for the image from the first
 # configuration's (every number in it: boxes, landmarks, gaze).
+# (For a longer video with per-stage timings: GazeMlBenchmark VIDEO REF.json LEVEL, trt4j-bench.)
 # Results: $OUT/firstrun.txt.          bash scripts/gpu/firstrun.sh [CONFIGS]
 # CONFIGS: comma list of sequential-l3,parallel-l3,sequential-l1,parallel-l1 (default: all four).
 # gpu.sh runs Java in the unpacked app, where the test resources of every project are merged

@@ -16,13 +16,14 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * face-api.js on the same frames (GPU host; not a test):
  *
  * <pre>
- *   gpu.sh run io.github.trt4j.gazeml.GazeMlBenchmark local/Megamind.avi [models/face/faceapi_reference.json]
+ *   gpu.sh run io.github.trt4j.gazeml.GazeMlBenchmark local/Megamind.avi [models/face/faceapi_reference.json] [LEVEL]
  * </pre>
  *
- * Engines come from the runner's cache (built once next to the ONNX files). A warm-up pass over the
- * first 30 frames comes first; then two timed passes over the whole video: one decoding on the
- * pipeline's thread (the stages add up), one decoding ahead on a second thread (what a streaming
- * application sees). Nothing is drawn or written.
+ * Engines come from the runner's cache (built once), at builder optimization level LEVEL (0..5;
+ * default TensorRT's own, 3, as in the measurements of docs/gazeml.md; the runner builds at 1). A
+ * warm-up pass over the first 30 frames comes first; then two timed passes over the whole video:
+ * one decoding on the pipeline's thread (the stages add up), one decoding ahead on a second thread
+ * (what a streaming application sees). Nothing is drawn or written.
  */
 public final class GazeMlBenchmark {
 
@@ -30,13 +31,15 @@ public final class GazeMlBenchmark {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: GazeMlBenchmark VIDEO [FACEAPI_REFERENCE.json]");
+      System.err.println("usage: GazeMlBenchmark VIDEO [FACEAPI_REFERENCE.json] [LEVEL 0..5]");
       System.exit(2);
     }
     Path video = Path.of(args[0]);
     Path ref = Path.of(args.length > 1 ? args[1] : "models/face/faceapi_reference.json");
     PrintWriter out = new PrintWriter(System.out, true);
-    EngineCache cache = new EngineCache(false, 0, out);
+    int level = args.length > 2 ? Integer.parseInt(args[2]) : -1;
+    EngineCache cache = new EngineCache(false, 0, out, level);
+    out.println("builder optimization level: " + (level < 0 ? "TensorRT's default (3)" : level));
     try (GazeMlEngines engines =
         GazeMlEngines.open(
             cache, GazeMlEngines.DETECTOR, GazeMlEngines.LANDMARKS, null, GazeMlEngines.ELG, 16)) {
