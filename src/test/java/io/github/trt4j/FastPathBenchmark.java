@@ -47,12 +47,13 @@ public final class FastPathBenchmark {
             long s4 = System.nanoTime();
             System.out.printf(
                 Locale.ROOT,
-                "java engine=%s mode=steps driver_us=%.0f (%s) deserialize_us=%.0f"
+                "java engine=%s mode=steps driver_us=%.0f (%s) deserialize_us=%.0f (%s)"
                     + " context_us=%.0f binding_us=%.0f%n",
                 name,
                 (s1 - s0) / 1e3,
                 io.github.trt4j.internal.Cuda.initTimes(),
                 (s2 - s1) / 1e3,
+                io.github.trt4j.internal.trt.EngineHandle.lastLoadTimes(),
                 (s3 - s2) / 1e3,
                 (s4 - s3) / 1e3);
           }

@@ -45,6 +45,16 @@ public final class EngineHandle {
    *
    * @throws EngineLoadException with TensorRT's reason when it refuses the plan
    */
+  /** This JVM's last load: nanoseconds in createInferRuntime and in deserializeCudaEngine. */
+  private static volatile long[] lastNanos = {0, 0};
+
+  /** The last load's split, for start-up measurements (FastPathBenchmark's steps mode). */
+  public static String lastLoadTimes() {
+    long[] n = lastNanos;
+    return String.format(
+        java.util.Locale.ROOT, "runtime_ms=%.1f deserialize_ms=%.1f", n[0] / 1e6, n[1] / 1e6);
+  }
+
   public static EngineHandle deserialize(long address, long size, int device, String source) {
     return deserialize(address, size, device, source, false);
   }
@@ -59,6 +69,7 @@ public final class EngineHandle {
     Pointer data = Pointers.at(address, size);
     // The caller's current context is theirs: it is restored after the load on `device`.
     try (Cuda.DeviceScope _ = Cuda.onDevice(device)) {
+      long t0 = System.nanoTime();
       IRuntime runtime;
       try (TrtLog.Capture capture = TrtLog.capture()) {
         runtime =
@@ -69,8 +80,10 @@ public final class EngineHandle {
         runtime.setEngineHostCodeAllowed(true);
       }
       ICudaEngine engine;
+      long t1 = System.nanoTime();
       try (TrtLog.Capture capture = TrtLog.capture()) {
         engine = runtime.deserializeCudaEngine(data, size);
+        lastNanos = new long[] {t1 - t0, System.nanoTime() - t1};
         if (engine == null
             || engine.isNull()
             || Long.compareUnsigned(engine.address(), Created.LOWEST_OBJECT) < 0) {
