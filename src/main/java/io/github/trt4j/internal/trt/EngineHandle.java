@@ -40,11 +40,6 @@ public final class EngineHandle {
     LiveNatives.engineCreated();
   }
 
-  /**
-   * Deserializes {@code size} bytes at {@code data} on {@code device}.
-   *
-   * @throws EngineLoadException with TensorRT's reason when it refuses the plan
-   */
   /** This JVM's last load: nanoseconds in createInferRuntime and in deserializeCudaEngine. */
   private static volatile long[] lastNanos = {0, 0};
 
@@ -55,6 +50,11 @@ public final class EngineHandle {
         java.util.Locale.ROOT, "runtime_ms=%.1f deserialize_ms=%.1f", n[0] / 1e6, n[1] / 1e6);
   }
 
+  /**
+   * Deserializes {@code size} bytes at {@code data} on {@code device}.
+   *
+   * @throws EngineLoadException with TensorRT's reason when it refuses the plan
+   */
   public static EngineHandle deserialize(long address, long size, int device, String source) {
     return deserialize(address, size, device, source, false);
   }
