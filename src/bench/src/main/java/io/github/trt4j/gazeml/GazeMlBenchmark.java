@@ -37,7 +37,11 @@ public final class GazeMlBenchmark {
     Path video = Path.of(args[0]);
     Path ref = Path.of(args.length > 1 ? args[1] : "models/face/faceapi_reference.json");
     PrintWriter out = new PrintWriter(System.out, true);
-    int level = args.length > 2 ? Integer.parseInt(args[2]) : -1;
+    int level = args.length > 2 && args[2].matches("[0-5]") ? Integer.parseInt(args[2]) : -1;
+    if (args.length > 2 && level < 0) {
+      System.err.println("LEVEL must be 0..5; got " + args[2]);
+      System.exit(2);
+    }
     EngineCache cache = new EngineCache(false, 0, out, level);
     out.println("builder optimization level: " + (level < 0 ? "TensorRT's default (3)" : level));
     try (GazeMlEngines engines =
